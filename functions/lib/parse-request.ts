@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldError, ValidationError } from '../../shared/domain/errors';
+import { HttpError } from './problem';
+
+/** Bodies above this are refused before parsing (API Gateway itself allows 10 MB). */
+export const MAX_BODY_BYTES = 256 * 1024;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Creates or changes something: an Idempotency-Key header is required. */
+  idempotent?: boolean;
+}
+
+export interface ParsedRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  idempotencyKey: string;
+  correlationId: string;
+}
+
+function issuesToFields(issues: z.core.$ZodIssue[], prefix: string): FieldError[] {
+  return issues.map((issue) => ({
+    pointer: `#${prefix}${issue.path.map((p) => `/${String(p)}`).join('')}`,
+    detail: issue.message,
+  }));
+}
+
+function validate<T extends z.ZodType>(schema: T, value: unknown, prefix: string, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new ValidationError(`The ${what} is not valid`, issuesToFields(result.error.issues, prefix));
+  return result.data;
+}
+
+function readBody(event: APIGatewayProxyEventV2): unknown {
+  const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
+    throw new HttpError(415, 'Unsupported media type', 'Send the body as application/json');
+  }
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'Content too large', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new ValidationError('The body is not valid JSON', [
+      { pointer: '#', detail: (error as Error).message },
+    ]);
+  }
+}
+
+/** Validates every part of the request against the route's schemas; throws before any work is done. */
+export function parseRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
+  spec: RouteSpec<B, Q, P>,
+  event: APIGatewayProxyEventV2,
+): ParsedRequest<z.infer<B>, z.infer<Q>, z.infer<P>> {
+  let idempotencyKey = '';
+  if (spec.idempotent) {
+    idempotencyKey = event.headers['idempotency-key'] ?? '';
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError('An Idempotency-Key header is required', [
+        {
+          pointer: '#/headers/idempotency-key',
+          detail: 'must be 1-255 visible ASCII characters, e.g. a UUID',
+        },
+      ]);
+    }
+  }
+  return {
+    // A route without a schema for a part never reads that part, so undefined is its honest value.
+    body: (spec.body ? validate(spec.body, readBody(event), '', 'request body') : undefined) as z.infer<B>,
+    query: (spec.query
+      ? validate(spec.query, event.queryStringParameters ?? {}, '/query', 'query')
+      : undefined) as z.infer<Q>,
+    params: (spec.params
+      ? validate(spec.params, event.pathParameters ?? {}, '/path', 'path')
+      : undefined) as z.infer<P>,
+    idempotencyKey,
+    correlationId: event.headers['x-correlation-id'] ?? event.requestContext.requestId,
+  };
+}

@@ -1,0 +1,42 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_ROUTES } from '../../shared/contracts/api-routes';
+
+export interface OmsHttpApiProps {
+  /** The function behind each operation of shared/contracts/api-routes.ts, by operationId. */
+  handlers: Record<string, IFunction>;
+}
+
+/** The public HTTP API: exactly the operations of the contract, each to its own function. */
+export class OmsHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: OmsHttpApiProps) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'Api', { description: 'Serverless OMS', createDefaultStage: false });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(
+          new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        ),
+      },
+    });
+    for (const route of API_ROUTES) {
+      const handler = props.handlers[route.operationId];
+      if (!handler) throw new Error(`No function handles operation ${route.operationId}`);
+      this.api.addRoutes({
+        path: route.path,
+        methods: [route.method as apigw.HttpMethod],
+        integration: new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
+      });
+    }
+    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
+  }
+}

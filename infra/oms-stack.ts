@@ -1,0 +1,69 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { OmsFunction } from './constructs/oms-function';
+import { OmsHttpApi } from './constructs/oms-http-api';
+import { OrderWorkflow } from './constructs/order-workflow';
+import { OrdersTable } from './constructs/orders-table';
+
+/**
+ * The whole OMS. Stateful resources (table, bus) are built first and kept (RETAIN);
+ * everything else is stateless and can be replaced freely.
+ */
+export class OmsStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // Stateful
+    const { table } = new OrdersTable(this, 'Orders');
+    const bus = new events.EventBus(this, 'Bus', { description: 'OMS domain events' });
+
+    // Workflow tasks
+    const confirmOrder = new OmsFunction(this, 'ConfirmOrder', {
+      entry: 'functions/workflow/confirm-order.ts',
+      timeout: Duration.seconds(30),
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
+    const workflow = new OrderWorkflow(this, 'OrderWorkflow', { bus, confirmOrder: confirmOrder.fn });
+
+    // HTTP
+    const placeOrder = new OmsFunction(this, 'PlaceOrder', { entry: 'functions/http/place-order.ts' })
+      .bindTable(table, 'readWrite')
+      .bindOrderWorkflow(workflow.stateMachine);
+    const getOrder = new OmsFunction(this, 'GetOrder', { entry: 'functions/http/get-order.ts' }).bindTable(
+      table,
+      'read',
+    );
+    const listOrders = new OmsFunction(this, 'ListOrders', {
+      entry: 'functions/http/list-orders.ts',
+    }).bindTable(table, 'read');
+    const listOrderEvents = new OmsFunction(this, 'ListOrderEvents', {
+      entry: 'functions/http/list-order-events.ts',
+    }).bindTable(table, 'read');
+    const getOpenApi = new OmsFunction(this, 'GetOpenApi', { entry: 'functions/http/get-openapi.ts' });
+    const getHealth = new OmsFunction(this, 'GetHealth', { entry: 'functions/http/get-health.ts' });
+    new OmsHttpApi(this, 'Http', {
+      handlers: {
+        placeOrder: placeOrder.fn,
+        getOrder: getOrder.fn,
+        listOrders: listOrders.fn,
+        listOrderEvents: listOrderEvents.fn,
+        getOpenApi: getOpenApi.fn,
+        getHealth: getHealth.fn,
+      },
+    });
+
+    // Events
+    const recordActivity = new OmsFunction(this, 'RecordOrderActivity', {
+      entry: 'functions/events/record-order-activity.ts',
+    }).bindTable(table, 'readWrite');
+    new events.Rule(this, 'OrderEventsToActivity', {
+      eventBus: bus,
+      description: 'Every order event lands in the order activity log ops read',
+      eventPattern: { source: ['oms.orders'] },
+      targets: [new targets.LambdaFunction(recordActivity.fn, { retryAttempts: 8 })],
+    });
+  }
+}

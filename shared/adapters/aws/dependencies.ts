@@ -1,0 +1,17 @@
+import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
+import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
+import { DynamoOrderRepository } from './dynamo-order-repository';
+import { requiredEnv } from './env';
+import { EventBridgePublisher } from './eventbridge-publisher';
+import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
+
+/**
+ * Real adapters, configured from the environment the CDK app sets on each function
+ * (each `bind*` in infra/ sets the variable read here and grants the matching IAM access).
+ */
+export const awsAdapters = {
+  orders: () => new DynamoOrderRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  activity: () => new DynamoOrderActivityLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
+  events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
+};

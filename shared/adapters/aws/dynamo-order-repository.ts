@@ -1,0 +1,196 @@
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  DuplicateExternalOrder,
+  IdempotencyKeyInFlight,
+  IdempotencyKeyUsed,
+  type IdempotencyRecord,
+  type OrderFilter,
+  type OrderRepository,
+  type Page,
+  StaleOrderVersion,
+} from '../../application/ports';
+import type { Order } from '../../domain/order';
+import { decodeCursor, encodeCursor } from './order-cursor';
+import {
+  channelPk,
+  customerPk,
+  ENTITY_PK,
+  externalOrderKey,
+  fromIdempotencyItem,
+  fromOrderItem,
+  idempotencyKey,
+  LIST_SORT_KEY,
+  OrderIndex,
+  orderKey,
+  statusPk,
+  toIdempotencyItem,
+  toOrderItem,
+} from './order-item';
+
+const NOT_EXISTS = 'attribute_not_exists(pk)';
+const CONFLICT_REREADS = 8;
+
+function isNamed(
+  error: unknown,
+  name: string,
+): error is Error & { CancellationReasons?: CancellationReason[] } {
+  return error instanceof Error && error.name === name;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Orders in the single DynamoDB table. */
+export class DynamoOrderRepository implements OrderRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(order: Order, idempotency: IdempotencyRecord): Promise<void> {
+    const items = [
+      { Put: { TableName: this.tableName, Item: toOrderItem(order), ConditionExpression: NOT_EXISTS } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toIdempotencyItem(idempotency),
+          ConditionExpression: NOT_EXISTS,
+        },
+      },
+    ];
+    if (order.externalOrderId !== undefined) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...externalOrderKey(order.channel, order.externalOrderId), orderId: order.id },
+          ConditionExpression: NOT_EXISTS,
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!isNamed(error, 'TransactionCanceledException')) throw error;
+      throw await this.explainCancellation(order, idempotency.key, error.CancellationReasons ?? []);
+    }
+  }
+
+  /** Turns a cancelled create into the domain's reason; a racing writer gets a moment to commit. */
+  private async explainCancellation(
+    order: Order,
+    key: string,
+    reasons: CancellationReason[],
+  ): Promise<Error> {
+    const raced = reasons.some((r) => r.Code === 'TransactionConflict');
+    for (let attempt = 0; attempt <= (raced ? CONFLICT_REREADS : 0); attempt++) {
+      if (attempt > 0) await sleep(10 * attempt);
+      const record = await this.read(idempotencyKey(key));
+      if (record) return new IdempotencyKeyUsed(fromIdempotencyItem(record));
+      if (order.externalOrderId !== undefined) {
+        const claim = await this.read(externalOrderKey(order.channel, order.externalOrderId));
+        if (claim) return new DuplicateExternalOrder(String(claim.orderId));
+      }
+    }
+    if (raced) return new IdempotencyKeyInFlight();
+    return new Error(`Order ${order.id} could not be created: ${reasons.map((r) => r.Code).join(',')}`);
+  }
+
+  private async read(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  async get(id: string): Promise<Order | undefined> {
+    const item = await this.read(orderKey(id));
+    return item ? fromOrderItem(item) : undefined;
+  }
+
+  async update(order: Order): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toOrderItem(order),
+          ConditionExpression: 'version = :previous',
+          ExpressionAttributeValues: { ':previous': order.version - 1 },
+        }),
+      );
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) throw new StaleOrderVersion(order.id);
+      throw error;
+    }
+  }
+
+  async list(filter: OrderFilter, page: { limit: number; cursor?: string }): Promise<Page<Order>> {
+    const { index, partition, residual } = chooseIndex(filter);
+    let startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, filter);
+    const items: Order[] = [];
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const names: Record<string, string> = { '#pk': index.partitionKey };
+      const values: Record<string, unknown> = { ':pk': partition };
+      const conditions = Object.entries(residual).map(([field, value]) => {
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        return `#${field} = :${field}`;
+      });
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: page.limit - items.length + (conditions.length > 0 ? 25 : 0),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        if (items.length === page.limit) break;
+        items.push(fromOrderItem(item));
+        lastKey = {
+          pk: item.pk,
+          sk: item.sk,
+          [index.partitionKey]: item[index.partitionKey],
+          [LIST_SORT_KEY]: item[LIST_SORT_KEY],
+        };
+      }
+      startKey = result.LastEvaluatedKey;
+      // A full page ends at the last item returned, which may sit before the query's own last key.
+      if (items.length === page.limit) {
+        const more =
+          startKey !== undefined || lastKey?.[LIST_SORT_KEY] !== result.Items?.at(-1)?.[LIST_SORT_KEY];
+        return { items, ...(more && lastKey ? { nextCursor: encodeCursor(lastKey, filter) } : {}) };
+      }
+    } while (startKey);
+    return { items };
+  }
+}
+
+/** The most selective index for the filters; the rest become a filter expression. */
+function chooseIndex(filter: OrderFilter) {
+  const residual: Record<string, string> = {};
+  if (filter.customerId !== undefined) {
+    if (filter.status !== undefined) residual.status = filter.status;
+    if (filter.channel !== undefined) residual.channel = filter.channel;
+    return { index: OrderIndex.BY_CUSTOMER, partition: customerPk(filter.customerId), residual };
+  }
+  if (filter.status !== undefined) {
+    if (filter.channel !== undefined) residual.channel = filter.channel;
+    return { index: OrderIndex.BY_STATUS, partition: statusPk(filter.status), residual };
+  }
+  if (filter.channel !== undefined) {
+    return { index: OrderIndex.BY_CHANNEL, partition: channelPk(filter.channel), residual };
+  }
+  return { index: OrderIndex.BY_CREATED, partition: ENTITY_PK, residual };
+}

@@ -1,0 +1,76 @@
+import type { IdempotencyRecord } from '../../application/ports';
+import type { Order } from '../../domain/order';
+
+/** Key layout of the single table; the CDK table construct declares the same index names. */
+export const OrderIndex = {
+  BY_STATUS: { name: 'byStatus', partitionKey: 'statusPk' },
+  BY_CHANNEL: { name: 'byChannel', partitionKey: 'channelPk' },
+  BY_CUSTOMER: { name: 'byCustomer', partitionKey: 'customerPk' },
+  BY_CREATED: { name: 'byCreated', partitionKey: 'entityPk' },
+} as const;
+/** Sort key shared by every listing index: the ULID order id, so newest first is descending. */
+export const LIST_SORT_KEY = 'listSk';
+
+const ORDER_ENTITY = 'ORDER';
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+export const idempotencyKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
+export const externalOrderKey = (channel: string, externalOrderId: string) => ({
+  pk: `EXTERNAL_ORDER#${channel}#${externalOrderId}`,
+  sk: 'EXTERNAL_ORDER',
+});
+
+export const statusPk = (status: string) => `ORDER_STATUS#${status}`;
+export const channelPk = (channel: string) => `ORDER_CHANNEL#${channel}`;
+export const customerPk = (customerId: string) => `ORDER_CUSTOMER#${customerId}`;
+export const ENTITY_PK = ORDER_ENTITY;
+
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'entity',
+  'statusPk',
+  'channelPk',
+  'customerPk',
+  'entityPk',
+  'listSk',
+] as const;
+
+export function toOrderItem(order: Order): Record<string, unknown> {
+  return {
+    ...orderKey(order.id),
+    entity: ORDER_ENTITY,
+    statusPk: statusPk(order.status),
+    channelPk: channelPk(order.channel),
+    ...(order.customer.id === undefined ? {} : { customerPk: customerPk(order.customer.id) }),
+    entityPk: ENTITY_PK,
+    listSk: order.id,
+    ...order,
+  };
+}
+
+export function fromOrderItem(item: Record<string, unknown>): Order {
+  const copy: Record<string, unknown> = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete copy[key];
+  return copy as unknown as Order;
+}
+
+export function toIdempotencyItem(record: IdempotencyRecord): Record<string, unknown> {
+  return {
+    ...idempotencyKey(record.key),
+    entity: 'IDEMPOTENCY',
+    ...record,
+    // DynamoDB TTL only tidies up; correctness never depends on the item being gone.
+    expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+  };
+}
+
+export function fromIdempotencyItem(item: Record<string, unknown>): IdempotencyRecord {
+  return {
+    key: String(item.key),
+    requestHash: String(item.requestHash),
+    order: item.order as Order,
+    createdAt: String(item.createdAt),
+  };
+}

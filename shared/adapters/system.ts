@@ -1,0 +1,6 @@
+import { ulid } from 'ulid';
+import type { Clock, Ids } from '../application/ports';
+
+export const systemClock: Clock = { now: () => new Date().toISOString() };
+
+export const ulidIds: Ids = { orderId: () => ulid() };

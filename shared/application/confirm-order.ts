@@ -1,0 +1,62 @@
+import { type Order, type Payment, PaymentStatus, transitionOrder } from '../domain/order';
+import { type DomainEvent, OrderEventType, orderEvent } from '../domain/order-events';
+import { OrderStatus } from '../domain/order-status';
+import { getOrder } from './get-order';
+import type { Clock, EventPublisher, OrderRepository, PaymentGateway } from './ports';
+
+export interface ConfirmOrderDeps {
+  orders: OrderRepository;
+  payments: PaymentGateway;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+export interface ConfirmOrderResult {
+  orderId: string;
+  status: Order['status'];
+  paymentStatus: Order['payment']['status'];
+}
+
+function outcomeEvent(order: Order): DomainEvent | undefined {
+  if (order.status === OrderStatus.CONFIRMED) return orderEvent(order, OrderEventType.CONFIRMED);
+  if (order.status === OrderStatus.FAILED) return orderEvent(order, OrderEventType.FAILED);
+  return undefined;
+}
+
+/**
+ * Authorizes payment and moves a PENDING order to CONFIRMED, or to FAILED when declined.
+ * Idempotent: an order already past PENDING is not authorized again; its outcome event is
+ * re-published (same event id) in case the earlier attempt stopped before publishing.
+ */
+export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Promise<ConfirmOrderResult> {
+  let order = await getOrder(deps, orderId);
+  if (order.status === OrderStatus.PENDING) {
+    const result = await deps.payments.authorize({
+      orderId: order.id,
+      amount: order.totals.grandTotal,
+      currency: order.currency,
+      method: order.payment.method,
+      ...(order.payment.token === undefined ? {} : { token: order.payment.token }),
+      idempotencyKey: `authorize-${order.id}`,
+    });
+    const at = deps.clock.now();
+    const base = order.payment;
+    if (result.outcome === 'declined') {
+      const payment: Payment = { ...base, status: PaymentStatus.DECLINED, declineCode: result.code };
+      order = transitionOrder(order, OrderStatus.FAILED, at, {
+        reason: `payment declined: ${result.reason}`,
+        payment,
+      });
+    } else {
+      const payment: Payment =
+        result.outcome === 'authorized'
+          ? { ...base, status: PaymentStatus.AUTHORIZED, authorizationId: result.authorizationId }
+          : { ...base, status: PaymentStatus.DEFERRED, reference: result.reference };
+      order = transitionOrder(order, OrderStatus.CONFIRMED, at, { payment });
+    }
+    await deps.orders.update(order);
+  }
+  const event = outcomeEvent(order);
+  if (event) await deps.events.publish([event]);
+  return { orderId: order.id, status: order.status, paymentStatus: order.payment.status };
+}

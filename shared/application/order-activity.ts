@@ -1,0 +1,32 @@
+import type { EventMetadata } from '../domain/order-events';
+import { getOrder } from './get-order';
+import type { OrderActivity, OrderActivityLog, OrderRepository } from './ports';
+
+/** Records one order event in the order's activity log; the same event twice is recorded once. */
+export async function recordOrderActivity(
+  deps: { activity: OrderActivityLog },
+  event: {
+    detailType: string;
+    source: string;
+    detail: { metadata: EventMetadata & { orderId: string }; data: unknown };
+  },
+): Promise<void> {
+  await deps.activity.record({
+    orderId: event.detail.metadata.orderId,
+    eventId: event.detail.metadata.eventId,
+    sequence: event.detail.metadata.sequence,
+    type: event.detailType,
+    source: event.source,
+    occurredAt: event.detail.metadata.occurredAt,
+    data: event.detail.data,
+  });
+}
+
+/** Every event recorded for an order, in sequence order; NotFoundError for an unknown order. */
+export async function listOrderActivity(
+  deps: { orders: OrderRepository; activity: OrderActivityLog },
+  orderId: string,
+): Promise<OrderActivity[]> {
+  await getOrder(deps, orderId);
+  return deps.activity.list(orderId);
+}

@@ -1,0 +1,75 @@
+import { ConflictError, UnprocessableError } from '../domain/errors';
+import { createOrder, type Order, type OrderDraft } from '../domain/order';
+import {
+  type Clock,
+  DuplicateExternalOrder,
+  IdempotencyKeyInFlight,
+  IdempotencyKeyUsed,
+  type Ids,
+  type OrderRepository,
+  type OrderWorkflow,
+} from './ports';
+import { requestHash } from './request-hash';
+
+export interface PlaceOrderDeps {
+  orders: OrderRepository;
+  workflow: OrderWorkflow;
+  clock: Clock;
+  ids: Ids;
+}
+
+export interface PlaceOrderInput {
+  idempotencyKey: string;
+  draft: OrderDraft;
+  correlationId?: string;
+}
+
+export interface PlaceOrderResult {
+  order: Order;
+  /** True when this is a repeat of an earlier request with the same key and body. */
+  replayed: boolean;
+}
+
+const OPERATION = 'POST /orders';
+
+/**
+ * Accepts an order exactly once per Idempotency-Key and starts its workflow.
+ * A replay also (re)starts the workflow, so a crash between the write and the start heals on retry.
+ */
+export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  const now = deps.clock.now();
+  const hash = requestHash(input.draft);
+  const order = createOrder(input.draft, {
+    id: deps.ids.orderId(),
+    now,
+    ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
+  });
+  const key = `${OPERATION}:${input.idempotencyKey}`;
+  try {
+    await deps.orders.create(order, { key, requestHash: hash, order, createdAt: now });
+  } catch (error) {
+    if (error instanceof IdempotencyKeyUsed) {
+      if (error.record.requestHash !== hash) {
+        throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
+          idempotencyKey: input.idempotencyKey,
+        });
+      }
+      await deps.workflow.start(error.record.order);
+      return { order: error.record.order, replayed: true };
+    }
+    if (error instanceof IdempotencyKeyInFlight) {
+      throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly', {
+        idempotencyKey: input.idempotencyKey,
+      });
+    }
+    if (error instanceof DuplicateExternalOrder) {
+      throw new ConflictError(
+        `Order ${input.draft.externalOrderId} from channel ${input.draft.channel} was already placed as ${error.existingOrderId}`,
+        { existingOrderId: error.existingOrderId },
+      );
+    }
+    throw error;
+  }
+  await deps.workflow.start(order);
+  return { order, replayed: false };
+}

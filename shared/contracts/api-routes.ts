@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
+
+/** One HTTP API operation: the CDK app creates a route for each, the OpenAPI document describes each. */
+export interface ApiRoute {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  idempotent?: boolean;
+  /** Status -> component schema id (from `.meta({ id })`) or undefined for a free-form body. */
+  responses: Record<number, { description: string; schema?: string; headers?: string[] }>;
+}
+
+const problems = {
+  400: { description: 'Invalid request', schema: 'Problem' },
+} as const;
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    operationId: 'placeOrder',
+    method: 'POST',
+    path: '/orders',
+    summary: 'Place an order; starts its workflow',
+    body: PlaceOrderBody,
+    idempotent: true,
+    responses: {
+      201: {
+        description: 'The order, PENDING',
+        schema: 'Order',
+        headers: ['Location', 'Idempotent-Replayed'],
+      },
+      ...problems,
+      409: {
+        description: 'Same external order already placed, or same key still in flight',
+        schema: 'Problem',
+      },
+      413: { description: 'Body too large', schema: 'Problem' },
+      415: { description: 'Body is not JSON', schema: 'Problem' },
+      422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getOrder',
+    method: 'GET',
+    path: '/orders/{id}',
+    summary: 'One order with its status timeline',
+    params: OrderIdParams,
+    responses: {
+      200: { description: 'The order', schema: 'Order' },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listOrders',
+    method: 'GET',
+    path: '/orders',
+    summary: 'Orders, newest first, filtered by status, channel or customer',
+    query: ListOrdersQuery,
+    responses: { 200: { description: 'A page of orders', schema: 'OrderPage' }, ...problems },
+  },
+  {
+    operationId: 'listOrderEvents',
+    method: 'GET',
+    path: '/orders/{id}/events',
+    summary: 'Every event published about the order, in order',
+    params: OrderIdParams,
+    responses: {
+      200: { description: 'The order activity log' },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    summary: 'Liveness',
+    responses: { 200: { description: 'The API answers' } },
+  },
+];

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/order-status';
+
+export const EventMetadataSchema = z.object({
+  eventId: z.string().min(1),
+  orderId: z.string().optional(),
+  sequence: z.int().min(1),
+  occurredAt: z.iso.datetime(),
+  correlationId: z.string().min(1),
+});
+
+export const OrderSummarySchema = z.object({
+  orderId: z.string(),
+  channel: z.string(),
+  externalOrderId: z.string().optional(),
+  customerId: z.string().optional(),
+  customerEmail: z.string(),
+  status: z.enum(ORDER_STATUSES as [string, ...string[]]),
+  currency: z.string(),
+  grandTotal: z.int(),
+  itemCount: z.int(),
+  reason: z.string().optional(),
+  paymentStatus: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
+});
+
+const orderEventDetail = z.object({
+  metadata: EventMetadataSchema.extend({ orderId: z.string() }),
+  data: OrderSummarySchema,
+});
+
+/** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
+export const EVENT_DETAIL_SCHEMAS = {
+  'oms.orders': {
+    OrderPlaced: orderEventDetail,
+    OrderConfirmed: orderEventDetail,
+    OrderFailed: orderEventDetail,
+  },
+} as const;
+
+export type OrderEventDetail = z.infer<typeof orderEventDetail>;
+export const OrderEventDetailSchema = orderEventDetail;

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { isCountryCode } from '../domain/countries';
+import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
+import { PAYMENT_METHODS, SHIPPING_METHODS } from '../domain/order';
+import { ORDER_STATUSES } from '../domain/order-status';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ChannelSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a lower-case slug such as web, amazon or b2b')
+  .meta({ examples: ['web', 'amazon', 'b2b'] });
+
+export const Sku = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, 'must be 1-64 letters, digits, . _ / -');
+
+export const CurrencyCode = z
+  .string()
+  .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as USD or BRL')
+  .meta({ examples: ['BRL', 'USD'] });
+
+export const CountryCode = z
+  .string()
+  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as BR or US')
+  .meta({ examples: ['BR'] });
+
+export const CustomerSchema = z.strictObject({
+  id: text(64).optional(),
+  email: z.email().max(254),
+  name: text(200),
+});
+
+export const AddressSchema = z
+  .strictObject({
+    name: text(200),
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    region: text(100).optional(),
+    postalCode: text(20),
+    country: CountryCode,
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .refine((a) => (a.lat === undefined) === (a.lon === undefined), {
+    message: 'lat and lon go together',
+    path: ['lat'],
+  });
+
+export const OrderLineInput = z.strictObject({
+  sku: Sku,
+  quantity: z.int().min(1).max(999),
+  unitPrice: z.int().min(0).max(MAX_UNIT_PRICE).describe('Integer minor units of the order currency'),
+});
+
+export const PaymentInput = z
+  .strictObject({ method: z.enum(PAYMENT_METHODS), token: text(128).optional() })
+  .refine((p) => !(p.method === 'card' || p.method === 'paypal') || p.token !== undefined, {
+    message: 'a token is required for card and paypal payments',
+    path: ['token'],
+  });
+
+/** Body of POST /orders. */
+export const PlaceOrderBody = z
+  .strictObject({
+    channel: ChannelSlug,
+    externalOrderId: text(64).optional(),
+    customer: CustomerSchema,
+    shippingAddress: AddressSchema,
+    lines: z.array(OrderLineInput).min(1).max(100),
+    currency: CurrencyCode,
+    payment: PaymentInput,
+    shippingMethod: z.enum(SHIPPING_METHODS).optional(),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.lines.forEach((line, index) => {
+      if (seen.has(line.sku)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'SKUs must be unique within an order',
+          path: ['lines', index, 'sku'],
+        });
+      }
+      seen.add(line.sku);
+    });
+  })
+  .meta({ id: 'PlaceOrderRequest' });
+export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+
+export const OrderStatusSchema = z.enum(ORDER_STATUSES as [string, ...string[]]);
+
+/** Query of GET /orders. */
+export const ListOrdersQuery = z.strictObject({
+  status: OrderStatusSchema.optional(),
+  channel: ChannelSlug.optional(),
+  customerId: text(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
+
+export const OrderIdParams = z.strictObject({
+  id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an order id (ULID)'),
+});
+
+/** An order as the API shows it (the payment token is never shown). */
+export const OrderView = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    externalOrderId: z.string().optional(),
+    customer: CustomerSchema,
+    shippingAddress: AddressSchema,
+    lines: z.array(
+      z.object({
+        lineNumber: z.int(),
+        sku: z.string(),
+        quantity: z.int(),
+        unitPrice: z.int(),
+        lineTotal: z.int(),
+      }),
+    ),
+    currency: z.string(),
+    payment: z.object({
+      method: z.enum(PAYMENT_METHODS),
+      status: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
+      authorizationId: z.string().optional(),
+      reference: z.string().optional(),
+      declineCode: z.string().optional(),
+    }),
+    shippingMethod: z.enum(SHIPPING_METHODS),
+    totals: z.object({ itemCount: z.int(), subtotal: z.int(), grandTotal: z.int() }),
+    status: OrderStatusSchema,
+    statusReason: z.string().optional(),
+    version: z.int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    timeline: z.array(
+      z.object({ status: OrderStatusSchema, at: z.iso.datetime(), reason: z.string().optional() }),
+    ),
+  })
+  .meta({ id: 'Order' });
+
+export const OrderPage = z
+  .object({ items: z.array(OrderView), nextCursor: z.string().optional() })
+  .meta({ id: 'OrderPage' });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -1,0 +1,81 @@
+import type { Order } from './order';
+
+export const EventSource = {
+  ORDERS: 'oms.orders',
+  INVENTORY: 'oms.inventory',
+  FULFILLMENT: 'oms.fulfillment',
+  CARRIERS: 'oms.carriers',
+} as const;
+export type EventSource = (typeof EventSource)[keyof typeof EventSource];
+
+export interface EventMetadata {
+  /** Stable per (order, version): a re-published event keeps its id, so consumers can deduplicate. */
+  eventId: string;
+  orderId?: string;
+  sequence: number;
+  occurredAt: string;
+  correlationId: string;
+}
+
+/** An event as it goes on the bus: EventBridge's source and detail-type around `{ metadata, data }`. */
+export interface DomainEvent<TData = unknown> {
+  source: EventSource;
+  detailType: string;
+  detail: { metadata: EventMetadata; data: TData };
+}
+
+export interface OrderSummary {
+  orderId: string;
+  channel: string;
+  externalOrderId?: string;
+  customerId?: string;
+  customerEmail: string;
+  status: Order['status'];
+  currency: string;
+  grandTotal: number;
+  itemCount: number;
+  reason?: string;
+  paymentStatus: Order['payment']['status'];
+}
+
+export const OrderEventType = {
+  PLACED: 'OrderPlaced',
+  CONFIRMED: 'OrderConfirmed',
+  FAILED: 'OrderFailed',
+} as const;
+export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
+
+/** The summary every order event carries. */
+export function summarizeOrder(order: Order): OrderSummary {
+  return {
+    orderId: order.id,
+    channel: order.channel,
+    ...(order.externalOrderId === undefined ? {} : { externalOrderId: order.externalOrderId }),
+    ...(order.customer.id === undefined ? {} : { customerId: order.customer.id }),
+    customerEmail: order.customer.email,
+    status: order.status,
+    currency: order.currency,
+    grandTotal: order.totals.grandTotal,
+    itemCount: order.totals.itemCount,
+    paymentStatus: order.payment.status,
+    ...(order.statusReason === undefined ? {} : { reason: order.statusReason }),
+  };
+}
+
+/** The event that records the order's current version. */
+export function orderEvent(order: Order, detailType: OrderEventType): DomainEvent<OrderSummary> {
+  return {
+    source: EventSource.ORDERS,
+    detailType,
+    detail: {
+      metadata: {
+        eventId: `${order.id}-${order.version}`,
+        orderId: order.id,
+        sequence: order.version,
+        occurredAt: order.updatedAt,
+        correlationId: order.correlationId,
+      },
+      data: summarizeOrder(order),
+    },
+  };
+}

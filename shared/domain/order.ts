@@ -1,0 +1,158 @@
+import { assertTransition, type OrderStatus } from './order-status';
+
+export const PAYMENT_METHODS = ['card', 'pix', 'boleto', 'paypal', 'invoice'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const SHIPPING_METHODS = ['standard', 'express'] as const;
+export type ShippingMethod = (typeof SHIPPING_METHODS)[number];
+
+export interface Customer {
+  id?: string;
+  email: string;
+  name: string;
+}
+
+export interface Address {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2 */
+  country: string;
+  lat?: number;
+  lon?: number;
+}
+
+export interface OrderLineDraft {
+  sku: string;
+  quantity: number;
+  /** Integer minor units of the order currency. */
+  unitPrice: number;
+}
+
+export interface OrderLine extends OrderLineDraft {
+  lineNumber: number;
+  lineTotal: number;
+}
+
+/** What the customer asked for, before the OMS gives it an id, totals and a status. */
+export interface OrderDraft {
+  channel: string;
+  externalOrderId?: string;
+  customer: Customer;
+  shippingAddress: Address;
+  lines: OrderLineDraft[];
+  currency: string;
+  payment: { method: PaymentMethod; token?: string };
+  shippingMethod?: ShippingMethod;
+}
+
+export const PaymentStatus = {
+  PENDING: 'PENDING',
+  AUTHORIZED: 'AUTHORIZED',
+  DEFERRED: 'DEFERRED',
+  DECLINED: 'DECLINED',
+} as const;
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+export interface Payment {
+  method: PaymentMethod;
+  /** Provider token; kept for authorization, never shown by the API. */
+  token?: string;
+  status: PaymentStatus;
+  authorizationId?: string;
+  reference?: string;
+  declineCode?: string;
+}
+
+export interface Totals {
+  itemCount: number;
+  subtotal: number;
+  /** Equals subtotal until shipping charges and taxes are priced by later stages. */
+  grandTotal: number;
+}
+
+export interface TimelineEntry {
+  status: OrderStatus;
+  at: string;
+  reason?: string;
+}
+
+export interface Order {
+  id: string;
+  channel: string;
+  externalOrderId?: string;
+  customer: Customer;
+  shippingAddress: Address;
+  lines: OrderLine[];
+  currency: string;
+  payment: Payment;
+  shippingMethod: ShippingMethod;
+  totals: Totals;
+  status: OrderStatus;
+  statusReason?: string;
+  /** Incremented on every change; writes are conditional on it (optimistic locking). */
+  version: number;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+}
+
+/** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
+export function createOrder(
+  draft: OrderDraft,
+  ids: { id: string; now: string; correlationId?: string },
+): Order {
+  const lines = draft.lines.map((line, index) => ({
+    lineNumber: index + 1,
+    sku: line.sku,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice,
+    lineTotal: line.quantity * line.unitPrice,
+  }));
+  const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  return {
+    id: ids.id,
+    channel: draft.channel,
+    ...(draft.externalOrderId === undefined ? {} : { externalOrderId: draft.externalOrderId }),
+    customer: draft.customer,
+    shippingAddress: draft.shippingAddress,
+    lines,
+    currency: draft.currency,
+    payment: { ...draft.payment, status: PaymentStatus.PENDING },
+    shippingMethod: draft.shippingMethod ?? 'standard',
+    totals: { itemCount: lines.reduce((n, line) => n + line.quantity, 0), subtotal, grandTotal: subtotal },
+    status: 'PENDING',
+    version: 1,
+    correlationId: ids.correlationId ?? ids.id,
+    createdAt: ids.now,
+    updatedAt: ids.now,
+    timeline: [{ status: 'PENDING', at: ids.now }],
+  };
+}
+
+/** Moves an order to a new status, recording it in the timeline; rejects illegal moves. */
+export function transitionOrder(
+  order: Order,
+  to: OrderStatus,
+  at: string,
+  changes: { reason?: string; payment?: Payment } = {},
+): Order {
+  assertTransition(order.status, to);
+  const { statusReason: _previousReason, ...rest } = order;
+  return {
+    ...rest,
+    ...(changes.payment ? { payment: changes.payment } : {}),
+    ...(changes.reason === undefined ? {} : { statusReason: changes.reason }),
+    status: to,
+    version: order.version + 1,
+    updatedAt: at,
+    timeline: [
+      ...order.timeline,
+      { status: to, at, ...(changes.reason === undefined ? {} : { reason: changes.reason }) },
+    ],
+  };
+}
