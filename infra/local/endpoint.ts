@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsServiceError } from './aws-error';
+import type { LocalEventBus, PutEventsEntry } from './event-bus';
+import { readBody } from './http-server';
+import type { LocalStepFunctions } from './step-functions';
+
+type Operation = (input: Record<string, unknown>) => unknown;
+
+/**
+ * The AWS JSON protocol (X-Amz-Target) for Step Functions and EventBridge, so handlers and
+ * ops tools use the unchanged SDK clients and CLI through AWS_ENDPOINT_URL_SFN / _EVENTBRIDGE.
+ */
+export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus) {
+  const operations: Record<string, Operation> = {
+    'AWSStepFunctions.StartExecution': (i) => sfn.startExecution(i as never),
+    'AWSStepFunctions.DescribeExecution': (i) => sfn.describeExecution(i as never),
+    'AWSStepFunctions.ListExecutions': (i) => sfn.listExecutions(i as never),
+    'AWSStepFunctions.GetExecutionHistory': (i) => sfn.getExecutionHistory(i as never),
+    'AWSStepFunctions.StopExecution': (i) => sfn.stopExecution(i as never),
+    'AWSStepFunctions.SendTaskSuccess': (i) => sfn.sendTaskSuccess(i as never),
+    'AWSStepFunctions.SendTaskFailure': (i) => sfn.sendTaskFailure(i as never),
+    'AWSStepFunctions.SendTaskHeartbeat': (i) => sfn.sendTaskHeartbeat(i as never),
+    'AWSStepFunctions.ListStateMachines': () => ({ stateMachines: sfn.listStateMachines() }),
+    'AWSEvents.PutEvents': (i) => {
+      const entries = (i.Entries ?? []) as PutEventsEntry[];
+      if (entries.length < 1 || entries.length > 10) {
+        throw new AwsServiceError('ValidationException', 'Entries must hold 1 to 10 events');
+      }
+      return bus.putEvents(entries);
+    },
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const contentType = target.startsWith('AWSEvents.')
+      ? 'application/x-amz-json-1.1'
+      : 'application/x-amz-json-1.0';
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': contentType });
+      response.end(JSON.stringify(body));
+    };
+    const operation = operations[target];
+    if (!operation) {
+      reply(400, {
+        __type: 'UnknownOperationException',
+        message: `Operation ${target || '(none)'} is not emulated`,
+      });
+      return;
+    }
+    const body = await readBody(request, 1024 * 1024);
+    try {
+      const input =
+        body && body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      reply(200, await operation(input));
+    } catch (error) {
+      if (error instanceof AwsServiceError)
+        reply(error.status, { __type: error.code, message: error.message });
+      else if (error instanceof SyntaxError)
+        reply(400, { __type: 'SerializationException', message: error.message });
+      else throw error;
+    }
+  };
+}

@@ -1,0 +1,197 @@
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Times the local cloud restarted this execution after a stop. */
+  redriveCount?: number;
+}
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** The local cloud's own table, beside the template's: executions and their history survive restarts. */
+export const JOURNAL_TABLE = 'LocalCloudExecutions';
+const BY_STATE_MACHINE = 'byStateMachine';
+
+/** Executions and their history, kept in DynamoDB Local so ops can list them after a restart. */
+export class ExecutionJournal {
+  constructor(private readonly db: DynamoDBClient) {}
+
+  async ensureTable(): Promise<void> {
+    try {
+      await this.db.send(
+        new CreateTableCommand({
+          TableName: JOURNAL_TABLE,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+            { AttributeName: 'stateMachineArn', AttributeType: 'S' },
+            { AttributeName: 'startKey', AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: BY_STATE_MACHINE,
+              KeySchema: [
+                { AttributeName: 'stateMachineArn', KeyType: 'HASH' },
+                { AttributeName: 'startKey', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+
+  private item(record: ExecutionRecord) {
+    return marshall(
+      {
+        pk: record.executionArn,
+        sk: 'EXECUTION',
+        startKey: `${String(record.startDate).padStart(16, '0')}#${record.name}`,
+        ...record,
+      },
+      { removeUndefinedValues: true },
+    );
+  }
+
+  /** Records a new execution; false when one with that ARN already exists. */
+  async create(record: ExecutionRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: JOURNAL_TABLE,
+          Item: this.item(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async save(record: ExecutionRecord): Promise<void> {
+    await this.db.send(new PutItemCommand({ TableName: JOURNAL_TABLE, Item: this.item(record) }));
+  }
+
+  async get(executionArn: string): Promise<ExecutionRecord | undefined> {
+    const result = await this.db.send(
+      new GetItemCommand({
+        TableName: JOURNAL_TABLE,
+        Key: marshall({ pk: executionArn, sk: 'EXECUTION' }),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toRecord(unmarshall(result.Item)) : undefined;
+  }
+
+  async appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 25) {
+      let requests = events.slice(i, i + 25).map((event) => ({
+        PutRequest: {
+          Item: marshall({
+            pk: executionArn,
+            sk: `EVENT#${String(event.id).padStart(8, '0')}`,
+            event: JSON.stringify(event),
+          }),
+        },
+      }));
+      while (requests.length > 0) {
+        const result = await this.db.send(
+          new BatchWriteItemCommand({ RequestItems: { [JOURNAL_TABLE]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[JOURNAL_TABLE] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  async history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: JOURNAL_TABLE,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: marshall({ ':pk': executionArn, ':prefix': 'EVENT#' }),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? [])
+        events.push(JSON.parse(String(unmarshall(item).event)) as HistoryEvent);
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+
+  /** Newest first, optionally only those with one status. */
+  async list(
+    stateMachineArn: string,
+    options: { status?: ExecutionStatus; limit: number; startKey?: Record<string, unknown> },
+  ): Promise<{ records: ExecutionRecord[]; lastKey?: Record<string, unknown> }> {
+    const records: ExecutionRecord[] = [];
+    let startKey = options.startKey;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: JOURNAL_TABLE,
+          IndexName: BY_STATE_MACHINE,
+          KeyConditionExpression: 'stateMachineArn = :arn',
+          ...(options.status
+            ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+            : {}),
+          ExpressionAttributeValues: marshall({
+            ':arn': stateMachineArn,
+            ...(options.status ? { ':status': options.status } : {}),
+          }),
+          ScanIndexForward: false,
+          Limit: options.limit - records.length,
+          ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) records.push(toRecord(unmarshall(item)));
+      startKey = result.LastEvaluatedKey ? unmarshall(result.LastEvaluatedKey) : undefined;
+    } while (startKey && records.length < options.limit);
+    return { records, ...(startKey ? { lastKey: startKey } : {}) };
+  }
+}
+
+function toRecord(item: Record<string, unknown>): ExecutionRecord {
+  const { pk: _pk, sk: _sk, startKey: _startKey, ...record } = item;
+  return record as unknown as ExecutionRecord;
+}

@@ -1,0 +1,59 @@
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** Runs inside a worker thread: one Lambda "container" of one function, with its own environment. */
+interface WorkerSetup {
+  file: string;
+  exportName: string;
+  functionName: string;
+  functionArn: string;
+  memoryLimitInMB: number;
+  logGroupName: string;
+}
+
+interface InvokeMessage {
+  id: string;
+  event: unknown;
+  deadline: number;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const setup = workerData as WorkerSetup;
+const port = parentPort;
+if (!port) throw new Error('lambda-worker runs in a worker thread');
+
+const handlerPromise: Promise<Handler> = import(pathToFileURL(setup.file).href).then(
+  (module: Record<string, unknown>) => {
+    const handler = module[setup.exportName];
+    if (typeof handler !== 'function')
+      throw new Error(`${setup.file} exports no function ${setup.exportName}`);
+    return handler as Handler;
+  },
+);
+
+port.on('message', async (message: InvokeMessage) => {
+  const context = {
+    awsRequestId: message.id,
+    functionName: setup.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: setup.functionArn,
+    memoryLimitInMB: String(setup.memoryLimitInMB),
+    logGroupName: setup.logGroupName,
+    logStreamName: `local/${setup.functionName}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+  };
+  try {
+    const handler = await handlerPromise;
+    const result = await handler(message.event, context);
+    port.postMessage({ id: message.id, ok: true, result: result === undefined ? null : result });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({
+      id: message.id,
+      ok: false,
+      error: { name: e.name, message: e.message, stack: e.stack },
+    });
+  }
+});

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { LOCAL_REGION, type LocalTemplate } from './template';
+
+/** A function error as Lambda reports it: `name` is the errorType Step Functions matches on. */
+export class LambdaInvocationError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export interface LambdaSpec {
+  logicalId: string;
+  functionName: string;
+  functionArn: string;
+  file: string;
+  exportName: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memorySize: number;
+  logGroupName: string;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One function of the template, run from its bundled asset in a worker thread with the
+ * environment the template gives it (so functions never see each other's settings).
+ * A timed-out invocation recycles the worker, as Lambda recycles a timed-out container.
+ */
+export class LocalLambda {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    readonly spec: LambdaSpec,
+    private readonly log: Writable,
+  ) {}
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+      execArgv: ['--import', 'tsx', '--enable-source-maps'],
+      env: this.spec.environment,
+      stdout: true,
+      stderr: true,
+      workerData: {
+        file: this.spec.file,
+        exportName: this.spec.exportName,
+        functionName: this.spec.functionName,
+        functionArn: this.spec.functionArn,
+        memoryLimitInMB: this.spec.memorySize,
+        logGroupName: this.spec.logGroupName,
+      },
+    });
+    worker.stdout.pipe(this.log, { end: false });
+    worker.stderr.pipe(this.log, { end: false });
+    worker.on(
+      'message',
+      (message: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        clearTimeout(pending.timer);
+        if (message.ok) pending.resolve(message.result);
+        else
+          pending.reject(
+            new LambdaInvocationError(message.error?.name ?? 'Error', message.error?.message ?? ''),
+          );
+      },
+    );
+    worker.on('error', (error) =>
+      this.failAll(new LambdaInvocationError('Runtime.ExitError', error.message)),
+    );
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failAll(new LambdaInvocationError('Runtime.ExitError', `${this.spec.functionName} exited`));
+    });
+    worker.unref();
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
+  /** Invokes the function synchronously (RequestResponse) and returns its result. */
+  invoke(event: unknown): Promise<unknown> {
+    this.worker ??= this.start();
+    const worker = this.worker;
+    const id = randomUUID();
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new LambdaInvocationError(
+            'Sandbox.Timedout',
+            `Task timed out after ${this.spec.timeoutSeconds} seconds`,
+          ),
+        );
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ id, event, deadline: Date.now() + timeoutMs });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+/** Settings every local function gets on top of its template environment, like Lambda's reserved variables. */
+export function runtimeEnvironment(
+  functionName: string,
+  memorySize: number,
+  endpoints: Record<string, string>,
+) {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    ...endpoints,
+  };
+}
+
+/** Every function of the template, ready to invoke from its bundled code. */
+export function templateLambdas(
+  template: LocalTemplate,
+  endpoints: Record<string, string>,
+  log: Writable,
+): Map<string, LocalLambda> {
+  const lambdas = new Map<string, LocalLambda>();
+  for (const { logicalId, properties } of template.resourcesOfType('AWS::Lambda::Function')) {
+    const [module, exportName] = splitHandler(String(properties.Handler));
+    const dir = template.assetDir(properties.Code as Record<string, unknown>);
+    const file = ['.mjs', '.js', '.cjs']
+      .map((ext) => path.join(dir, module + ext))
+      .find((f) => existsSync(f));
+    if (!file)
+      throw new Error(
+        `Function ${logicalId}: no ${module}.mjs/.js in ${dir} (was the app synthesized with bundling?)`,
+      );
+    const memorySize = Number(properties.MemorySize ?? 128);
+    const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables ?? {}) as Record<string, unknown>;
+    const environment = {
+      ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+      ...runtimeEnvironment(logicalId, memorySize, endpoints),
+    };
+    const logging = properties.LoggingConfig as { LogGroup?: string } | undefined;
+    const spec: LambdaSpec = {
+      logicalId,
+      functionName: logicalId,
+      functionArn: template.arn(logicalId),
+      file,
+      exportName,
+      environment,
+      timeoutSeconds: Number(properties.Timeout ?? 3),
+      memorySize,
+      logGroupName: logging?.LogGroup ?? `/aws/lambda/${logicalId}`,
+    };
+    lambdas.set(logicalId, new LocalLambda(spec, log));
+  }
+  return lambdas;
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  if (dot < 1) throw new Error(`Handler ${handler} is not of the form file.export`);
+  return [handler.slice(0, dot), handler.slice(dot + 1)];
+}
+
+/** Finds a function by the name or ARN a caller (Step Functions, EventBridge) uses for it. */
+export function findLambda(lambdas: Map<string, LocalLambda>, nameOrArn: string): LocalLambda | undefined {
+  const name = nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
+  return lambdas.get(name);
+}

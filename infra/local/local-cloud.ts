@@ -1,0 +1,200 @@
+import type { Server } from 'node:http';
+import type { Writable } from 'node:stream';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, templateTables } from './dynamodb';
+import { awsJsonEndpoint } from './endpoint';
+import { LocalEventBus, type PutEventsEntry } from './event-bus';
+import { ExecutionJournal } from './execution-journal';
+import { type HttpRoute, httpApiHandler, unsupportedRouteFeatures } from './http-api';
+import { close, listen } from './http-server';
+import { findLambda, type LocalLambda, templateLambdas } from './lambda';
+import { LocalStepFunctions } from './step-functions';
+import { LocalTemplate } from './template';
+
+export interface LocalCloudOptions {
+  /** Cloud assembly (cdk.out) holding the synthesized template and the bundled functions. */
+  assemblyDir: string;
+  stackName: string;
+  /** Port of the HTTP API; 0 picks a free one. @default 3000 */
+  port?: number;
+  /** Port of the Step Functions / EventBridge endpoint; 0 picks a free one. @default 0 */
+  awsPort?: number;
+  /** Folder for DynamoDB Local's data; in memory when absent. */
+  dataDir?: string;
+  /** Where function logs go. @default process.stdout */
+  functionLogs?: Writable;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  /** Step Functions and EventBridge endpoint (AWS JSON protocol). */
+  awsEndpoint: string;
+  dynamodbEndpoint: string;
+  template: LocalTemplate;
+  routes: HttpRoute[];
+  lambdas: Map<string, LocalLambda>;
+  stepFunctions: LocalStepFunctions;
+  eventBus: LocalEventBus;
+  /** Resolves when no execution runs and no event is being delivered. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Everything in the template the local cloud cannot run; it refuses to start rather than pretend. */
+export function unsupportedParts(template: LocalTemplate): string[] {
+  return [
+    ...template.unsupportedResources().map((r) => `resource ${r} is not emulated`),
+    ...unsupportedRouteFeatures(template),
+    ...LocalEventBus.unsupported(template),
+    ...LocalStepFunctions.unsupported(template),
+  ];
+}
+
+/** Step Functions' optimized DynamoDB integrations, as SDK commands. */
+const DYNAMODB_ACTIONS: Record<
+  string,
+  (client: DynamoDBClient, input: never) => Promise<{ $metadata: unknown }>
+> = {
+  getItem: (client, input) => client.send(new GetItemCommand(input)),
+  putItem: (client, input) => client.send(new PutItemCommand(input)),
+  updateItem: (client, input) => client.send(new UpdateItemCommand(input)),
+  deleteItem: (client, input) => client.send(new DeleteItemCommand(input)),
+};
+
+/**
+ * Starts the whole system on this machine from the synthesized template: DynamoDB Local with the
+ * template's tables, the functions, the HTTP API, the state machines and the event rules.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const template = LocalTemplate.load(options.assemblyDir, options.stackName);
+  const problems = unsupportedParts(template);
+  if (problems.length > 0) {
+    throw new Error(`The local cloud cannot run this template:\n  - ${problems.join('\n  - ')}`);
+  }
+  const log = options.functionLogs ?? process.stdout;
+  const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
+  const servers: Server[] = [];
+  let lambdas = new Map<string, LocalLambda>();
+  try {
+    await ensureTables(dynamo.client, templateTables(template));
+    const journal = new ExecutionJournal(dynamo.client);
+    await journal.ensureTable();
+
+    // The AWS endpoint is needed in the functions' environment before the services behind it exist.
+    let serveAws: Parameters<typeof listen>[0] = async () => {};
+    const aws = await listen((req, res) => serveAws(req, res), options.awsPort ?? 0);
+    servers.push(aws.server);
+    const endpoints = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: aws.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+    };
+    lambdas = templateLambdas(template, endpoints, log);
+    const lambda = (nameOrArn: string) => {
+      const fn = findLambda(lambdas, nameOrArn);
+      if (!fn)
+        throw Object.assign(new Error(`Function not found: ${nameOrArn}`), {
+          name: 'Lambda.ResourceNotFoundException',
+        });
+      return fn;
+    };
+
+    let stepFunctions: LocalStepFunctions | undefined;
+    const eventBus = LocalEventBus.fromTemplate(template, async (arn, input) => {
+      if (arn.includes(':states:') && stepFunctions) {
+        await stepFunctions.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
+      } else {
+        await lambda(arn).invoke(input);
+      }
+    });
+    stepFunctions = new LocalStepFunctions(template, journal, {
+      invokeLambda: async (name, payload, asynchronous) => {
+        const fn = lambda(name);
+        if (!asynchronous) return fn.invoke(payload);
+        void invokeAsync(fn, payload);
+        return null;
+      },
+      putEvents: async (entries) =>
+        eventBus.putEvents(
+          (entries as Array<Record<string, unknown>>).map(
+            (e) =>
+              ({
+                ...e,
+                Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail),
+              }) as PutEventsEntry,
+          ),
+        ),
+      dynamodb: async (action, input) => {
+        const command = DYNAMODB_ACTIONS[action];
+        if (!command) throw new Error(`DynamoDB action ${action} is not emulated`);
+        try {
+          const { $metadata: _metadata, ...output } = await command(dynamo.client, input as never);
+          return output;
+        } catch (error) {
+          throw Object.assign(new Error((error as Error).message), {
+            name: `DynamoDB.${(error as Error).name}`,
+          });
+        }
+      },
+    });
+    serveAws = awsJsonEndpoint(stepFunctions, eventBus);
+
+    const http = httpApiHandler(template, (arn, event) => lambda(arn).invoke(event));
+    const api = await listen(http.handler, options.port ?? 3000);
+    servers.push(api.server);
+    await stepFunctions.resumeInterrupted();
+
+    const sfn = stepFunctions;
+    return {
+      apiUrl: api.url,
+      awsEndpoint: aws.url,
+      dynamodbEndpoint: dynamo.endpoint,
+      template,
+      routes: http.routes,
+      lambdas,
+      stepFunctions: sfn,
+      eventBus,
+      idle: async () => {
+        // Executions publish events and events start executions: settle until both are quiet.
+        do {
+          await sfn.idle();
+          await eventBus.idle();
+        } while (sfn.runningCount() > 0);
+      },
+      stop: async () => {
+        await Promise.all(servers.map(close));
+        eventBus.stop();
+        await sfn.shutdown();
+        await Promise.all([...lambdas.values()].map((l) => l.stop()));
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(servers.map(close));
+    await Promise.all([...lambdas.values()].map((l) => l.stop()));
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+/** Lambda's asynchronous invocation: two retries, then the event is dropped with a log line. */
+async function invokeAsync(fn: LocalLambda, payload: unknown): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await fn.invoke(payload);
+      return;
+    } catch (error) {
+      if (attempt === 2)
+        console.error(
+          `Async invocation of ${fn.spec.functionName} failed 3 times:`,
+          (error as Error).message,
+        );
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../constructs/oms-function';
+import { startLocalCloud } from './local-cloud';
+import { synthesize } from './synthesize';
+
+/** `npm start`: synthesize the CDK app, then run it on this machine until Ctrl-C. */
+async function main(): Promise<void> {
+  const stateDir = path.resolve(process.env.OMS_HOME ?? path.join(PROJECT_ROOT, '.oms'));
+  const port = Number(process.env.PORT ?? 3000);
+  const started = Date.now();
+  console.log('Synthesizing the CDK app...');
+  const { assemblyDir, stackName } = synthesize(path.join(stateDir, 'cdk.out'));
+  const cloud = await startLocalCloud({
+    assemblyDir,
+    stackName,
+    port,
+    dataDir: path.join(stateDir, 'dynamodb'),
+  });
+  console.log(`
+OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${stateDir})
+  HTTP API        ${cloud.apiUrl}          (try ${cloud.apiUrl}/health, ${cloud.apiUrl}/openapi.json)
+  Step Functions  ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_SFN)
+  EventBridge     ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_EVENTBRIDGE)
+  DynamoDB        ${cloud.dynamodbEndpoint}     (AWS_ENDPOINT_URL_DYNAMODB)
+  Routes          ${cloud.routes.map((r) => r.routeKey).join(', ')}
+Press Ctrl-C to stop.`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (running executions resume at the next start)...`);
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,564 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { StateMachine } from 'aws-local-stepfunctions';
+import {
+  type AslDefinition,
+  type AslState,
+  allStates,
+  fillToken,
+  unsupportedFeatures,
+  withTokenPlaceholders,
+} from './asl';
+import { AwsServiceError } from './aws-error';
+import type { ExecutionJournal, ExecutionRecord, ExecutionStatus, HistoryEvent } from './execution-journal';
+import { TaskTokens } from './task-tokens';
+import type { LocalTemplate } from './template';
+
+/** A service a Task state calls, chosen by its Resource; `input` is the state's effective Parameters. */
+export interface TaskIntegrations {
+  invokeLambda(functionName: string, payload: unknown, asynchronous: boolean): Promise<unknown>;
+  putEvents(entries: unknown[]): Promise<unknown>;
+  dynamodb(action: string, input: Record<string, unknown>): Promise<unknown>;
+}
+
+type TaskRunner = (input: unknown, run: RunContext) => Promise<unknown>;
+
+interface RunContext {
+  executionArn: string;
+  record: (type: string, details?: Record<string, unknown>) => void;
+  flush: () => Promise<void>;
+}
+
+interface MachineSpec {
+  arn: string;
+  name: string;
+  definition: AslDefinition;
+  machine: StateMachine;
+  tasks: Record<string, TaskRunner>;
+}
+
+interface LiveExecution {
+  record: ExecutionRecord;
+  history: HistoryEvent[];
+  flushed: number;
+  abort: () => void;
+  done: Promise<void>;
+  /** Set at shutdown: the execution stays RUNNING in the journal and resumes at the next start. */
+  detached: boolean;
+}
+
+const RESOURCE = {
+  lambdaInvoke: /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/,
+  lambdaArn: /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)(:[^:]+)?$/,
+  putEvents: /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/,
+  dynamodb: /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/,
+};
+
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** Which integration a Resource names, or undefined when the local cloud cannot run it. */
+function taskKind(resource: string): keyof typeof RESOURCE | undefined {
+  return (Object.keys(RESOURCE) as Array<keyof typeof RESOURCE>).find((kind) =>
+    RESOURCE[kind].test(resource),
+  );
+}
+
+/**
+ * The template's state machines, run by aws-local-stepfunctions with every Task bound to the
+ * local service its Resource names; executions and history are journaled, so they survive a
+ * restart, and executions that were running when the process stopped are started again
+ * (tasks are idempotent by design, so a repeated task has no second effect).
+ */
+export class LocalStepFunctions {
+  readonly tokens = new TaskTokens();
+  private readonly machines = new Map<string, MachineSpec>();
+  private readonly live = new Map<string, LiveExecution>();
+
+  constructor(
+    template: LocalTemplate,
+    private readonly journal: ExecutionJournal,
+    private readonly integrations: TaskIntegrations,
+  ) {
+    for (const { logicalId, properties } of template.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+      const definition = parseDefinition(properties);
+      const arn = template.arn(logicalId);
+      const prepared = withTokenPlaceholders(definition) as AslDefinition;
+      this.machines.set(arn, {
+        arn,
+        name: logicalId,
+        definition,
+        machine: new StateMachine(prepared as never, {
+          validationOptions: { checkArn: false, checkPaths: false },
+        }),
+        tasks: Object.fromEntries(
+          allStates(prepared)
+            .filter(([, state]) => state.Type === 'Task')
+            .map(([name, state]) => [name, this.taskRunner(name, state)]),
+        ),
+      });
+    }
+  }
+
+  /** Everything in the template's state machines that cannot run here. */
+  static unsupported(template: LocalTemplate): string[] {
+    return template
+      .resourcesOfType('AWS::StepFunctions::StateMachine')
+      .flatMap(({ logicalId, properties }) => {
+        const definition = parseDefinition(properties);
+        return [
+          ...unsupportedFeatures(definition).map((p) => `${logicalId}: ${p}`),
+          ...allStates(definition)
+            .filter(([, s]) => s.Type === 'Task' && !taskKind(String(s.Resource)))
+            .map(([name, s]) => `${logicalId}.${name}: Task resource ${s.Resource} is not emulated`),
+        ];
+      });
+  }
+
+  /** The definitions being run, by state machine ARN (the fidelity test compares them to the template). */
+  definitions(): Map<string, AslDefinition> {
+    return new Map([...this.machines].map(([arn, spec]) => [arn, spec.definition]));
+  }
+
+  private taskRunner(stateName: string, state: AslState): TaskRunner {
+    const resource = String(state.Resource);
+    const waits = resource.endsWith('.waitForTaskToken');
+    const kind = taskKind(resource);
+    const details = { resourceType: resource.split(':')[5] ?? 'lambda', resource };
+    return async (rawInput, run) => {
+      // Let the interpreter's own StateEntered event reach the history before ours.
+      await nextTurn();
+      let input = rawInput;
+      let wait: { token: string; result: Promise<unknown> } | undefined;
+      if (waits) {
+        wait = this.tokens.mint({
+          executionArn: run.executionArn,
+          stateName,
+          ...(state.TimeoutSeconds === undefined ? {} : { timeoutSeconds: state.TimeoutSeconds }),
+          ...(state.HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: state.HeartbeatSeconds }),
+        });
+        input = fillToken(rawInput, wait.token);
+      }
+      run.record('TaskScheduled', {
+        taskScheduledEventDetails: { ...details, parameters: JSON.stringify(input) },
+      });
+      run.record('TaskStarted', { taskStartedEventDetails: details });
+      try {
+        const output = await this.callIntegration(kind, resource, input as Record<string, unknown>, waits);
+        let result = output;
+        if (wait) {
+          run.record('TaskSubmitted', {
+            taskSubmittedEventDetails: { ...details, output: JSON.stringify(output) },
+          });
+          await run.flush();
+          result = await wait.result;
+        }
+        run.record('TaskSucceeded', {
+          taskSucceededEventDetails: { ...details, output: JSON.stringify(result) },
+        });
+        return result as never;
+      } catch (error) {
+        const e = error as Error;
+        const type = e.name === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed';
+        run.record(type, {
+          [`${type === 'TaskFailed' ? 'taskFailed' : 'taskTimedOut'}EventDetails`]: {
+            ...details,
+            error: e.name,
+            cause: e.message,
+          },
+        });
+        if (wait) this.tokens.forgetExecution(run.executionArn, e);
+        throw error;
+      }
+    };
+  }
+
+  private async callIntegration(
+    kind: keyof typeof RESOURCE | undefined,
+    resource: string,
+    input: Record<string, unknown>,
+    waits: boolean,
+  ): Promise<unknown> {
+    switch (kind) {
+      case 'lambdaInvoke': {
+        const payload = await this.integrations.invokeLambda(
+          String(input.FunctionName),
+          input.Payload ?? {},
+          waits,
+        );
+        return waits
+          ? { StatusCode: 202 }
+          : { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+      }
+      case 'lambdaArn':
+        return this.integrations.invokeLambda(resource, input, false);
+      case 'putEvents':
+        return this.integrations.putEvents((input.Entries ?? []) as unknown[]);
+      case 'dynamodb':
+        return this.integrations.dynamodb(resource.split(':').pop() ?? '', input);
+      default:
+        throw new AwsServiceError('States.Runtime', `Task resource ${resource} is not emulated`);
+    }
+  }
+
+  private machine(arn: string): MachineSpec {
+    const machine = this.machines.get(arn);
+    if (!machine)
+      throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return machine;
+  }
+
+  listStateMachines() {
+    return [...this.machines.values()].map((m) => ({
+      stateMachineArn: m.arn,
+      name: m.name,
+      type: 'STANDARD',
+      creationDate: 0,
+    }));
+  }
+
+  async startExecution(params: { stateMachineArn: string; name?: string; input?: string }) {
+    const machine = this.machine(params.stateMachineArn);
+    const name = params.name ?? crypto.randomUUID();
+    if (!NAME_PATTERN.test(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+    const input = params.input ?? '{}';
+    try {
+      JSON.parse(input);
+    } catch {
+      throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input');
+    }
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate: Date.now() / 1000,
+      input,
+    };
+    const existing = this.live.get(executionArn)?.record ?? (await this.createOrGet(record));
+    if (existing) {
+      // AWS: same name and input while running is the same execution; anything else is a conflict.
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    this.run(machine, record, []);
+    return { executionArn, startDate: record.startDate };
+  }
+
+  /** Journals a new execution; returns the existing record when the name is taken. */
+  private async createOrGet(record: ExecutionRecord): Promise<ExecutionRecord | undefined> {
+    if (await this.journal.create(record)) return undefined;
+    return this.journal.get(record.executionArn);
+  }
+
+  private run(machine: MachineSpec, record: ExecutionRecord, history: HistoryEvent[], flushed = 0): void {
+    const live: LiveExecution = {
+      record,
+      history,
+      flushed,
+      abort: () => {},
+      done: Promise.resolve(),
+      detached: false,
+    };
+    this.live.set(record.executionArn, live);
+    const push = (type: string, details: Record<string, unknown> = {}) => {
+      if (live.detached) return;
+      const id = live.history.length + 1;
+      live.history.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
+    };
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      flushing = flushing.then(async () => {
+        if (live.detached) return;
+        const pending = live.history.slice(live.flushed);
+        live.flushed += pending.length;
+        await this.journal.appendHistory(record.executionArn, pending);
+      });
+      return flushing;
+    };
+    const run: RunContext = { executionArn: record.executionArn, record: push, flush };
+    const execution = machine.machine.run(JSON.parse(record.input), {
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(
+          Object.entries(machine.tasks).map(([name, runner]) => [
+            name,
+            (input: unknown) => runner(input, run) as never,
+          ]),
+        ),
+      },
+      context: {
+        Execution: {
+          Id: record.executionArn,
+          Name: record.name,
+          Input: JSON.parse(record.input),
+          StartTime: new Date(record.startDate * 1000).toISOString(),
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    });
+    live.abort = execution.abort;
+    const events = (async () => {
+      for await (const event of execution.eventLogs) {
+        const mapped = toHistoryEvent(event as unknown as Record<string, unknown>);
+        if (mapped) push(mapped.type, mapped.details);
+        if (mapped?.type === 'ExecutionStarted' && live.history.length <= 1) await flush();
+        const final = finalStatus(event as unknown as Record<string, unknown>);
+        if (final) Object.assign(record, final, { stopDate: Date.now() / 1000 });
+      }
+    })();
+    live.done = Promise.allSettled([execution.result, events]).then(async ([result]) => {
+      if (live.detached) return;
+      if (record.status === 'RUNNING') {
+        // The interpreter settled without a final event (should not happen); record what it gave.
+        Object.assign(
+          record,
+          result.status === 'fulfilled'
+            ? { status: 'SUCCEEDED', output: JSON.stringify(result.value) }
+            : { status: 'FAILED', error: 'States.Runtime', cause: String(result.reason) },
+          { stopDate: Date.now() / 1000 },
+        );
+      }
+      await flush();
+      await this.journal.save(record);
+      this.live.delete(record.executionArn);
+    });
+    live.done = live.done.catch((error: Error) => {
+      if (!live.detached) console.error(`Journaling execution ${record.executionArn} failed:`, error);
+    });
+  }
+
+  async describeExecution(params: { executionArn: string }) {
+    const record =
+      this.live.get(params.executionArn)?.record ?? (await this.journal.get(params.executionArn));
+    if (!record)
+      throw new AwsServiceError(
+        'ExecutionDoesNotExist',
+        `Execution Does Not Exist: '${params.executionArn}'`,
+      );
+    return record;
+  }
+
+  async listExecutions(params: {
+    stateMachineArn: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
+    this.machine(params.stateMachineArn);
+    const limit = Math.min(params.maxResults || 100, 1000);
+    const startKey = params.nextToken
+      ? (JSON.parse(Buffer.from(params.nextToken, 'base64url').toString()) as Record<string, unknown>)
+      : undefined;
+    const page = await this.journal.list(params.stateMachineArn, {
+      limit,
+      ...(params.statusFilter ? { status: params.statusFilter } : {}),
+      ...(startKey ? { startKey } : {}),
+    });
+    return {
+      executions: page.records.map((r) => {
+        const current = this.live.get(r.executionArn)?.record ?? r;
+        return {
+          executionArn: current.executionArn,
+          stateMachineArn: current.stateMachineArn,
+          name: current.name,
+          status: current.status,
+          startDate: current.startDate,
+          ...(current.stopDate ? { stopDate: current.stopDate } : {}),
+        };
+      }),
+      ...(page.lastKey ? { nextToken: Buffer.from(JSON.stringify(page.lastKey)).toString('base64url') } : {}),
+    };
+  }
+
+  async getExecutionHistory(params: {
+    executionArn: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+  }) {
+    await this.describeExecution(params);
+    const live = this.live.get(params.executionArn);
+    const all = live ? [...live.history] : await this.journal.history(params.executionArn);
+    const ordered = params.reverseOrder ? all.reverse() : all;
+    const offset = params.nextToken ? Number(params.nextToken) : 0;
+    const limit = Math.min(params.maxResults || 1000, 1000);
+    const events = ordered.slice(offset, offset + limit);
+    return { events, ...(offset + limit < ordered.length ? { nextToken: String(offset + limit) } : {}) };
+  }
+
+  async stopExecution(params: { executionArn: string; error?: string; cause?: string }) {
+    const live = this.live.get(params.executionArn);
+    if (!live) {
+      await this.describeExecution(params);
+      throw new AwsServiceError('ExecutionNotRunning', 'Execution is not running');
+    }
+    Object.assign(live.record, {
+      status: 'ABORTED',
+      stopDate: Date.now() / 1000,
+      ...(params.error ? { error: params.error } : {}),
+      ...(params.cause ? { cause: params.cause } : {}),
+    });
+    this.tokens.forgetExecution(
+      params.executionArn,
+      Object.assign(new Error('Execution stopped'), { name: 'States.Aborted' }),
+    );
+    live.abort();
+    await live.done;
+    return { stopDate: live.record.stopDate };
+  }
+
+  sendTaskSuccess(params: { taskToken: string; output: string }) {
+    let output: unknown;
+    try {
+      output = JSON.parse(params.output);
+    } catch {
+      throw new AwsServiceError('InvalidOutput', 'Invalid output: not JSON');
+    }
+    this.tokens.succeed(params.taskToken, output);
+    return {};
+  }
+
+  sendTaskFailure(params: { taskToken: string; error?: string; cause?: string }) {
+    this.tokens.fail(params.taskToken, params.error, params.cause);
+    return {};
+  }
+
+  sendTaskHeartbeat(params: { taskToken: string }) {
+    this.tokens.heartbeat(params.taskToken);
+    return {};
+  }
+
+  /** Restarts executions the journal shows as running (the process stopped while they ran). */
+  async resumeInterrupted(): Promise<number> {
+    let resumed = 0;
+    for (const machine of this.machines.values()) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.journal.list(machine.arn, {
+          status: 'RUNNING',
+          limit: 100,
+          ...(startKey ? { startKey } : {}),
+        });
+        for (const record of page.records) {
+          if (this.live.has(record.executionArn)) continue;
+          const history = await this.journal.history(record.executionArn);
+          record.redriveCount = (record.redriveCount ?? 0) + 1;
+          const id = history.length + 1;
+          history.push({
+            id,
+            previousEventId: id - 1,
+            timestamp: Date.now() / 1000,
+            type: 'ExecutionRedriven',
+            executionRedrivenEventDetails: { redriveCount: record.redriveCount },
+          });
+          await this.journal.save(record);
+          this.run(machine, record, history, history.length - 1);
+          resumed++;
+        }
+        startKey = page.lastKey;
+      } while (startKey);
+    }
+    return resumed;
+  }
+
+  /** Resolves when no execution is running (tests wait on it). */
+  async idle(): Promise<void> {
+    while (this.live.size > 0) await Promise.allSettled([...this.live.values()].map((l) => l.done));
+  }
+
+  /** Stops the interpreter without recording the executions as ended: they resume at the next start. */
+  async shutdown(): Promise<void> {
+    for (const live of this.live.values()) {
+      live.detached = true;
+      this.tokens.forgetExecution(
+        live.record.executionArn,
+        Object.assign(new Error('Local cloud stopped'), { name: 'States.Aborted' }),
+      );
+      live.abort();
+    }
+    this.live.clear();
+  }
+
+  runningCount(): number {
+    return this.live.size;
+  }
+}
+
+function parseDefinition(properties: Record<string, unknown>): AslDefinition {
+  const body = properties.DefinitionString ?? properties.Definition;
+  return (typeof body === 'string' ? JSON.parse(body) : body) as AslDefinition;
+}
+
+function finalStatus(event: Record<string, unknown>): Partial<ExecutionRecord> | undefined {
+  switch (event.type) {
+    case 'ExecutionSucceeded':
+      return { status: 'SUCCEEDED', output: JSON.stringify(event.output ?? null) };
+    case 'ExecutionFailed':
+      return { status: 'FAILED', error: String(event.Error), cause: String(event.Cause ?? '') };
+    case 'ExecutionTimeout':
+      return { status: 'TIMED_OUT' };
+    default:
+      return undefined;
+  }
+}
+
+/** Maps the interpreter's event log onto Step Functions' history event types. */
+function toHistoryEvent(
+  event: Record<string, unknown>,
+): { type: string; details: Record<string, unknown> } | undefined {
+  const state = event.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return {
+        type: 'ExecutionStarted',
+        details: { executionStartedEventDetails: { input: JSON.stringify(event.input) } },
+      };
+    case 'ExecutionSucceeded':
+      return {
+        type: 'ExecutionSucceeded',
+        details: { executionSucceededEventDetails: { output: JSON.stringify(event.output ?? null) } },
+      };
+    case 'ExecutionFailed':
+      return {
+        type: 'ExecutionFailed',
+        details: { executionFailedEventDetails: { error: event.Error, cause: event.Cause } },
+      };
+    case 'ExecutionAborted':
+      return { type: 'ExecutionAborted', details: { executionAbortedEventDetails: {} } };
+    case 'ExecutionTimeout':
+      return { type: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: {} } };
+    case 'StateEntered':
+      return {
+        type: `${state?.type}StateEntered`,
+        details: {
+          stateEnteredEventDetails: { name: state?.name, input: JSON.stringify(state?.input ?? null) },
+        },
+      };
+    case 'StateExited':
+      return {
+        type: `${state?.type}StateExited`,
+        details: {
+          stateExitedEventDetails: { name: state?.name, output: JSON.stringify(state?.output ?? null) },
+        },
+      };
+    case 'MapIterationStarted':
+    case 'MapIterationSucceeded':
+    case 'MapIterationFailed':
+      return {
+        type: String(event.type),
+        details: {
+          mapIterationEventDetails: {
+            name: (event.parentState as { name: string }).name,
+            index: event.index,
+          },
+        },
+      };
+    default:
+      // StateFailed/Retried/Caught: the Task* events already tell the failure; AWS has no equivalent.
+      return undefined;
+  }
+}
+
+export type { ExecutionStatus };

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { matchesPattern } from '../../../infra/local/event-pattern';
+
+// Examples from AWS's "Content filtering in Amazon EventBridge event patterns" and
+// "Comparison operators for use in event patterns" pages.
+const ec2Event = {
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  'detail-type': 'EC2 Instance State-change Notification',
+  source: 'aws.ec2',
+  account: '111122223333',
+  time: '2017-12-22T18:43:48Z',
+  region: 'us-west-1',
+  resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'],
+  detail: {
+    'instance-id': 'i-1234567890abcdef0',
+    state: 'terminated',
+    'c-count': 5,
+    'd-count': 3,
+    'x-limit': 301.8,
+  },
+};
+
+describe('event pattern matching (AWS documented examples)', () => {
+  it('matches exact values and ANDs fields', () => {
+    expect(matchesPattern({ source: ['aws.ec2'], detail: { state: ['terminated'] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ source: ['aws.ec2'], detail: { state: ['running'] } }, ec2Event)).toBe(false);
+  });
+
+  it('ORs the values of one field', () => {
+    expect(matchesPattern({ detail: { state: ['running', 'terminated'] } }, ec2Event)).toBe(true);
+  });
+
+  it('matches a prefix, and a prefix ignoring case', () => {
+    expect(matchesPattern({ time: [{ prefix: '2017-12-22' }] }, ec2Event)).toBe(true);
+    expect(matchesPattern({ time: [{ prefix: '2018' }] }, ec2Event)).toBe(false);
+    expect(
+      matchesPattern(
+        { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+        { detail: { service: 'eventbridge' } },
+      ),
+    ).toBe(true);
+  });
+
+  it('matches a suffix, and a suffix ignoring case', () => {
+    expect(matchesPattern({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.png' })).toBe(true);
+    expect(matchesPattern({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.PNG' })).toBe(false);
+    expect(
+      matchesPattern({ FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] }, { FileName: 'image.PNG' }),
+    ).toBe(true);
+  });
+
+  it('matches equals-ignore-case', () => {
+    expect(
+      matchesPattern(
+        { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] },
+        ec2Event,
+      ),
+    ).toBe(true);
+  });
+
+  it('matches anything-but a string, a number and a list', () => {
+    expect(matchesPattern({ detail: { state: [{ 'anything-but': 'initializing' }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { state: [{ 'anything-but': 'terminated' }] } }, ec2Event)).toBe(false);
+    expect(matchesPattern({ detail: { 'x-limit': [{ 'anything-but': 123 }] } }, ec2Event)).toBe(true);
+    expect(
+      matchesPattern({ detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, ec2Event),
+    ).toBe(true);
+    expect(
+      matchesPattern({ detail: { state: [{ 'anything-but': ['stopped', 'terminated'] }] } }, ec2Event),
+    ).toBe(false);
+  });
+
+  it('matches anything-but a prefix, a suffix, ignoring case and a wildcard', () => {
+    expect(matchesPattern({ region: [{ 'anything-but': { prefix: 'us-' } }] }, ec2Event)).toBe(false);
+    expect(matchesPattern({ region: [{ 'anything-but': { prefix: 'eu-' } }] }, ec2Event)).toBe(true);
+    expect(
+      matchesPattern({ FileName: [{ 'anything-but': { suffix: '.png' } }] }, { FileName: 'a.txt' }),
+    ).toBe(true);
+    expect(
+      matchesPattern(
+        { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] },
+        { state: 'INITIALIZING' },
+      ),
+    ).toBe(false);
+    expect(
+      matchesPattern({ state: [{ 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }] }, { state: 'C' }),
+    ).toBe(true);
+    expect(
+      matchesPattern({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/lib/x' }),
+    ).toBe(false);
+    expect(
+      matchesPattern({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/bin/x' }),
+    ).toBe(true);
+  });
+
+  it('does not match anything-but when the field is missing', () => {
+    expect(matchesPattern({ detail: { missing: [{ 'anything-but': 'x' }] } }, ec2Event)).toBe(false);
+  });
+
+  it('matches numeric ranges and equality, only on numbers', () => {
+    expect(matchesPattern({ detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { 'd-count': [{ numeric: ['<', 10] }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { 'x-limit': [{ numeric: ['=', 3.018e2] }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { 'c-count': [{ numeric: ['>', 5] }] } }, ec2Event)).toBe(false);
+    expect(matchesPattern({ detail: { state: [{ numeric: ['>', 0] }] } }, ec2Event)).toBe(false);
+  });
+
+  it('matches exists true and false on leaf fields', () => {
+    expect(matchesPattern({ detail: { state: [{ exists: true }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { state: [{ exists: false }] } }, ec2Event)).toBe(false);
+    expect(matchesPattern({ detail: { 'no-such-field': [{ exists: false }] } }, ec2Event)).toBe(true);
+    expect(matchesPattern({ detail: { 'no-such-field': [{ exists: true }] } }, ec2Event)).toBe(false);
+  });
+
+  it('matches wildcards', () => {
+    expect(
+      matchesPattern(
+        { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+        { EventBusArn: 'arn:aws:events:us-east-1:123:event-bus/oms' },
+      ),
+    ).toBe(true);
+    expect(
+      matchesPattern(
+        { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+        { EventBusArn: 'arn:aws:events:eu-west-1:123:event-bus/oms' },
+      ),
+    ).toBe(false);
+  });
+
+  it('matches IPv4 CIDR blocks', () => {
+    expect(
+      matchesPattern(
+        { detail: { 'source-ip': [{ cidr: '10.0.0.0/24' }] } },
+        { detail: { 'source-ip': '10.0.0.255' } },
+      ),
+    ).toBe(true);
+    expect(
+      matchesPattern(
+        { detail: { 'source-ip': [{ cidr: '10.0.0.0/24' }] } },
+        { detail: { 'source-ip': '10.0.1.1' } },
+      ),
+    ).toBe(false);
+  });
+
+  it('matches null and the empty string as values', () => {
+    expect(matchesPattern({ responseElements: [null] }, { responseElements: null })).toBe(true);
+    expect(matchesPattern({ LastName: [''] }, { LastName: '' })).toBe(true);
+    expect(matchesPattern({ LastName: [''] }, { LastName: 'x' })).toBe(false);
+  });
+
+  it('matches when any element of an array field matches', () => {
+    expect(
+      matchesPattern(
+        { resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'] },
+        ec2Event,
+      ),
+    ).toBe(true);
+    expect(
+      matchesPattern({ resources: ['arn:aws:ec2:us-west-1:123456789012:instance/other'] }, ec2Event),
+    ).toBe(false);
+  });
+
+  it('matches $or across fields', () => {
+    const pattern = {
+      detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [{ numeric: ['<', 5] }] }] },
+    };
+    expect(matchesPattern(pattern, ec2Event)).toBe(true);
+    const neither = {
+      detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [{ numeric: ['>', 5] }] }] },
+    };
+    expect(matchesPattern(neither, ec2Event)).toBe(false);
+  });
+
+  it('does not match a nested pattern against a missing object', () => {
+    expect(matchesPattern({ detail: { nested: { a: ['b'] } } }, ec2Event)).toBe(false);
+  });
+
+  it('is case sensitive for exact matches and does not match numbers to strings', () => {
+    expect(matchesPattern({ source: ['AWS.EC2'] }, ec2Event)).toBe(false);
+    expect(matchesPattern({ detail: { 'c-count': ['5'] } }, ec2Event)).toBe(false);
+  });
+});
