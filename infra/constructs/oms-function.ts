@@ -50,6 +50,7 @@ export class OmsFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        logLevel: nodejs.LogLevel.WARNING,
         sourceMap: true,
         mainFields: ['module', 'main'],
         // Some dependencies still call require(); give the ESM bundle one.

@@ -32,6 +32,12 @@ const handlerPromise: Promise<Handler> = import(pathToFileURL(setup.file).href).
   },
 );
 
+// Tell the host when the bundle has loaded (its init phase), so it can warm functions up front.
+handlerPromise.then(
+  () => port.postMessage({ ready: true }),
+  (error: Error) => port.postMessage({ ready: false, error: { name: error.name, message: error.message } }),
+);
+
 port.on('message', async (message: InvokeMessage) => {
   const context = {
     awsRequestId: message.id,

@@ -38,6 +38,7 @@ interface Pending {
  */
 export class LocalLambda {
   private worker: Worker | undefined;
+  private ready: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, Pending>();
 
   constructor(
@@ -60,8 +61,9 @@ export class LocalLambda {
         logGroupName: this.spec.logGroupName,
       },
     });
-    worker.stdout.pipe(this.log, { end: false });
-    worker.stderr.pipe(this.log, { end: false });
+    const forward = (chunk: Buffer) => this.log.write(chunk);
+    worker.stdout.on('data', forward);
+    worker.stderr.on('data', forward);
     worker.on(
       'message',
       (message: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
@@ -93,6 +95,12 @@ export class LocalLambda {
       pending.reject(error);
       this.pending.delete(id);
     }
+  }
+
+  /** Starts the worker and loads the bundle now, as provisioned concurrency would, so the first call is warm. */
+  async warm(): Promise<void> {
+    this.worker ??= this.start();
+    await this.ready;
   }
 
   /** Invokes the function synchronously (RequestResponse) and returns its result. */

@@ -145,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     serveAws = awsJsonEndpoint(stepFunctions, eventBus);
 
+    await Promise.all([...lambdas.values()].map((l) => l.warm()));
     const http = httpApiHandler(template, (arn, event) => lambda(arn).invoke(event));
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../infra/local/local-cloud';
+import { clientsFor } from '../support/aws-clients';
+import { eventually, request } from '../support/http';
+import { newKey, orderBody } from '../support/orders';
+import { startTestCloud } from '../support/test-cloud';
+
+let cloud: LocalCloud;
+let aws: ReturnType<typeof clientsFor>;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  aws = clientsFor(cloud);
+});
+afterAll(async () => {
+  aws?.destroy();
+  await cloud?.stop();
+});
+
+const post = (body: unknown, key?: string) =>
+  request(cloud.apiUrl, 'POST', '/orders', {
+    body,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
+
+async function statusWithin(id: string, ms: number): Promise<string> {
+  return eventually(async () => {
+    const reply = await request(cloud.apiUrl, 'GET', `/orders/${id}`);
+    const status = String(reply.body.status);
+    return status === 'PENDING' ? undefined : status;
+  }, ms);
+}
+
+describe('placing an order through the local cloud', () => {
+  it('stores a PENDING order, answers 201 with a Location, and confirms a tok_visa order within a second', async () => {
+    const placed = await post(orderBody(), newKey());
+    expect(placed.status).toBe(201);
+    expect(placed.body.status).toBe('PENDING');
+    expect(placed.headers.get('location')).toBe(`/orders/${placed.body.id}`);
+    expect(placed.body.totals).toEqual({ itemCount: 3, subtotal: 12480, grandTotal: 12480 });
+    expect(placed.body.payment).toEqual({ method: 'card', status: 'PENDING' });
+
+    expect(await statusWithin(String(placed.body.id), 1_000)).toBe('CONFIRMED');
+    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    expect((order.body.payment as { status: string }).status).toBe('AUTHORIZED');
+    expect((order.body.timeline as Array<{ status: string }>).map((t) => t.status)).toEqual([
+      'PENDING',
+      'CONFIRMED',
+    ]);
+  });
+
+  it('fails a tok_chargeDeclined order with the decline reason in its timeline', async () => {
+    const placed = await post(
+      orderBody({ payment: { method: 'card', token: 'tok_chargeDeclined' } }),
+      newKey(),
+    );
+    expect(await statusWithin(String(placed.body.id), 1_000)).toBe('FAILED');
+    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    expect(order.body.statusReason).toBe('payment declined: the card was declined');
+    expect(order.body.timeline).toMatchObject([
+      { status: 'PENDING' },
+      { status: 'FAILED', reason: 'payment declined: the card was declined' },
+    ]);
+  });
+
+  it('confirms boleto and invoice orders with the payment deferred', async () => {
+    const placed = await post(orderBody({ payment: { method: 'boleto' } }), newKey());
+    expect(await statusWithin(String(placed.body.id), 2_000)).toBe('CONFIRMED');
+    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    expect((order.body.payment as { status: string }).status).toBe('DEFERRED');
+  });
+
+  it('puts OrderPlaced and OrderConfirmed on the bus in the documented envelope, delivered by the rule to the activity log', async () => {
+    const placed = await post(orderBody(), newKey());
+    const id = String(placed.body.id);
+    const events = await eventually(async () => {
+      const reply = await request(cloud.apiUrl, 'GET', `/orders/${id}/events`);
+      const items = reply.body.items as Array<Record<string, unknown>>;
+      return items.length === 2 ? items : undefined;
+    });
+    expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    expect(events[1]).toMatchObject({
+      source: 'oms.orders',
+      eventId: `${id}-2`,
+      sequence: 2,
+      data: {
+        orderId: id,
+        status: 'CONFIRMED',
+        paymentStatus: 'AUTHORIZED',
+        grandTotal: 12480,
+        currency: 'BRL',
+      },
+    });
+  });
+
+  it('names the execution after the order and records its history', async () => {
+    const placed = await post(orderBody(), newKey());
+    const id = String(placed.body.id);
+    await statusWithin(id, 2_000);
+    await cloud.idle();
+    const execution = (await aws.executions()).find((e) => e.name === id);
+    expect(execution?.status).toBe('SUCCEEDED');
+    const history = await cloud.stepFunctions.getExecutionHistory({
+      executionArn: String(execution?.executionArn),
+    });
+    const types = history.events.map((e) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types).toContain('TaskSucceeded');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(
+      history.events
+        .filter((e) => e.type === 'TaskStateEntered')
+        .map((e) => (e.stateEnteredEventDetails as { name: string }).name),
+    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder']);
+  });
+});
+
+describe('Idempotency-Key on POST /orders', () => {
+  it('replays the first response for the same key and body, without a second order', async () => {
+    const key = newKey();
+    const first = await post(orderBody({ externalOrderId: `EXT-${key}` }), key);
+    const again = await post(orderBody({ externalOrderId: `EXT-${key}` }), key);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await aws.items(`ORDER#${first.body.id}`)).not.toHaveLength(0);
+  });
+
+  it('answers 422 for the same key with a different body', async () => {
+    const key = newKey();
+    await post(orderBody(), key);
+    const other = await post(orderBody({ currency: 'USD' }), key);
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toBe('application/problem+json');
+    expect(other.body.idempotencyKey).toBe(key);
+  });
+
+  it('answers 400 naming the header when the key is missing', async () => {
+    const reply = await post(orderBody());
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors).toEqual([{ pointer: '#/headers/idempotency-key', detail: expect.any(String) }]);
+  });
+
+  it('answers 409 naming the existing order when the channel and external id were already used under another key', async () => {
+    const body = orderBody({ channel: 'amazon', externalOrderId: `AMZ-${newKey()}` });
+    const first = await post(body, newKey());
+    const second = await post(body, newKey());
+    expect(second.status).toBe(409);
+    expect(second.body.existingOrderId).toBe(first.body.id);
+    expect(String(second.body.detail)).toContain(String(first.body.id));
+  });
+
+  it('creates exactly one order and one execution from 20 parallel POSTs with one key', async () => {
+    const key = newKey();
+    const body = orderBody({ channel: 'b2b', externalOrderId: `PAR-${key}` });
+    const replies = await Promise.all(Array.from({ length: 20 }, () => post(body, key)));
+    // The loser of a race answers 201 (replay) or 409 (first request still in flight), never a second order.
+    for (const reply of replies) expect([201, 409]).toContain(reply.status);
+    const ids = new Set(replies.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    await cloud.idle();
+    const orders = await request(cloud.apiUrl, 'GET', '/orders?channel=b2b&limit=100');
+    expect(
+      (orders.body.items as Array<{ externalOrderId: string }>).filter(
+        (o) => o.externalOrderId === `PAR-${key}`,
+      ),
+    ).toHaveLength(1);
+    expect((await aws.executions()).filter((e) => e.name === id)).toHaveLength(1);
+  });
+});

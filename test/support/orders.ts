@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+
+/** A valid POST /orders body; override any part. */
+export function orderBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel: 'web',
+    customer: { id: 'cust-1', email: 'ana@example.com', name: 'Ana Souza' },
+    shippingAddress: {
+      name: 'Ana Souza',
+      line1: 'Av. Paulista 1000',
+      city: 'São Paulo',
+      region: 'SP',
+      postalCode: '01310-100',
+      country: 'BR',
+      lat: -23.5614,
+      lon: -46.6559,
+    },
+    lines: [
+      { sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: 4990 },
+      { sku: 'MUG-01', quantity: 1, unitPrice: 2500 },
+    ],
+    currency: 'BRL',
+    payment: { method: 'card', token: 'tok_visa' },
+    ...overrides,
+  };
+}
+
+export const newKey = () => randomUUID();

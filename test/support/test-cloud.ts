@@ -1,0 +1,17 @@
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
+
+/** Function logs are noise in test output; OMS_TEST_LOGS=1 shows them. */
+const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+
+/** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
+export function startTestCloud(options: { dataDir?: string } = {}): Promise<LocalCloud> {
+  return startLocalCloud({
+    assemblyDir: inject('assemblyDir'),
+    stackName: inject('stackName'),
+    port: 0,
+    functionLogs: process.env.OMS_TEST_LOGS ? process.stdout : sink,
+    ...options,
+  });
+}
