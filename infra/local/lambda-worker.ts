@@ -20,6 +20,8 @@ interface InvokeMessage {
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const setup = workerData as WorkerSetup;
+// Lambda applies source maps only when NODE_OPTIONS asks for them.
+process.setSourceMapsEnabled((process.env.NODE_OPTIONS ?? '').includes('--enable-source-maps'));
 const port = parentPort;
 if (!port) throw new Error('lambda-worker runs in a worker thread');
 

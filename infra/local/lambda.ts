@@ -47,8 +47,9 @@ export class LocalLambda {
   ) {}
 
   private start(): Worker {
+    // Node runs the worker's TypeScript itself (type stripping); no loader, so the bundle runs as on Lambda.
     const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
-      execArgv: ['--import', 'tsx', '--enable-source-maps'],
+      execArgv: ['--disable-warning=ExperimentalWarning'],
       env: this.spec.environment,
       stdout: true,
       stderr: true,
