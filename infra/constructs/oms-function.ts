@@ -53,6 +53,9 @@ export class OmsFunction extends Construct {
         // No source maps: --enable-source-maps makes the first error of a cold start cost over a second.
         sourceMap: false,
         mainFields: ['module', 'main'],
+        // Bundle the SDK instead of using the runtime's copy: the version is pinned by our lockfile,
+        // and the same self-contained bundle runs on Lambda and in the local cloud.
+        externalModules: [],
         // Some dependencies still call require(); give the ESM bundle one.
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

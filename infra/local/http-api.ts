@@ -228,6 +228,10 @@ export function httpApiHandler(template: LocalTemplate, invoke: InvokeFunction) 
         toEvent(request, body, match.route, match.params, apiId),
       );
     } catch (error) {
+      // API Gateway hides the cause from the caller; the operator sees it, as in CloudWatch.
+      console.error(
+        `${match.route.routeKey}: function failed: ${(error as Error).name}: ${(error as Error).message}`,
+      );
       const timedOut = (error as Error).name === 'Sandbox.Timedout';
       return message(
         response,

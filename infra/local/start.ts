@@ -6,7 +6,7 @@ import { synthesize } from './synthesize';
 /** `npm start`: synthesize the CDK app, then run it on this machine until Ctrl-C. */
 async function main(): Promise<void> {
   const stateDir = path.resolve(process.env.OMS_HOME ?? path.join(PROJECT_ROOT, '.oms'));
-  const port = Number(process.env.PORT ?? 3000);
+  const port = Number(process.env.PORT || 3000);
   const started = Date.now();
   console.log('Synthesizing the CDK app...');
   const { assemblyDir, stackName } = synthesize(path.join(stateDir, 'cdk.out'));
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     assemblyDir,
     stackName,
     port,
+    awsPort: Number(process.env.AWS_PORT || port + 1),
     dataDir: path.join(stateDir, 'dynamodb'),
   });
   console.log(`

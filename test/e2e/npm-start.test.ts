@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/local/free-port';
+import { eventually, request } from '../support/http';
+import { newKey, orderBody } from '../support/orders';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const home = mkdtempSync(path.join(tmpdir(), 'oms-e2e-'));
+let running: ChildProcess | undefined;
+let output = '';
+
+/** Runs `npm start` as a user would, in its own process group so Ctrl-C reaches all of it. */
+async function npmStart(port: number): Promise<ChildProcess> {
+  output = '';
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: String(port), AWS_PORT: String(port + 1), OMS_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await eventually(
+    async () => (output.includes('Press Ctrl-C to stop') ? true : undefined),
+    120_000,
+    200,
+  ).catch(() => {
+    throw new Error(`npm start did not come up:\n${output}`);
+  });
+  running = child;
+  return child;
+}
+
+/** Ctrl-C: SIGINT to the whole process group, then wait for npm to exit. */
+async function ctrlC(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  process.kill(-(child.pid as number), 'SIGINT');
+  const code = await exited;
+  running = undefined;
+  return code;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+afterAll(() => {
+  if (running?.pid) process.kill(-running.pid, 'SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('serves the API, confirms tok_visa within a second, fails tok_chargeDeclined, and keeps orders and executions across a restart', async () => {
+    const port = await freePort();
+    const api = `http://127.0.0.1:${port}`;
+    const first = await npmStart(port);
+    expect((await request(api, 'GET', '/health')).body).toEqual({ status: 'ok' });
+
+    const visa = await request(api, 'POST', '/orders', {
+      body: orderBody(),
+      headers: { 'idempotency-key': newKey() },
+    });
+    expect(visa.status).toBe(201);
+    const confirmed = await eventually(async () => {
+      const order = await request(api, 'GET', `/orders/${visa.body.id}`);
+      return order.body.status === 'CONFIRMED' ? order : undefined;
+    }, 1_000);
+    expect((confirmed.body.payment as { status: string }).status).toBe('AUTHORIZED');
+
+    const declined = await request(api, 'POST', '/orders', {
+      body: orderBody({ payment: { method: 'card', token: 'tok_chargeDeclined' } }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    await eventually(async () => {
+      const order = await request(api, 'GET', `/orders/${declined.body.id}`);
+      return order.body.status === 'FAILED' ? order : undefined;
+    }, 1_000);
+
+    const openapi = await request(api, 'GET', '/openapi.json');
+    expect(openapi.body.openapi).toBe('3.1.0');
+
+    // Ctrl-C stops everything, DynamoDB Local's Java process included.
+    const javaPid = Number(readFileSync(path.join(home, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
+    expect(alive(javaPid)).toBe(true);
+    await ctrlC(first);
+    expect(output).toContain('SIGINT: stopping');
+    await eventually(async () => (alive(javaPid) ? undefined : true), 10_000);
+
+    // Started again, the same data is there: orders, executions and their histories.
+    await npmStart(port);
+    const order = await request(api, 'GET', `/orders/${visa.body.id}`);
+    expect(order.body.status).toBe('CONFIRMED');
+    const sfn = new SFNClient({
+      endpoint: `http://127.0.0.1:${port + 1}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'ops', secretAccessKey: 'ops' },
+    });
+    const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const executions =
+      (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ??
+      [];
+    expect(executions.map((e) => [e.name, e.status]).sort()).toEqual(
+      [
+        [visa.body.id, 'SUCCEEDED'],
+        [declined.body.id, 'SUCCEEDED'],
+      ].sort(),
+    );
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: executions[0]?.executionArn }),
+    );
+    expect(history.events?.[0]?.type).toBe('ExecutionStarted');
+    expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
+    sfn.destroy();
+    if (running) await ctrlC(running);
+  }, 240_000);
+});

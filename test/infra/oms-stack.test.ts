@@ -1,0 +1,177 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, STACK_NAME } from '../../infra/app';
+import { API_ROUTES } from '../../shared/contracts/api-routes';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = buildApp({ bundling: false });
+  template = Template.fromStack(app.node.findChild(STACK_NAME) as never);
+});
+
+type Resources = Record<string, { Properties: Record<string, unknown> }>;
+
+/** Logical id of the Lambda function built by the OmsFunction construct with this id. */
+function functionId(name: string): string {
+  const ids = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+    id.startsWith(`${name}Function`),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** Every IAM action granted to a function's role, flattened. */
+function actionsOf(name: string): string[] {
+  const fn = template.findResources('AWS::Lambda::Function')[functionId(name)] as {
+    Properties: { Role: { 'Fn::GetAtt': string[] } };
+  };
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
+    (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
+  );
+  return policies.flatMap((p) =>
+    (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[] }> }).Statement.flatMap(
+      (s) => (Array.isArray(s.Action) ? s.Action : [s.Action]),
+    ),
+  );
+}
+
+describe('the OMS stack', () => {
+  it('has one table keyed pk/sk with the listing indexes by status, channel, customer and creation, newest first by ULID', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    const index = (name: string, key: string) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: key, KeyType: 'HASH' },
+        { AttributeName: 'listSk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [
+        index('byStatus', 'statusPk'),
+        index('byChannel', 'channelPk'),
+        index('byCustomer', 'customerPk'),
+        index('byCreated', 'entityPk'),
+      ],
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('routes exactly the operations of the API contract, each to a Lambda proxy integration', () => {
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('runs every function on Node 22, arm64, with JSON logs and active tracing', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+  });
+
+  it('grants each function only what it uses', () => {
+    const place = actionsOf('PlaceOrder');
+    expect(place).toContain('states:StartExecution');
+    expect(place).toContain('dynamodb:PutItem');
+    expect(place).not.toContain('events:PutEvents');
+
+    for (const reader of ['GetOrder', 'ListOrders', 'ListOrderEvents']) {
+      const actions = actionsOf(reader);
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions).not.toContain('dynamodb:PutItem');
+      expect(actions).not.toContain('states:StartExecution');
+    }
+
+    const confirm = actionsOf('ConfirmOrder');
+    expect(confirm).toContain('events:PutEvents');
+    expect(confirm).toContain('dynamodb:PutItem');
+    expect(confirm).not.toContain('states:StartExecution');
+
+    expect(actionsOf('GetHealth')).not.toContain('dynamodb:GetItem');
+    expect(actionsOf('GetOpenApi')).not.toContain('dynamodb:GetItem');
+  });
+
+  it('sets on each function exactly the settings its bindings grant', () => {
+    const env = (name: string) =>
+      Object.keys(
+        (
+          template.findResources('AWS::Lambda::Function')[functionId(name)] as {
+            Properties: { Environment: { Variables: object } };
+          }
+        ).Properties.Environment.Variables,
+      );
+    expect(env('PlaceOrder')).toEqual(expect.arrayContaining(['TABLE_NAME', 'ORDER_WORKFLOW_ARN']));
+    expect(env('ConfirmOrder')).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME']));
+    expect(env('GetOrder')).not.toContain('EVENT_BUS_NAME');
+    expect(env('GetHealth')).not.toContain('TABLE_NAME');
+  });
+
+  it('has one Standard, traced, logged order state machine that invokes only the ConfirmOrder function', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR' }),
+    });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('OrderWorkflowStateMachineRole'),
+    );
+    const statements = policies.flatMap(
+      (p) =>
+        (
+          p.Properties.PolicyDocument as {
+            Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+          }
+        ).Statement,
+    );
+    const invoked = statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    const invokedIds = JSON.stringify(invoked.map((s) => s.Resource));
+    expect(invokedIds).toContain(functionId('ConfirmOrder'));
+    for (const other of ['PlaceOrder', 'GetOrder', 'ListOrders', 'RecordOrderActivity']) {
+      expect(invokedIds).not.toContain(functionId(other));
+    }
+    expect(statements.some((s) => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
+  });
+
+  it('defines the workflow in JSONPath with explicit task timeouts and a catch on Confirm', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources)[0];
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(definition).not.toContain('JSONata');
+    expect(definition).toContain('\\"TimeoutSeconds\\":60');
+    expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
+  });
+
+  it('sends every order event from the bus to the activity recorder', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['oms.orders'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('RecordOrderActivity'), 'Arn'] } })],
+    });
+  });
+});

@@ -1,0 +1,255 @@
+import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AslDefinition } from '../../infra/local/asl';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { ExecutionJournal } from '../../infra/local/execution-journal';
+import { LocalStepFunctions, type TaskIntegrations } from '../../infra/local/step-functions';
+import { LocalTemplate } from '../../infra/local/template';
+import { eventually } from '../support/http';
+
+let dynamo: DynamoDbLocal;
+let journal: ExecutionJournal;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  journal = new ExecutionJournal(dynamo.client);
+  await journal.ensureTable();
+  await dynamo.client.send(
+    new CreateTableCommand({
+      TableName: 'Things',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+/** A machine that hands a task token to a warehouse over the bus and waits for its answer. */
+const callback: AslDefinition = {
+  StartAt: 'RequestPick',
+  States: {
+    RequestPick: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+      Parameters: {
+        Entries: [
+          {
+            Source: 'test',
+            DetailType: 'PickRequested',
+            Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.orderId' },
+          },
+        ],
+      },
+      TimeoutSeconds: 2,
+      HeartbeatSeconds: 1,
+      ResultPath: '$.pick',
+      Catch: [
+        {
+          ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout', 'PickRejected'],
+          ResultPath: '$.error',
+          Next: 'Rejected',
+        },
+      ],
+      Next: 'Picked',
+    },
+    Picked: { Type: 'Succeed' },
+    Rejected: { Type: 'Pass', End: true },
+  },
+};
+
+const storeAndRead: AslDefinition = {
+  StartAt: 'Store',
+  States: {
+    Store: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:putItem',
+      Parameters: {
+        TableName: 'Things',
+        Item: { pk: { 'S.$': '$.id' }, note: { S: 'stored by the workflow' } },
+      },
+      ResultPath: null,
+      Next: 'Read',
+    },
+    Read: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { TableName: 'Things', Key: { pk: { 'S.$': '$.id' } } },
+      ResultSelector: { 'note.$': '$.Item.note.S' },
+      End: true,
+    },
+  },
+};
+
+function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
+  return new LocalTemplate(
+    {
+      Resources: Object.fromEntries(
+        Object.entries(definitions).map(([id, d]) => [
+          id,
+          { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: JSON.stringify(d) } },
+        ]),
+      ),
+    },
+    '.',
+  );
+}
+
+function harness() {
+  const sent: Array<{ token: string; orderId: string }> = [];
+  const integrations: TaskIntegrations = {
+    invokeLambda: async () => ({}),
+    putEvents: async (entries) => {
+      for (const entry of entries as Array<{ Detail: { token: string; orderId: string } }>)
+        sent.push(entry.Detail);
+      return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: 'e' })) };
+    },
+    dynamodb: async (action, input) => {
+      const command =
+        action === 'putItem' ? new PutItemCommand(input as never) : new GetItemCommand(input as never);
+      const { $metadata: _m, ...output } = await dynamo.client.send(command as never);
+      return output;
+    },
+  };
+  const sfn = new LocalStepFunctions(
+    templateOf({ Callback: callback, Store: storeAndRead }),
+    journal,
+    integrations,
+  );
+  const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
+  return { sfn, sent, arn };
+}
+
+async function finished(sfn: LocalStepFunctions, executionArn: string) {
+  return eventually(async () => {
+    const record = await sfn.describeExecution({ executionArn });
+    return record.status === 'RUNNING' ? undefined : record;
+  }, 10_000);
+}
+
+describe('the local Step Functions', () => {
+  it('gives every waiting task its own token and resumes it on SendTaskSuccess with the output', async () => {
+    const { sfn, sent, arn } = harness();
+    const a = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'order-a',
+      input: '{"orderId":"a"}',
+    });
+    const b = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'order-b',
+      input: '{"orderId":"b"}',
+    });
+    await eventually(async () => (sent.length === 2 ? true : undefined));
+    const tokens = new Map(sent.map((s) => [s.orderId, s.token]));
+    expect(tokens.get('a')).not.toBe(tokens.get('b'));
+    expect(tokens.get('a')).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+
+    sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{"packages":1}' });
+    const done = await finished(sfn, a.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(String(done.output))).toEqual({ orderId: 'a', pick: { packages: 1 } });
+
+    sfn.sendTaskFailure({ taskToken: String(tokens.get('b')), error: 'PickRejected', cause: 'damaged' });
+    const rejected = await finished(sfn, b.executionArn);
+    expect(JSON.parse(String(rejected.output)).error).toEqual({ Error: 'PickRejected', Cause: 'damaged' });
+    expect(() => sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{}' })).toThrow(
+      /Task does not exist/,
+    );
+  });
+
+  it('ends a wait with States.HeartbeatTimeout when no heartbeat comes, and heartbeats keep it alive until TimeoutSeconds', async () => {
+    const { sfn, sent, arn } = harness();
+    const silent = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'silent',
+      input: '{"orderId":"s"}',
+    });
+    const chatty = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'chatty',
+      input: '{"orderId":"c"}',
+    });
+    await eventually(async () => (sent.length === 2 ? true : undefined));
+    const token = sent.find((s) => s.orderId === 'c')?.token as string;
+    const beat = setInterval(() => {
+      try {
+        sfn.sendTaskHeartbeat({ taskToken: token });
+      } catch {
+        clearInterval(beat);
+      }
+    }, 300);
+    const silentDone = await finished(sfn, silent.executionArn);
+    expect(JSON.parse(String(silentDone.output)).error.Error).toBe('States.HeartbeatTimeout');
+    const chattyDone = await finished(sfn, chatty.executionArn);
+    clearInterval(beat);
+    expect(JSON.parse(String(chattyDone.output)).error.Error).toBe('States.Timeout');
+    const history = await sfn.getExecutionHistory({ executionArn: chatty.executionArn });
+    expect(history.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['TaskSubmitted', 'TaskTimedOut']),
+    );
+  });
+
+  it('runs dynamodb:putItem and getItem tasks against DynamoDB Local', async () => {
+    const { sfn, arn } = harness();
+    const run = await sfn.startExecution({
+      stateMachineArn: arn('Store'),
+      name: 'store-1',
+      input: '{"id":"thing-1"}',
+    });
+    const done = await finished(sfn, run.executionArn);
+    expect(JSON.parse(String(done.output))).toEqual({ note: 'stored by the workflow' });
+  });
+
+  it('treats a repeated start with the same name and input as the same execution, and anything else as a conflict', async () => {
+    const { sfn, arn } = harness();
+    const first = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'dup',
+      input: '{"orderId":"d"}',
+    });
+    const again = await sfn.startExecution({
+      stateMachineArn: arn('Callback'),
+      name: 'dup',
+      input: '{"orderId":"d"}',
+    });
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(
+      sfn.startExecution({ stateMachineArn: arn('Callback'), name: 'dup', input: '{"orderId":"x"}' }),
+    ).rejects.toThrow(/Execution Already Exists/);
+    await sfn.stopExecution({ executionArn: first.executionArn, error: 'Ops', cause: 'test' });
+    expect((await sfn.describeExecution({ executionArn: first.executionArn })).status).toBe('ABORTED');
+    await expect(
+      sfn.startExecution({ stateMachineArn: arn('Callback'), name: 'dup', input: '{"orderId":"d"}' }),
+    ).rejects.toThrow(/Execution Already Exists/);
+  });
+
+  it('restarts executions that were running when the process stopped, and keeps their history', async () => {
+    const before = harness();
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('Callback'),
+      name: 'survivor',
+      input: '{"orderId":"r"}',
+    });
+    await eventually(async () => (before.sent.length === 1 ? true : undefined));
+    await before.sfn.shutdown();
+    expect((await journal.get(run.executionArn))?.status).toBe('RUNNING');
+
+    const after = harness();
+    expect(await after.sfn.resumeInterrupted()).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (after.sent.some((s) => s.orderId === 'r') ? true : undefined));
+    const token = after.sent.find((s) => s.orderId === 'r')?.token as string;
+    after.sfn.sendTaskSuccess({ taskToken: token, output: '{"packages":2}' });
+    const done = await finished(after.sfn, run.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.redriveCount).toBe(1);
+    const types = (await after.sfn.getExecutionHistory({ executionArn: run.executionArn })).events.map(
+      (e) => e.type,
+    );
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types).toContain('ExecutionRedriven');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+  });
+});
