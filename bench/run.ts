@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { PROJECT_ROOT } from '../infra/constructs/oms-function';
+import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
+import { startLocalCloud } from '../infra/local/local-cloud';
+import { synthesize } from '../infra/local/synthesize';
+import { formatRow, runConcurrently } from './stats';
+
+/**
+ * `npm run bench -- --orders N --concurrency C`: places N orders at concurrency C against the
+ * local cloud and prints orders/s and latency percentiles beside DynamoDB Local's raw write
+ * rate measured in the same run (the storage floor the OMS is compared with).
+ */
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const orders = Number(values.orders);
+const concurrency = Number(values.concurrency);
+
+const body = JSON.stringify({
+  channel: 'web',
+  customer: { id: 'bench', email: 'bench@example.com', name: 'Bench' },
+  shippingAddress: {
+    name: 'Bench',
+    line1: 'Av. Paulista 1000',
+    city: 'São Paulo',
+    postalCode: '01310-100',
+    country: 'BR',
+  },
+  lines: [
+    { sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: 4990 },
+    { sku: 'MUG-01', quantity: 1, unitPrice: 2500 },
+  ],
+  currency: 'BRL',
+  payment: { method: 'card', token: 'tok_visa' },
+});
+
+async function storageFloor(endpoint: string) {
+  const db = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  await db.send(
+    new CreateTableCommand({
+      TableName: 'BenchFloor',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
+  const item = (pk: string) => marshall({ pk, payload: body, createdAt: new Date().toISOString() });
+  const puts = await runConcurrently(
+    'DynamoDB Local PutItem (order-sized)',
+    orders,
+    concurrency,
+    async () => {
+      await db.send(new PutItemCommand({ TableName: 'BenchFloor', Item: item(randomUUID()) }));
+    },
+  );
+  const transactions = await runConcurrently(
+    'DynamoDB Local 2-item TransactWriteItems',
+    orders,
+    concurrency,
+    async () => {
+      const id = randomUUID();
+      await db.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: 'BenchFloor',
+                Item: item(`o-${id}`),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: 'BenchFloor',
+                Item: item(`k-${id}`),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    },
+  );
+  db.destroy();
+  return { puts, transactions };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `Benchmark: ${orders} orders at concurrency ${concurrency} (node ${process.version}, ${new Date().toISOString()})`,
+  );
+  const { assemblyDir, stackName } = synthesize(path.join(PROJECT_ROOT, '.oms', 'bench-assembly'));
+  const quiet = new Writable({ write: (_c, _e, done) => done() });
+  const cloud = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: quiet });
+  try {
+    const floor = await storageFloor(cloud.dynamodbEndpoint);
+
+    const placed: string[] = [];
+    const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
+      const response = await fetch(`${cloud.apiUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body,
+      });
+      const order = (await response.json()) as { id: string };
+      if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
+      placed.push(order.id);
+    });
+    const drainStarted = performance.now();
+    await cloud.idle();
+    const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
+
+    const check = await fetch(`${cloud.apiUrl}/orders?status=CONFIRMED&limit=100`);
+    const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
+
+    console.log('');
+    console.log(formatRow(floor.puts));
+    console.log(formatRow(floor.transactions));
+    console.log(formatRow(place));
+    console.log('');
+    const placeRate = orders / place.seconds;
+    const floorRate = orders / floor.transactions.seconds;
+    console.log(`OMS placement vs 2-item transaction floor: ${((placeRate / floorRate) * 100).toFixed(0)}%`);
+    console.log(
+      `OMS placement vs PutItem floor:            ${((placeRate / (orders / floor.puts.seconds)) * 100).toFixed(0)}%`,
+    );
+    console.log(
+      `Placed and confirmed (workflow done):       ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'confirmed' : 'NOT all confirmed'})`,
+    );
+    console.log(`Memory (this process): ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS`);
+  } finally {
+    await cloud.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
