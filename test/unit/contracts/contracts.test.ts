@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../../shared/contracts/api-routes';
+import { eventJsonSchemas } from '../../../shared/contracts/event-json-schemas';
+import { EVENT_DETAIL_SCHEMAS } from '../../../shared/contracts/event-schemas';
+import { buildOpenApiDocument } from '../../../shared/contracts/openapi';
+import { PlaceOrderBody } from '../../../shared/contracts/order-schemas';
+import { createOrder, transitionOrder } from '../../../shared/domain/order';
+import { orderEvent } from '../../../shared/domain/order-events';
+import { orderBody } from '../../support/orders';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+describe('the OpenAPI document', () => {
+  const document = buildOpenApiDocument();
+
+  it('is OpenAPI 3.1 and describes every operation of the API contract', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([p, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(operations.sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('takes the place-order body from the same zod schema that validates it, with the required header', () => {
+    const post = (
+      document.paths['/orders'] as Record<
+        string,
+        { requestBody: unknown; parameters: Array<{ name: string }> }
+      >
+    ).post;
+    expect(post?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/PlaceOrderRequest' } } },
+    });
+    expect(post?.parameters.map((p) => p.name)).toContain('Idempotency-Key');
+    const schema = document.components.schemas.PlaceOrderRequest as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['channel', 'customer', 'shippingAddress', 'lines', 'currency', 'payment']),
+    );
+    expect(Object.keys(schema.properties)).toEqual(Object.keys(PlaceOrderBody.shape));
+  });
+
+  it('answers errors as problem+json', () => {
+    const responses = (
+      document.paths['/orders/{id}'] as Record<string, { responses: Record<string, { content: object }> }>
+    ).get?.responses;
+    expect(Object.keys(responses?.['404']?.content ?? {})).toEqual(['application/problem+json']);
+  });
+});
+
+describe('the example order body', () => {
+  it('is valid, so the tests and the README start from a real order', () => {
+    expect(PlaceOrderBody.safeParse(orderBody()).success).toBe(true);
+  });
+});
+
+describe('event schemas', () => {
+  it('are committed in schemas/events as `npm run schemas` generates them', () => {
+    for (const [name, schema] of Object.entries(eventJsonSchemas())) {
+      const committed = JSON.parse(
+        readFileSync(path.join(root, 'schemas', 'events', `${name}.json`), 'utf8'),
+      );
+      expect(committed, `${name}.json is stale: run npm run schemas`).toEqual(schema);
+    }
+  });
+
+  it('accept the order events the domain builds', () => {
+    const placed = createOrder(PlaceOrderBody.parse(orderBody()), {
+      id: 'o1',
+      now: '2026-01-01T00:00:00.000Z',
+    });
+    const confirmed = transitionOrder(placed, 'CONFIRMED', '2026-01-01T00:00:01.000Z');
+    const schemas = EVENT_DETAIL_SCHEMAS['oms.orders'];
+    expect(schemas.OrderPlaced.safeParse(orderEvent(placed, 'OrderPlaced').detail).success).toBe(true);
+    expect(schemas.OrderConfirmed.safeParse(orderEvent(confirmed, 'OrderConfirmed').detail).success).toBe(
+      true,
+    );
+  });
+});
