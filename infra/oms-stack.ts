@@ -43,6 +43,7 @@ export class OmsStack extends Stack {
       entry: 'functions/http/list-order-events.ts',
     }).bindTable(table, 'read');
     const getOpenApi = new OmsFunction(this, 'GetOpenApi', { entry: 'functions/http/get-openapi.ts' });
+    const getDocs = new OmsFunction(this, 'GetDocs', { entry: 'functions/http/get-docs.ts' });
     const getHealth = new OmsFunction(this, 'GetHealth', { entry: 'functions/http/get-health.ts' });
     new OmsHttpApi(this, 'Http', {
       handlers: {
@@ -51,6 +52,7 @@ export class OmsStack extends Stack {
         listOrders: listOrders.fn,
         listOrderEvents: listOrderEvents.fn,
         getOpenApi: getOpenApi.fn,
+        getDocs: getDocs.fn,
         getHealth: getHealth.fn,
       },
     });

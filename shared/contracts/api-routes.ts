@@ -83,6 +83,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   },
   {
+    operationId: 'getDocs',
+    method: 'GET',
+    path: '/docs',
+    summary: 'This document as a page to read',
+    responses: { 200: { description: 'HTML' } },
+  },
+  {
     operationId: 'getHealth',
     method: 'GET',
     path: '/health',

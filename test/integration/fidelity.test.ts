@@ -32,7 +32,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
       .sort();
     const served = cloud.routes.map((r) => `${r.routeKey} -> ${r.functionArn}`).sort();
     expect(served).toEqual(expected);
-    expect(served).toHaveLength(6);
+    expect(served).toHaveLength(7);
   });
 
   it('runs exactly the template state machine definitions', () => {

@@ -170,3 +170,14 @@ describe('Idempotency-Key on POST /orders', () => {
     expect((await aws.executions()).filter((e) => e.name === id)).toHaveLength(1);
   });
 });
+
+describe('API documentation', () => {
+  it('serves the OpenAPI document and a readable page of it', async () => {
+    const openapi = await request(cloud.apiUrl, 'GET', '/openapi.json');
+    expect(Object.keys(openapi.body.paths as object)).toContain('/orders/{id}');
+    const docs = await request(cloud.apiUrl, 'GET', '/docs');
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.text).toContain('<code>/orders/{id}</code>');
+    expect(docs.text).toContain('PlaceOrderRequest');
+  });
+});
