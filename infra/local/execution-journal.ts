@@ -120,17 +120,20 @@ export class ExecutionJournal {
     return result.Item ? toRecord(unmarshall(result.Item)) : undefined;
   }
 
-  async appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 25) {
-      let requests = events.slice(i, i + 25).map((event) => ({
-        PutRequest: {
-          Item: marshall({
-            pk: executionArn,
-            sk: `EVENT#${String(event.id).padStart(8, '0')}`,
-            event: JSON.stringify(event),
-          }),
-        },
-      }));
+  /** Appends history events and, when given, saves the execution record in the same batch writes. */
+  async appendHistory(executionArn: string, events: HistoryEvent[], record?: ExecutionRecord): Promise<void> {
+    const items = [
+      ...(record ? [this.item(record)] : []),
+      ...events.map((event) =>
+        marshall({
+          pk: executionArn,
+          sk: `EVENT#${String(event.id).padStart(8, '0')}`,
+          event: JSON.stringify(event),
+        }),
+      ),
+    ];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       while (requests.length > 0) {
         const result = await this.db.send(
           new BatchWriteItemCommand({ RequestItems: { [JOURNAL_TABLE]: requests } }),

@@ -10,6 +10,7 @@ import {
 } from './asl';
 import { AwsServiceError } from './aws-error';
 import type { ExecutionJournal, ExecutionRecord, ExecutionStatus, HistoryEvent } from './execution-journal';
+import { setLongTimeout } from './long-timer';
 import { TaskTokens } from './task-tokens';
 import type { LocalTemplate } from './template';
 
@@ -25,7 +26,7 @@ type TaskRunner = (input: unknown, run: RunContext) => Promise<unknown>;
 interface RunContext {
   executionArn: string;
   record: (type: string, details?: Record<string, unknown>) => void;
-  flush: () => Promise<void>;
+  flush: (ended?: ExecutionRecord) => Promise<void>;
 }
 
 interface MachineSpec {
@@ -55,6 +56,44 @@ const RESOURCE = {
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
+/** What Step Functions uses when a Task sets no TimeoutSeconds (about three years). */
+const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+/** The interpreter times tasks with a plain setTimeout, which fires at once past 2^31-1 ms. */
+const MAX_INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
+
+/**
+ * We enforce every Task's timeout ourselves (long timers, TaskTimedOut in the history); the
+ * interpreter's own timer, 60 s by default, is pushed just past ours so it never fires first.
+ */
+function withInterpreterTimeouts(definition: AslDefinition): AslDefinition {
+  const copy = structuredClone(definition);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type !== 'Task') continue;
+    const seconds = (state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) + 1;
+    state.TimeoutSeconds = Math.min(seconds, MAX_INTERPRETER_TIMEOUT_SECONDS);
+  }
+  return copy;
+}
+
+function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setLongTimeout(
+      () => reject(Object.assign(new Error('Task timed out'), { name: 'States.Timeout' })),
+      seconds * 1000,
+    );
+    promise.then(
+      (value) => {
+        timer.cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        timer.cancel();
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Which integration a Resource names, or undefined when the local cloud cannot run it. */
 function taskKind(resource: string): keyof typeof RESOURCE | undefined {
   return (Object.keys(RESOURCE) as Array<keyof typeof RESOURCE>).find((kind) =>
@@ -81,7 +120,7 @@ export class LocalStepFunctions {
     for (const { logicalId, properties } of template.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const definition = parseDefinition(properties);
       const arn = template.arn(logicalId);
-      const prepared = withTokenPlaceholders(definition) as AslDefinition;
+      const prepared = withInterpreterTimeouts(withTokenPlaceholders(definition) as AslDefinition);
       this.machines.set(arn, {
         arn,
         name: logicalId,
@@ -132,7 +171,7 @@ export class LocalStepFunctions {
         wait = this.tokens.mint({
           executionArn: run.executionArn,
           stateName,
-          ...(state.TimeoutSeconds === undefined ? {} : { timeoutSeconds: state.TimeoutSeconds }),
+          timeoutSeconds: state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
           ...(state.HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: state.HeartbeatSeconds }),
         });
         input = fillToken(rawInput, wait.token);
@@ -142,7 +181,10 @@ export class LocalStepFunctions {
       });
       run.record('TaskStarted', { taskStartedEventDetails: details });
       try {
-        const output = await this.callIntegration(kind, resource, input as Record<string, unknown>, waits);
+        const call = this.callIntegration(kind, resource, input as Record<string, unknown>, waits);
+        const output = wait
+          ? await call
+          : await withTimeout(call, state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
         let result = output;
         if (wait) {
           run.record('TaskSubmitted', {
@@ -268,12 +310,13 @@ export class LocalStepFunctions {
       live.history.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
     };
     let flushing: Promise<void> = Promise.resolve();
-    const flush = () => {
+    /** Journals the history not yet written, and the execution record when it has ended, in one batch. */
+    const flush = (ended?: ExecutionRecord) => {
       flushing = flushing.then(async () => {
         if (live.detached) return;
         const pending = live.history.slice(live.flushed);
         live.flushed += pending.length;
-        await this.journal.appendHistory(record.executionArn, pending);
+        await this.journal.appendHistory(record.executionArn, pending, ended);
       });
       return flushing;
     };
@@ -303,7 +346,6 @@ export class LocalStepFunctions {
       for await (const event of execution.eventLogs) {
         const mapped = toHistoryEvent(event as unknown as Record<string, unknown>);
         if (mapped) push(mapped.type, mapped.details);
-        if (mapped?.type === 'ExecutionStarted' && live.history.length <= 1) await flush();
         const final = finalStatus(event as unknown as Record<string, unknown>);
         if (final) Object.assign(record, final, { stopDate: Date.now() / 1000 });
       }
@@ -320,8 +362,7 @@ export class LocalStepFunctions {
           { stopDate: Date.now() / 1000 },
         );
       }
-      await flush();
-      await this.journal.save(record);
+      await flush(record);
       this.live.delete(record.executionArn);
     });
     live.done = live.done.catch((error: Error) => {
