@@ -36,7 +36,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     mkdirSync(options.dataDir, { recursive: true });
     killStale(options.dataDir);
   }
-  const child = spawn({ port, sharedDb: true, path: options.dataDir ? path.resolve(options.dataDir) : null });
+  // Its own process group: a Ctrl-C in the terminal must not kill the database under writes in
+  // flight; stop() ends it once the local cloud has stopped writing.
+  const child = spawn({
+    port,
+    sharedDb: true,
+    detached: true,
+    path: options.dataDir ? path.resolve(options.dataDir) : null,
+  });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -97,7 +104,12 @@ async function waitUntilReady(
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const force = setTimeout(() => {
+      console.error(
+        'DynamoDB Local did not stop within 5 s of SIGTERM: killing it (recent writes may be lost)',
+      );
+      child.kill('SIGKILL');
+    }, 5_000);
     child.once('exit', () => {
       clearTimeout(force);
       resolve();

@@ -38,6 +38,8 @@ export interface LocalCloud {
   dynamodbEndpoint: string;
   template: LocalTemplate;
   routes: HttpRoute[];
+  /** Executions found running in the journal at start and restarted. */
+  resumedExecutions: number;
   lambdas: Map<string, LocalLambda>;
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
@@ -149,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const http = httpApiHandler(template, (arn, event) => lambda(arn).invoke(event));
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);
-    await stepFunctions.resumeInterrupted();
+    const resumedExecutions = await stepFunctions.resumeInterrupted();
 
     const sfn = stepFunctions;
     return {
@@ -158,6 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodbEndpoint: dynamo.endpoint,
       template,
       routes: http.routes,
+      resumedExecutions,
       lambdas,
       stepFunctions: sfn,
       eventBus,
@@ -170,7 +173,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       stop: async () => {
         await Promise.all(servers.map(close));
+        // Deliveries under way get a moment to land; a stopped bus no longer retries.
         eventBus.stop();
+        await Promise.race([eventBus.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
         await sfn.shutdown();
         await Promise.all([...lambdas.values()].map((l) => l.stop()));
         await dynamo.stop();

@@ -24,6 +24,7 @@ OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data i
   EventBridge     ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_EVENTBRIDGE)
   DynamoDB        ${cloud.dynamodbEndpoint}     (AWS_ENDPOINT_URL_DYNAMODB)
   Routes          ${cloud.routes.map((r) => r.routeKey).join(', ')}
+  Resumed         ${cloud.resumedExecutions} execution(s) that were running when the last run stopped
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +32,7 @@ Press Ctrl-C to stop.`);
     stopping = true;
     console.log(`\n${signal}: stopping (running executions resume at the next start)...`);
     await cloud.stop();
+    console.log('Stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -45,6 +45,8 @@ interface LiveExecution {
   done: Promise<void>;
   /** Set at shutdown: the execution stays RUNNING in the journal and resumes at the next start. */
   detached: boolean;
+  /** Journal writes in order; shutdown waits for them so no batch is cut off half-written. */
+  flushing: Promise<void>;
 }
 
 const RESOURCE = {
@@ -302,6 +304,7 @@ export class LocalStepFunctions {
       abort: () => {},
       done: Promise.resolve(),
       detached: false,
+      flushing: Promise.resolve(),
     };
     this.live.set(record.executionArn, live);
     const push = (type: string, details: Record<string, unknown> = {}) => {
@@ -309,16 +312,15 @@ export class LocalStepFunctions {
       const id = live.history.length + 1;
       live.history.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
     };
-    let flushing: Promise<void> = Promise.resolve();
     /** Journals the history not yet written, and the execution record when it has ended, in one batch. */
     const flush = (ended?: ExecutionRecord) => {
-      flushing = flushing.then(async () => {
+      live.flushing = live.flushing.then(async () => {
         if (live.detached) return;
         const pending = live.history.slice(live.flushed);
         live.flushed += pending.length;
         await this.journal.appendHistory(record.executionArn, pending, ended);
       });
-      return flushing;
+      return live.flushing;
     };
     const run: RunContext = { executionArn: record.executionArn, record: push, flush };
     const execution = machine.machine.run(JSON.parse(record.input), {
@@ -511,14 +513,22 @@ export class LocalStepFunctions {
 
   /** Stops the interpreter without recording the executions as ended: they resume at the next start. */
   async shutdown(): Promise<void> {
+    const settling: Promise<void>[] = [];
     for (const live of this.live.values()) {
+      if (live.record.status !== 'RUNNING') {
+        // Ended, its final journal write under way: let it land.
+        settling.push(live.done);
+        continue;
+      }
       live.detached = true;
       this.tokens.forgetExecution(
         live.record.executionArn,
         Object.assign(new Error('Local cloud stopped'), { name: 'States.Aborted' }),
       );
       live.abort();
+      settling.push(live.flushing);
     }
+    await Promise.allSettled(settling);
     this.live.clear();
   }
 

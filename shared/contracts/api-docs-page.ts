@@ -1,6 +1,6 @@
 import { buildOpenApiDocument } from './openapi';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 interface Operation {
@@ -20,16 +20,18 @@ export function renderApiDocsPage(): string {
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Operation>).map(([method, op]) => {
       const params = op.parameters
-        .map((p) => `<li><code>${escape(p.name)}</code> in ${p.in}${p.required ? ' (required)' : ''}</li>`)
+        .map(
+          (p) => `<li><code>${escapeHtml(p.name)}</code> in ${p.in}${p.required ? ' (required)' : ''}</li>`,
+        )
         .join('');
       const responses = Object.entries(op.responses)
-        .map(([status, r]) => `<li><b>${status}</b> ${escape(r.description)}</li>`)
+        .map(([status, r]) => `<li><b>${status}</b> ${escapeHtml(r.description)}</li>`)
         .join('');
       return `<section id="${op.operationId}">
-  <h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-  <p>${escape(op.summary)}</p>
+  <h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+  <p>${escapeHtml(op.summary)}</p>
   ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}
-  ${op.requestBody ? `<h4>Body</h4><pre>${escape(JSON.stringify(op.requestBody, null, 2))}</pre>` : ''}
+  ${op.requestBody ? `<h4>Body</h4><pre>${escapeHtml(JSON.stringify(op.requestBody, null, 2))}</pre>` : ''}
   <h4>Responses</h4><ul>${responses}</ul>
 </section>`;
     }),
@@ -37,11 +39,11 @@ export function renderApiDocsPage(): string {
   const schemas = Object.entries(document.components.schemas)
     .map(
       ([id, schema]) =>
-        `<section id="schema-${id}"><h3>${id}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre></section>`,
+        `<section id="schema-${id}"><h3>${id}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></section>`,
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(document.info.title)} API</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(document.info.title)} API</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
 pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:13px}
@@ -50,8 +52,8 @@ pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:13px}
 section{border-top:1px solid #ddd;padding-top:.5rem}
 </style></head>
 <body>
-<h1>${escape(document.info.title)} <small>${escape(document.info.version)}</small></h1>
-<p>${escape(document.info.description)} The machine-readable document is at <a href="/openapi.json">/openapi.json</a>.</p>
+<h1>${escapeHtml(document.info.title)} <small>${escapeHtml(document.info.version)}</small></h1>
+<p>${escapeHtml(document.info.description)} The machine-readable document is at <a href="/openapi.json">/openapi.json</a>.</p>
 <p>Every POST needs an <code>Idempotency-Key</code> header; errors are <code>application/problem+json</code> (RFC 9457).</p>
 <h2>Operations</h2>
 ${operations.join('\n')}

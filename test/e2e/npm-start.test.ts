@@ -97,6 +97,21 @@ describe('npm start', () => {
     const openapi = await request(api, 'GET', '/openapi.json');
     expect(openapi.body.openapi).toBe('3.1.0');
 
+    // Ops see both executions finish before the stop.
+    const ops = new SFNClient({
+      endpoint: `http://127.0.0.1:${port + 1}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'ops', secretAccessKey: 'ops' },
+    });
+    const [workflow] = (await ops.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    await eventually(async () => {
+      const { executions = [] } = await ops.send(
+        new ListExecutionsCommand({ stateMachineArn: workflow?.stateMachineArn, statusFilter: 'SUCCEEDED' }),
+      );
+      return executions.length === 2 ? true : undefined;
+    }, 5_000);
+    ops.destroy();
+
     // Ctrl-C stops everything, DynamoDB Local's Java process included.
     const javaPid = Number(readFileSync(path.join(home, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
     expect(alive(javaPid)).toBe(true);
@@ -127,7 +142,8 @@ describe('npm start', () => {
       new GetExecutionHistoryCommand({ executionArn: executions[0]?.executionArn }),
     );
     expect(history.events?.[0]?.type).toBe('ExecutionStarted');
-    expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
+    const types = (history.events ?? []).map((e) => `${e.id}:${e.type}`).join(' ');
+    expect(history.events?.at(-1)?.type, types).toBe('ExecutionSucceeded');
     sfn.destroy();
     if (running) await ctrlC(running);
   }, 240_000);
