@@ -53,6 +53,15 @@ async function ctrlC(child: ChildProcess): Promise<number | null> {
   return code;
 }
 
+/** The Step Functions client an operator would point at the local cloud. */
+function opsClient(port: number): SFNClient {
+  return new SFNClient({
+    endpoint: `http://127.0.0.1:${port + 1}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'ops', secretAccessKey: 'ops' },
+  });
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -98,11 +107,7 @@ describe('npm start', () => {
     expect(openapi.body.openapi).toBe('3.1.0');
 
     // Ops see both executions finish before the stop.
-    const ops = new SFNClient({
-      endpoint: `http://127.0.0.1:${port + 1}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'ops', secretAccessKey: 'ops' },
-    });
+    const ops = opsClient(port);
     const [workflow] = (await ops.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     await eventually(async () => {
       const { executions = [] } = await ops.send(
@@ -123,11 +128,7 @@ describe('npm start', () => {
     await npmStart(port);
     const order = await request(api, 'GET', `/orders/${visa.body.id}`);
     expect(order.body.status).toBe('CONFIRMED');
-    const sfn = new SFNClient({
-      endpoint: `http://127.0.0.1:${port + 1}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'ops', secretAccessKey: 'ops' },
-    });
+    const sfn = opsClient(port);
     const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     const executions =
       (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ??

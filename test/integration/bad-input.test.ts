@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../infra/local/local-cloud';
-import { clientsFor } from '../support/aws-clients';
+import { describe, expect, it } from 'vitest';
 import { type Reply, request } from '../support/http';
 import { newKey, orderBody } from '../support/orders';
-import { startTestCloud } from '../support/test-cloud';
+import { useTestCloud } from '../support/test-cloud';
 
-let cloud: LocalCloud;
-let aws: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  aws = clientsFor(cloud);
-});
-afterAll(async () => {
-  aws?.destroy();
-  await cloud?.stop();
-});
+const env = useTestCloud();
 
 const postRaw = (raw: string, contentType = 'application/json') =>
-  request(cloud.apiUrl, 'POST', '/orders', {
+  request(env.cloud.apiUrl, 'POST', '/orders', {
     raw,
     headers: { 'content-type': contentType, 'idempotency-key': newKey() },
   });
@@ -100,21 +88,21 @@ describe('bad input to POST /orders gets problem+json naming the fields and writ
   });
 
   it('answers 404 problem+json for an order that does not exist, and 400 for an id that cannot exist', async () => {
-    expectProblem(await request(cloud.apiUrl, 'GET', '/orders/01J00000000000000000000000'), 404);
-    expectProblem(await request(cloud.apiUrl, 'GET', '/orders/not-an-id'), 400, ['#/path/id']);
+    expectProblem(await request(env.cloud.apiUrl, 'GET', '/orders/01J00000000000000000000000'), 404);
+    expectProblem(await request(env.cloud.apiUrl, 'GET', '/orders/not-an-id'), 400, ['#/path/id']);
   });
 
   it('refuses bad list filters and a forged cursor', async () => {
-    expectProblem(await request(cloud.apiUrl, 'GET', '/orders?status=LOST&limit=1000'), 400, [
+    expectProblem(await request(env.cloud.apiUrl, 'GET', '/orders?status=LOST&limit=1000'), 400, [
       '#/query/status',
       '#/query/limit',
     ]);
-    expectProblem(await request(cloud.apiUrl, 'GET', '/orders?cursor=bm9wZQ'), 400, ['#/query/cursor']);
+    expectProblem(await request(env.cloud.apiUrl, 'GET', '/orders?cursor=bm9wZQ'), 400, ['#/query/cursor']);
   });
 
   it('wrote nothing and started nothing for any of the above', async () => {
-    await cloud.idle();
-    expect(await aws.items()).toEqual([]);
-    expect(await aws.executions()).toEqual([]);
+    await env.cloud.idle();
+    expect(await env.aws.items()).toEqual([]);
+    expect(await env.aws.executions()).toEqual([]);
   });
 });

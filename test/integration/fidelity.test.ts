@@ -1,52 +1,42 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../infra/local/local-cloud';
-import { clientsFor } from '../support/aws-clients';
-import { startTestCloud } from '../support/test-cloud';
+import { describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/test-cloud';
 
-let cloud: LocalCloud;
-let aws: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  aws = clientsFor(cloud);
-});
-afterAll(async () => {
-  aws?.destroy();
-  await cloud?.stop();
-});
+const env = useTestCloud();
 
 describe('the local cloud runs exactly what the CDK app synthesizes', () => {
   it('serves exactly the template routes, each to the function its integration names', () => {
     const integrations = new Map(
-      cloud.template
+      env.cloud.template
         .resourcesOfType('AWS::ApiGatewayV2::Integration')
         .map((i) => [i.logicalId, i.properties.IntegrationUri]),
     );
-    const expected = cloud.template
+    const expected = env.cloud.template
       .resourcesOfType('AWS::ApiGatewayV2::Route')
       .map(
         (r) =>
           `${r.properties.RouteKey} -> ${integrations.get(String(r.properties.Target).replace('integrations/', ''))}`,
       )
       .sort();
-    const served = cloud.routes.map((r) => `${r.routeKey} -> ${r.functionArn}`).sort();
+    const served = env.cloud.routes.map((r) => `${r.routeKey} -> ${r.functionArn}`).sort();
     expect(served).toEqual(expected);
     expect(served).toHaveLength(7);
   });
 
   it('runs exactly the template state machine definitions', () => {
     const expected = new Map(
-      cloud.template
+      env.cloud.template
         .resourcesOfType('AWS::StepFunctions::StateMachine')
-        .map((m) => [cloud.template.arn(m.logicalId), JSON.parse(String(m.properties.DefinitionString))]),
+        .map((m) => [env.cloud.template.arn(m.logicalId), JSON.parse(String(m.properties.DefinitionString))]),
     );
-    expect(cloud.stepFunctions.definitions()).toEqual(expected);
+    expect(env.cloud.stepFunctions.definitions()).toEqual(expected);
   });
 
   it('creates the template tables with their keys and indexes', async () => {
-    for (const { logicalId, properties } of cloud.template.resourcesOfType('AWS::DynamoDB::GlobalTable')) {
-      const { Table } = await aws.dynamodb.send(new DescribeTableCommand({ TableName: logicalId }));
+    for (const { logicalId, properties } of env.cloud.template.resourcesOfType(
+      'AWS::DynamoDB::GlobalTable',
+    )) {
+      const { Table } = await env.aws.dynamodb.send(new DescribeTableCommand({ TableName: logicalId }));
       expect(Table?.KeySchema).toEqual(properties.KeySchema);
       const indexes = (
         properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>
@@ -61,14 +51,14 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
   });
 
   it('gives each function the bundled code and exactly the environment the template gives it, with local endpoints', () => {
-    for (const { logicalId, properties } of cloud.template.resourcesOfType('AWS::Lambda::Function')) {
-      const spec = cloud.lambdas.get(logicalId)?.spec;
+    for (const { logicalId, properties } of env.cloud.template.resourcesOfType('AWS::Lambda::Function')) {
+      const spec = env.cloud.lambdas.get(logicalId)?.spec;
       const variables = (properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(spec?.environment).toMatchObject(variables);
-      expect(spec?.environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(cloud.dynamodbEndpoint);
-      expect(spec?.environment.AWS_ENDPOINT_URL_SFN).toBe(cloud.awsEndpoint);
+      expect(spec?.environment.AWS_ENDPOINT_URL_DYNAMODB).toBe(env.cloud.dynamodbEndpoint);
+      expect(spec?.environment.AWS_ENDPOINT_URL_SFN).toBe(env.cloud.awsEndpoint);
       expect(spec?.timeoutSeconds).toBe(properties.Timeout);
-      expect(spec?.file).toContain(cloud.template.assetDir(properties.Code as Record<string, unknown>));
+      expect(spec?.file).toContain(env.cloud.template.assetDir(properties.Code as Record<string, unknown>));
     }
   });
 
@@ -91,7 +81,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
           },
         },
       },
-      cloud.template.assemblyDir,
+      env.cloud.template.assemblyDir,
     );
     const problems = unsupportedParts(template);
     expect(problems).toEqual(

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../infra/local/local-cloud';
-import { clientsFor } from '../support/aws-clients';
+import { describe, expect, it } from 'vitest';
 import { eventually, request } from '../support/http';
 import { newKey, orderBody } from '../support/orders';
-import { startTestCloud } from '../support/test-cloud';
+import { useTestCloud } from '../support/test-cloud';
 
-let cloud: LocalCloud;
-let aws: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  aws = clientsFor(cloud);
-});
-afterAll(async () => {
-  aws?.destroy();
-  await cloud?.stop();
-});
+const env = useTestCloud();
 
 const post = (body: unknown, key?: string) =>
-  request(cloud.apiUrl, 'POST', '/orders', {
+  request(env.cloud.apiUrl, 'POST', '/orders', {
     body,
     headers: key === undefined ? {} : { 'idempotency-key': key },
   });
 
 async function statusWithin(id: string, ms: number): Promise<string> {
   return eventually(async () => {
-    const reply = await request(cloud.apiUrl, 'GET', `/orders/${id}`);
+    const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}`);
     const status = String(reply.body.status);
     return status === 'PENDING' ? undefined : status;
   }, ms);
@@ -41,7 +29,7 @@ describe('placing an order through the local cloud', () => {
     expect(placed.body.payment).toEqual({ method: 'card', status: 'PENDING' });
 
     expect(await statusWithin(String(placed.body.id), 1_000)).toBe('CONFIRMED');
-    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect((order.body.payment as { status: string }).status).toBe('AUTHORIZED');
     expect((order.body.timeline as Array<{ status: string }>).map((t) => t.status)).toEqual([
       'PENDING',
@@ -55,7 +43,7 @@ describe('placing an order through the local cloud', () => {
       newKey(),
     );
     expect(await statusWithin(String(placed.body.id), 1_000)).toBe('FAILED');
-    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect(order.body.statusReason).toBe('payment declined: the card was declined');
     expect(order.body.timeline).toMatchObject([
       { status: 'PENDING' },
@@ -66,7 +54,7 @@ describe('placing an order through the local cloud', () => {
   it('confirms boleto and invoice orders with the payment deferred', async () => {
     const placed = await post(orderBody({ payment: { method: 'boleto' } }), newKey());
     expect(await statusWithin(String(placed.body.id), 2_000)).toBe('CONFIRMED');
-    const order = await request(cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
+    const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect((order.body.payment as { status: string }).status).toBe('DEFERRED');
   });
 
@@ -74,7 +62,7 @@ describe('placing an order through the local cloud', () => {
     const placed = await post(orderBody(), newKey());
     const id = String(placed.body.id);
     const events = await eventually(async () => {
-      const reply = await request(cloud.apiUrl, 'GET', `/orders/${id}/events`);
+      const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}/events`);
       const items = reply.body.items as Array<Record<string, unknown>>;
       return items.length === 2 ? items : undefined;
     });
@@ -97,10 +85,10 @@ describe('placing an order through the local cloud', () => {
     const placed = await post(orderBody(), newKey());
     const id = String(placed.body.id);
     await statusWithin(id, 2_000);
-    await cloud.idle();
-    const execution = (await aws.executions()).find((e) => e.name === id);
+    await env.cloud.idle();
+    const execution = (await env.aws.executions()).find((e) => e.name === id);
     expect(execution?.status).toBe('SUCCEEDED');
-    const history = await cloud.stepFunctions.getExecutionHistory({
+    const history = await env.cloud.stepFunctions.getExecutionHistory({
       executionArn: String(execution?.executionArn),
     });
     const types = history.events.map((e) => e.type);
@@ -124,7 +112,7 @@ describe('Idempotency-Key on POST /orders', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
-    expect(await aws.items(`ORDER#${first.body.id}`)).not.toHaveLength(0);
+    expect(await env.aws.items(`ORDER#${first.body.id}`)).not.toHaveLength(0);
   });
 
   it('answers 422 for the same key with a different body', async () => {
@@ -160,22 +148,22 @@ describe('Idempotency-Key on POST /orders', () => {
     const ids = new Set(replies.filter((r) => r.status === 201).map((r) => r.body.id));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
-    await cloud.idle();
-    const orders = await request(cloud.apiUrl, 'GET', '/orders?channel=b2b&limit=100');
+    await env.cloud.idle();
+    const orders = await request(env.cloud.apiUrl, 'GET', '/orders?channel=b2b&limit=100');
     expect(
       (orders.body.items as Array<{ externalOrderId: string }>).filter(
         (o) => o.externalOrderId === `PAR-${key}`,
       ),
     ).toHaveLength(1);
-    expect((await aws.executions()).filter((e) => e.name === id)).toHaveLength(1);
+    expect((await env.aws.executions()).filter((e) => e.name === id)).toHaveLength(1);
   });
 });
 
 describe('API documentation', () => {
   it('serves the OpenAPI document and a readable page of it', async () => {
-    const openapi = await request(cloud.apiUrl, 'GET', '/openapi.json');
+    const openapi = await request(env.cloud.apiUrl, 'GET', '/openapi.json');
     expect(Object.keys(openapi.body.paths as object)).toContain('/orders/{id}');
-    const docs = await request(cloud.apiUrl, 'GET', '/docs');
+    const docs = await request(env.cloud.apiUrl, 'GET', '/docs');
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('<code>/orders/{id}</code>');
     expect(docs.text).toContain('PlaceOrderRequest');

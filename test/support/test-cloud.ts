@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
+import { clientsFor } from './aws-clients';
 
 /** Function logs are noise in test output; OMS_TEST_LOGS=1 shows them. */
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -14,4 +15,18 @@ export function startTestCloud(options: { dataDir?: string } = {}): Promise<Loca
     functionLogs: process.env.OMS_TEST_LOGS ? process.stdout : sink,
     ...options,
   });
+}
+
+/** One local cloud for the whole test file, with SDK clients pointed at it. */
+export function useTestCloud(): { cloud: LocalCloud; aws: ReturnType<typeof clientsFor> } {
+  const env = {} as { cloud: LocalCloud; aws: ReturnType<typeof clientsFor> };
+  beforeAll(async () => {
+    env.cloud = await startTestCloud();
+    env.aws = clientsFor(env.cloud);
+  });
+  afterAll(async () => {
+    env.aws?.destroy();
+    await env.cloud?.stop();
+  });
+  return env;
 }
