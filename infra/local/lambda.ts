@@ -22,6 +22,8 @@ export interface LambdaSpec {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memorySize: number;
+  /** ReservedConcurrentExecutions: invocations beyond it are throttled, as on Lambda. */
+  reservedConcurrency?: number;
   logGroupName: string;
 }
 
@@ -106,6 +108,10 @@ export class LocalLambda {
 
   /** Invokes the function synchronously (RequestResponse) and returns its result. */
   invoke(event: unknown): Promise<unknown> {
+    const limit = this.spec.reservedConcurrency;
+    if (limit !== undefined && this.pending.size >= limit) {
+      return Promise.reject(new LambdaInvocationError('TooManyRequestsException', 'Rate Exceeded.'));
+    }
     this.worker ??= this.start();
     const worker = this.worker;
     const id = randomUUID();
@@ -187,6 +193,9 @@ export function templateLambdas(
       environment,
       timeoutSeconds: Number(properties.Timeout ?? 3),
       memorySize,
+      ...(properties.ReservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrency: Number(properties.ReservedConcurrentExecutions) }),
       logGroupName: logging?.LogGroup ?? `/aws/lambda/${logicalId}`,
     };
     lambdas.set(logicalId, new LocalLambda(spec, log));
