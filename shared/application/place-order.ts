@@ -46,7 +46,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   });
   const key = `${OPERATION}:${input.idempotencyKey}`;
   try {
-    await deps.orders.create(order, { key, requestHash: hash, order, createdAt: now });
+    await deps.orders.create(order, { key, requestHash: hash, result: order, createdAt: now });
   } catch (error) {
     if (error instanceof IdempotencyKeyUsed) {
       if (error.record.requestHash !== hash) {
@@ -54,8 +54,9 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
           idempotencyKey: input.idempotencyKey,
         });
       }
-      await deps.workflow.start(error.record.order);
-      return { order: error.record.order, replayed: true };
+      const first = error.record.result as Order;
+      await deps.workflow.start(first);
+      return { order: first, replayed: true };
     }
     if (error instanceof IdempotencyKeyInFlight) {
       throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly', {

@@ -1,3 +1,4 @@
+import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
@@ -17,8 +18,8 @@ export interface IdempotencyRecord {
   /** Operation + key, e.g. `POST /orders:abc`. */
   key: string;
   requestHash: string;
-  /** The order as the first response showed it, replayed verbatim. */
-  order: Order;
+  /** What the first request returned (an order, a stock level...), replayed verbatim. */
+  result: unknown;
   createdAt: string;
 }
 
@@ -119,4 +120,38 @@ export interface OrderActivityLog {
   record(entry: OrderActivity): Promise<void>;
   /** In sequence order. */
   list(orderId: string): Promise<OrderActivity[]>;
+}
+
+/** Raised by the inventory ledger when a stock row changed since it was read. */
+export class StaleStock extends Error {
+  constructor(readonly sku: string) {
+    super(`Stock of ${sku} was changed concurrently`);
+    this.name = 'StaleStock';
+  }
+}
+
+export type ReservationResult = { reserved: true } | { reserved: false; shortages: Shortage[] };
+
+export interface InventoryLedger {
+  level(sku: string, locationId: string): Promise<StockLevel | undefined>;
+  /** Every location row of a SKU. */
+  levels(sku: string): Promise<StockLevel[]>;
+  network(skus: string[]): Promise<Map<string, NetworkStock>>;
+  /**
+   * Replaces a location's stock row, if it is still as read (`before`), and moves the SKU's network
+   * row by the same amounts, in one transaction; refuses (ConflictError) a change that would leave
+   * the network's reservations without stock. The idempotency record, when given, is written with it.
+   */
+  save(before: StockLevel | undefined, after: StockLevel, idempotency?: IdempotencyRecord): Promise<void>;
+  /** Reserves every line at network level, all or nothing; a repeat for the same order is a no-op. */
+  reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult>;
+  /** Releases whatever the order holds; a repeat is a no-op. */
+  release(orderId: string): Promise<void>;
+  reservationsOf(orderId: string): Promise<ReservationLine[]>;
+  /** Everything the invariant check reads. */
+  snapshot(): Promise<{
+    levels: StockLevel[];
+    network: NetworkStock[];
+    reservations: Array<ReservationLine & { orderId: string; locationId?: string }>;
+  }>;
 }

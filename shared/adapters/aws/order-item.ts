@@ -70,7 +70,7 @@ export function fromIdempotencyItem(item: Record<string, unknown>): IdempotencyR
   return {
     key: String(item.key),
     requestHash: String(item.requestHash),
-    order: item.order as Order,
+    result: item.result,
     createdAt: String(item.createdAt),
   };
 }

@@ -18,7 +18,7 @@ async function setup(method: PaymentMethod, token?: string) {
     },
     { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
   );
-  await orders.create(order, { key: 'k', requestHash: 'h', order, createdAt: order.createdAt });
+  await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
   const deps = {
     orders,
     payments: new SandboxPaymentGateway(),
