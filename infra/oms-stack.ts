@@ -42,6 +42,26 @@ export class OmsStack extends Stack {
     const listOrderEvents = new OmsFunction(this, 'ListOrderEvents', {
       entry: 'functions/http/list-order-events.ts',
     }).bindTable(table, 'read');
+    const putLocation = new OmsFunction(this, 'PutLocation', {
+      entry: 'functions/http/put-location.ts',
+    }).bindTable(table, 'readWrite');
+    const getLocation = new OmsFunction(this, 'GetLocation', {
+      entry: 'functions/http/get-location.ts',
+    }).bindTable(table, 'read');
+    const listLocations = new OmsFunction(this, 'ListLocations', {
+      entry: 'functions/http/list-locations.ts',
+    }).bindTable(table, 'read');
+    const putStock = new OmsFunction(this, 'PutStock', { entry: 'functions/http/put-stock.ts' })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
+    const adjustStock = new OmsFunction(this, 'AdjustStock', {
+      entry: 'functions/http/post-stock-adjustment.ts',
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
+    const getInventory = new OmsFunction(this, 'GetInventory', {
+      entry: 'functions/http/get-inventory.ts',
+    }).bindTable(table, 'read');
     const getOpenApi = new OmsFunction(this, 'GetOpenApi', { entry: 'functions/http/get-openapi.ts' });
     const getDocs = new OmsFunction(this, 'GetDocs', { entry: 'functions/http/get-docs.ts' });
     const getHealth = new OmsFunction(this, 'GetHealth', { entry: 'functions/http/get-health.ts' });
@@ -51,6 +71,12 @@ export class OmsStack extends Stack {
         getOrder: getOrder.fn,
         listOrders: listOrders.fn,
         listOrderEvents: listOrderEvents.fn,
+        putLocation: putLocation.fn,
+        getLocation: getLocation.fn,
+        listLocations: listLocations.fn,
+        putStock: putStock.fn,
+        adjustStock: adjustStock.fn,
+        getInventory: getInventory.fn,
         getOpenApi: getOpenApi.fn,
         getDocs: getDocs.fn,
         getHealth: getHealth.fn,

@@ -1,4 +1,5 @@
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
+import type { Location } from '../domain/location';
 import type { Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
@@ -154,4 +155,12 @@ export interface InventoryLedger {
     network: NetworkStock[];
     reservations: Array<ReservationLine & { orderId: string; locationId?: string }>;
   }>;
+}
+
+export interface LocationRepository {
+  /** Creates or replaces; says which. */
+  put(location: Location): Promise<{ created: boolean }>;
+  get(id: string): Promise<Location | undefined>;
+  /** Every location (a network has tens to hundreds), by id. */
+  list(): Promise<Location[]>;
 }

@@ -1,4 +1,12 @@
 import type { z } from 'zod';
+import {
+  LocationIdParams,
+  PutLocationBody,
+  SkuParams,
+  StockAdjustmentBody,
+  StockCountBody,
+  StockParams,
+} from './inventory-schemas';
 import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
 
 /** One HTTP API operation: the CDK app creates a route for each, the OpenAPI document describes each. */
@@ -73,6 +81,82 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The order activity log' },
       ...problems,
       404: { description: 'No such order', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'putLocation',
+    method: 'PUT',
+    path: '/locations/{id}',
+    summary: 'Create or replace a warehouse or store',
+    params: LocationIdParams,
+    body: PutLocationBody,
+    responses: {
+      200: { description: 'Replaced' },
+      201: { description: 'Created', headers: ['Location'] },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'getLocation',
+    method: 'GET',
+    path: '/locations/{id}',
+    summary: 'One location',
+    params: LocationIdParams,
+    responses: {
+      200: { description: 'The location' },
+      ...problems,
+      404: { description: 'No such location', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listLocations',
+    method: 'GET',
+    path: '/locations',
+    summary: 'Every location',
+    responses: { 200: { description: 'The locations' } },
+  },
+  {
+    operationId: 'putStock',
+    method: 'PUT',
+    path: '/inventory/{sku}/locations/{locationId}',
+    summary: 'Cycle count: set on-hand units and thresholds of a SKU at a location',
+    params: StockParams,
+    body: StockCountBody,
+    idempotent: true,
+    responses: {
+      200: { description: 'The stock row with its ATS', headers: ['Idempotent-Replayed'] },
+      ...problems,
+      404: { description: 'No such location', schema: 'Problem' },
+      409: { description: 'Would leave reserved units uncovered', schema: 'Problem' },
+      422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'adjustStock',
+    method: 'POST',
+    path: '/inventory/{sku}/locations/{locationId}/adjustments',
+    summary: 'Receive or remove units of a SKU at a location',
+    params: StockParams,
+    body: StockAdjustmentBody,
+    idempotent: true,
+    responses: {
+      201: { description: 'The stock row with its ATS', headers: ['Idempotent-Replayed'] },
+      ...problems,
+      404: { description: 'No such location', schema: 'Problem' },
+      409: { description: 'Would leave reserved units uncovered', schema: 'Problem' },
+      422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getInventory',
+    method: 'GET',
+    path: '/inventory/{sku}',
+    summary: 'Network totals and per-location stock of a SKU',
+    params: SkuParams,
+    responses: {
+      200: { description: 'Stock of the SKU' },
+      ...problems,
+      404: { description: 'No stock recorded', schema: 'Problem' },
     },
   },
   {

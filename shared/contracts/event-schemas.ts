@@ -28,12 +28,34 @@ const orderEventDetail = z.object({
   data: OrderSummarySchema,
 });
 
+const stockSnapshot = z.object({ onHand: z.int(), reserved: z.int(), safetyStock: z.int(), ats: z.int() });
+const stockChangedDetail = z.object({
+  metadata: EventMetadataSchema,
+  data: z.object({
+    sku: z.string(),
+    locationId: z.string(),
+    reason: z.string(),
+    before: stockSnapshot,
+    after: stockSnapshot,
+  }),
+});
+const stockSignalDetail = z.object({
+  metadata: EventMetadataSchema,
+  data: z.object({ sku: z.string(), locationId: z.string(), ats: z.int(), lowStockThreshold: z.int() }),
+});
+
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
     OrderPlaced: orderEventDetail,
     OrderConfirmed: orderEventDetail,
     OrderFailed: orderEventDetail,
+  },
+  'oms.inventory': {
+    StockChanged: stockChangedDetail,
+    StockLow: stockSignalDetail,
+    StockOut: stockSignalDetail,
+    StockReplenished: stockSignalDetail,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../shared/contracts/api-routes';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -20,7 +21,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
       .sort();
     const served = env.cloud.routes.map((r) => `${r.routeKey} -> ${r.functionArn}`).sort();
     expect(served).toEqual(expected);
-    expect(served).toHaveLength(7);
+    expect(served).toHaveLength(API_ROUTES.length);
   });
 
   it('runs exactly the template state machine definitions', () => {

@@ -1,4 +1,6 @@
 import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
+import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
+import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
 import { requiredEnv } from './env';
@@ -12,6 +14,8 @@ import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
 export const awsAdapters = {
   orders: () => new DynamoOrderRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   activity: () => new DynamoOrderActivityLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  ledger: () => new DynamoInventoryLedger(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  locations: () => new DynamoLocationRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

@@ -6,6 +6,8 @@ import { eventJsonSchemas } from '../../../shared/contracts/event-json-schemas';
 import { EVENT_DETAIL_SCHEMAS } from '../../../shared/contracts/event-schemas';
 import { buildOpenApiDocument } from '../../../shared/contracts/openapi';
 import { PlaceOrderBody } from '../../../shared/contracts/order-schemas';
+import { countStock } from '../../../shared/domain/inventory';
+import { stockEvents } from '../../../shared/domain/inventory-events';
 import { createOrder, transitionOrder } from '../../../shared/domain/order';
 import { orderEvent } from '../../../shared/domain/order-events';
 import { orderBody } from '../../support/orders';
@@ -80,5 +82,29 @@ describe('event schemas', () => {
     expect(schemas.OrderConfirmed.safeParse(orderEvent(confirmed, 'OrderConfirmed').detail).success).toBe(
       true,
     );
+  });
+});
+
+describe('stock events', () => {
+  it('are StockChanged plus the signal a crossing raises, each valid against its schema', () => {
+    const key = { sku: 'MUG', locationId: 'sp-1' };
+    const before = countStock(
+      undefined,
+      key,
+      { onHand: 10, lowStockThreshold: 5 },
+      '2026-01-01T00:00:00.000Z',
+    );
+    const after = countStock(before, key, { onHand: 3 }, '2026-01-01T00:00:01.000Z');
+    const events = stockEvents(before, after, 'count', 'corr-1');
+    expect(events.map((e) => e.detailType)).toEqual(['StockChanged', 'StockLow']);
+    const schemas = EVENT_DETAIL_SCHEMAS['oms.inventory'];
+    for (const event of events) {
+      expect(event.source).toBe('oms.inventory');
+      expect(schemas[event.detailType as keyof typeof schemas].safeParse(event.detail).success).toBe(true);
+    }
+    expect(events[0]?.detail.data).toMatchObject({
+      before: { onHand: 10, ats: 10 },
+      after: { onHand: 3, ats: 3 },
+    });
   });
 });

@@ -1,0 +1,64 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocationRepository } from '../../application/ports';
+import type { Location } from '../../domain/location';
+import { LIST_SORT_KEY, OrderIndex } from './order-item';
+
+const LOCATION_ENTITY = 'LOCATION';
+const locationKey = (id: string) => ({ pk: `LOCATION#${id}`, sk: 'LOCATION' });
+
+/** Locations in the single table, listed through the by-entity index. */
+export class DynamoLocationRepository implements LocationRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(location: Location): Promise<{ created: boolean }> {
+    const { Attributes } = await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...locationKey(location.id),
+          entity: LOCATION_ENTITY,
+          [OrderIndex.BY_CREATED.partitionKey]: LOCATION_ENTITY,
+          [LIST_SORT_KEY]: location.id,
+          ...location,
+        },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return { created: Attributes === undefined };
+  }
+
+  async get(id: string): Promise<Location | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: locationKey(id), ConsistentRead: true }),
+    );
+    return Item ? strip(Item) : undefined;
+  }
+
+  async list(): Promise<Location[]> {
+    const locations: Location[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OrderIndex.BY_CREATED.name,
+          KeyConditionExpression: '#entity = :entity',
+          ExpressionAttributeNames: { '#entity': OrderIndex.BY_CREATED.partitionKey },
+          ExpressionAttributeValues: { ':entity': LOCATION_ENTITY },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      locations.push(...(page.Items ?? []).map(strip));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return locations;
+  }
+}
+
+function strip(item: Record<string, unknown>): Location {
+  const { pk: _pk, sk: _sk, entity: _entity, entityPk: _entityPk, listSk: _listSk, ...location } = item;
+  return location as unknown as Location;
+}

@@ -1,0 +1,134 @@
+import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors';
+import {
+  adjustStock,
+  availableToSell,
+  countStock,
+  type StockCount,
+  type StockLevel,
+} from '../domain/inventory';
+import { stockEvents } from '../domain/inventory-events';
+import { getLocation } from './locations';
+import {
+  type Clock,
+  type EventPublisher,
+  IdempotencyKeyUsed,
+  type InventoryLedger,
+  type LocationRepository,
+  StaleStock,
+} from './ports';
+import { requestHash } from './request-hash';
+
+export interface StockDeps {
+  ledger: InventoryLedger;
+  locations: LocationRepository;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+interface StockChange {
+  sku: string;
+  locationId: string;
+  idempotencyKey: string;
+  correlationId: string;
+}
+
+const ATTEMPTS = 8;
+
+/**
+ * Applies one change to a location's stock exactly once per Idempotency-Key: read, decide with the
+ * domain, write conditionally (retrying when another writer got there first), then publish.
+ */
+async function changeStock(
+  deps: StockDeps,
+  change: StockChange,
+  operation: string,
+  body: unknown,
+  reason: string,
+  decide: (current: StockLevel | undefined, at: string) => StockLevel,
+): Promise<{ level: StockLevel; replayed: boolean }> {
+  await getLocation(deps, change.locationId);
+  const key = `${operation}:${change.idempotencyKey}`;
+  const hash = requestHash({ sku: change.sku, locationId: change.locationId, body });
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const before = await deps.ledger.level(change.sku, change.locationId);
+    const at = deps.clock.now();
+    const after = decide(before, at);
+    try {
+      await deps.ledger.save(before, after, { key, requestHash: hash, result: after, createdAt: at });
+    } catch (error) {
+      if (error instanceof StaleStock) continue;
+      if (error instanceof IdempotencyKeyUsed) {
+        if (error.record.requestHash !== hash) {
+          throw new UnprocessableError('This Idempotency-Key was already used with a different request', {
+            idempotencyKey: change.idempotencyKey,
+          });
+        }
+        return { level: error.record.result as StockLevel, replayed: true };
+      }
+      throw error;
+    }
+    await deps.events.publish(stockEvents(before, after, reason, change.correlationId));
+    return { level: after, replayed: false };
+  }
+  throw new ConflictError(`Stock of ${change.sku} at ${change.locationId} is changing too fast; retry`, {
+    sku: change.sku,
+    locationId: change.locationId,
+  });
+}
+
+/** A cycle count at a location: sets onHand and, if given, the thresholds. */
+export function setStock(deps: StockDeps, change: StockChange, count: StockCount) {
+  return changeStock(
+    deps,
+    change,
+    `PUT stock ${change.sku}@${change.locationId}`,
+    count,
+    'count',
+    (current, at) => countStock(current, { sku: change.sku, locationId: change.locationId }, count, at),
+  );
+}
+
+/** Receives or removes units at a location (delta > 0 received, < 0 damaged, lost...). */
+export function adjustStockAt(
+  deps: StockDeps,
+  change: StockChange,
+  adjustment: { delta: number; reason: string },
+) {
+  return changeStock(
+    deps,
+    change,
+    `POST adjustment ${change.sku}@${change.locationId}`,
+    adjustment,
+    adjustment.reason,
+    (current, at) =>
+      adjustStock(
+        current ??
+          countStock(undefined, { sku: change.sku, locationId: change.locationId }, { onHand: 0 }, at),
+        adjustment.delta,
+        at,
+      ),
+  );
+}
+
+export interface InventoryView {
+  sku: string;
+  network: { onHand: number; reserved: number; safetyStock: number; ats: number };
+  locations: Array<Omit<StockLevel, 'sku'> & { ats: number }>;
+}
+
+/** A SKU's network totals and its rows per location; NotFoundError when no location stocks it. */
+export async function getInventory(deps: { ledger: InventoryLedger }, sku: string): Promise<InventoryView> {
+  const [levels, network] = await Promise.all([deps.ledger.levels(sku), deps.ledger.network([sku])]);
+  const totals = network.get(sku);
+  if (levels.length === 0 || !totals) throw new NotFoundError(`No stock of ${sku} is recorded`, { sku });
+  return {
+    sku,
+    network: {
+      onHand: totals.onHand,
+      reserved: totals.reserved,
+      safetyStock: totals.safetyStock,
+      ats: availableToSell(totals),
+    },
+    locations: levels.map(({ sku: _sku, ...level }) => ({ ...level, ats: availableToSell(level) })),
+  };
+}

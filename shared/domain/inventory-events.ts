@@ -1,0 +1,76 @@
+import { availableToSell, type StockLevel, type StockSignal, stockSignals } from './inventory';
+import { type DomainEvent, EventSource } from './order-events';
+
+export interface StockSnapshot {
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  ats: number;
+}
+
+export interface StockChangedData {
+  sku: string;
+  locationId: string;
+  reason: string;
+  before: StockSnapshot;
+  after: StockSnapshot;
+}
+
+export interface StockSignalData {
+  sku: string;
+  locationId: string;
+  ats: number;
+  lowStockThreshold: number;
+}
+
+const snapshot = (level: StockLevel | undefined): StockSnapshot => ({
+  onHand: level?.onHand ?? 0,
+  reserved: level?.reserved ?? 0,
+  safetyStock: level?.safetyStock ?? 0,
+  ats: level ? availableToSell(level) : 0,
+});
+
+/** StockChanged for every change, plus StockLow / StockOut / StockReplenished when ATS crosses a line. */
+export function stockEvents(
+  before: StockLevel | undefined,
+  after: StockLevel,
+  reason: string,
+  correlationId: string,
+): DomainEvent<StockChangedData | StockSignalData>[] {
+  const metadata = (kind: string) => ({
+    eventId: `${after.sku}@${after.locationId}-${after.version}-${kind}`,
+    sequence: after.version,
+    occurredAt: after.updatedAt,
+    correlationId,
+  });
+  const changed: DomainEvent<StockChangedData> = {
+    source: EventSource.INVENTORY,
+    detailType: 'StockChanged',
+    detail: {
+      metadata: metadata('changed'),
+      data: {
+        sku: after.sku,
+        locationId: after.locationId,
+        reason,
+        before: snapshot(before),
+        after: snapshot(after),
+      },
+    },
+  };
+  const signals = stockSignals(before, after).map(
+    (signal: StockSignal): DomainEvent<StockSignalData> => ({
+      source: EventSource.INVENTORY,
+      detailType: signal,
+      detail: {
+        metadata: metadata(signal),
+        data: {
+          sku: after.sku,
+          locationId: after.locationId,
+          ats: availableToSell(after),
+          lowStockThreshold: after.lowStockThreshold,
+        },
+      },
+    }),
+  );
+  return [changed, ...signals];
+}
