@@ -108,6 +108,22 @@ async function main(): Promise<void> {
   try {
     const floor = await storageFloor(cloud.dynamodbEndpoint);
 
+    for (const sku of ['TSHIRT-RED-M', 'MUG-01']) {
+      await fetch(`${cloud.apiUrl}/locations/bench-cd`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Bench CD',
+          type: 'warehouse',
+          address: { country: 'BR', lat: -23.5, lon: -46.6 },
+        }),
+      });
+      await fetch(`${cloud.apiUrl}/inventory/${sku}/locations/bench-cd`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ onHand: orders * 10 }),
+      });
+    }
     const placed: string[] = [];
     const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
       const response = await fetch(`${cloud.apiUrl}/orders`, {
@@ -123,7 +139,7 @@ async function main(): Promise<void> {
     await cloud.idle();
     const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
 
-    const check = await fetch(`${cloud.apiUrl}/orders?status=CONFIRMED&limit=100`);
+    const check = await fetch(`${cloud.apiUrl}/orders?status=ALLOCATED&limit=100`);
     const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
 
     console.log('');
@@ -138,7 +154,7 @@ async function main(): Promise<void> {
       `OMS placement vs PutItem floor:            ${((placeRate / (orders / floor.puts.seconds)) * 100).toFixed(0)}%`,
     );
     console.log(
-      `Placed and confirmed (workflow done):       ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'confirmed' : 'NOT all confirmed'})`,
+      `Placed, confirmed, allocated (workflow done): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'allocated' : 'NOT all allocated'})`,
     );
     console.log(`Memory (this process): ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS`);
   } finally {

@@ -26,7 +26,28 @@ export class OmsStack extends Stack {
     })
       .bindTable(table, 'readWrite')
       .bindEventBus(bus);
-    const workflow = new OrderWorkflow(this, 'OrderWorkflow', { bus, confirmOrder: confirmOrder.fn });
+    const allocateOrder = new OmsFunction(this, 'AllocateOrder', {
+      entry: 'functions/workflow/allocate-order.ts',
+      timeout: Duration.seconds(30),
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
+    const registerBackorder = new OmsFunction(this, 'RegisterBackorder', {
+      entry: 'functions/workflow/register-backorder.ts',
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus)
+      .bindTaskCallbacks();
+    const cancelOrder = new OmsFunction(this, 'CancelOrder', { entry: 'functions/workflow/cancel-order.ts' })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
+    const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
+      bus,
+      confirmOrder: confirmOrder.fn,
+      allocateOrder: allocateOrder.fn,
+      registerBackorder: registerBackorder.fn,
+      cancelOrder: cancelOrder.fn,
+    });
 
     // HTTP
     const placeOrder = new OmsFunction(this, 'PlaceOrder', { entry: 'functions/http/place-order.ts' })
@@ -87,6 +108,23 @@ export class OmsStack extends Stack {
     const recordActivity = new OmsFunction(this, 'RecordOrderActivity', {
       entry: 'functions/events/record-order-activity.ts',
     }).bindTable(table, 'readWrite');
+    const resumeBackorders = new OmsFunction(this, 'ResumeBackorders', {
+      entry: 'functions/events/resume-backorders.ts',
+      timeout: Duration.seconds(60),
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus)
+      .bindTaskCallbacks();
+    new events.Rule(this, 'StockToBackorders', {
+      eventBus: bus,
+      description: 'Stock became available somewhere: wake the orders waiting for that SKU',
+      eventPattern: {
+        source: ['oms.inventory'],
+        detailType: ['StockChanged'],
+        detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
+      },
+      targets: [new targets.LambdaFunction(resumeBackorders.fn, { retryAttempts: 8 })],
+    });
     new events.Rule(this, 'OrderEventsToActivity', {
       eventBus: bus,
       description: 'Every order event lands in the order activity log ops read',

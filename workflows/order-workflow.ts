@@ -8,6 +8,14 @@ import type { Construct } from 'constructs';
 export interface OrderWorkflowTasks {
   bus: IEventBus;
   confirmOrder: IFunction;
+  allocateOrder: IFunction;
+  registerBackorder: IFunction;
+  cancelOrder: IFunction;
+  /**
+   * How long a backordered order waits for stock before it is cancelled.
+   * @default Duration.days(7)
+   */
+  backorderTimeout?: Duration;
 }
 
 /** Errors worth another try: the infrastructure's, and a concurrent change of the same order. */
@@ -15,8 +23,8 @@ const TRANSIENT_ERRORS = ['StaleOrderVersion', 'States.Timeout'];
 
 /**
  * The order's journey as one Standard execution per order (JSONPath only: the local interpreter
- * ignores JSONata). This slice ends after Confirm; allocation, routing, fulfilment and delivery
- * are added as states after `OrderConfirmed`.
+ * ignores JSONata): publish OrderPlaced, confirm (payment), allocate stock or wait for it.
+ * Routing, fulfilment and delivery are added as states after `OrderAllocated`.
  */
 export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const publishPlaced = new tasks.EventBridgePutEvents(scope, 'PublishOrderPlaced', {
@@ -62,13 +70,80 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   const paymentDeclined = new sfn.Succeed(scope, 'OrderFailed', {
     comment: 'Payment declined: the order is FAILED; nothing was reserved yet, so nothing is released.',
   });
-  const confirmed = new sfn.Succeed(scope, 'OrderConfirmed');
+
+  const allocate = new tasks.LambdaInvoke(scope, 'AllocateOrder', {
+    lambdaFunction: t.allocateOrder,
+    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
+    resultSelector: { 'status.$': '$.Payload.status' },
+    resultPath: '$.allocation',
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  allocate.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 3,
+    backoffRate: 2,
+  });
+  allocate.addCatch(
+    new sfn.Fail(scope, 'AllocationFailed', {
+      error: 'AllocationFailed',
+      cause: 'Allocation failed after retries',
+    }),
+    {
+      errors: ['States.ALL'],
+      resultPath: '$.error',
+    },
+  );
+
+  const cancelExpired = new tasks.LambdaInvoke(scope, 'CancelExpiredBackorder', {
+    lambdaFunction: t.cancelOrder,
+    payload: sfn.TaskInput.fromObject({
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      reason: 'backorder expired',
+    }),
+    resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  cancelExpired.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 5,
+    backoffRate: 2,
+  });
+
+  // Waits, at no cost, until stock events wake it (SendTaskSuccess), then allocates again.
+  const waitForStock = new tasks.LambdaInvoke(scope, 'WaitForStock', {
+    lambdaFunction: t.registerBackorder,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(t.backorderTimeout ?? Duration.days(7)),
+  });
+  waitForStock.addCatch(cancelExpired.next(new sfn.Succeed(scope, 'BackorderExpired')), {
+    errors: ['States.Timeout'],
+    resultPath: '$.error',
+  });
+  allocate.next(
+    new sfn.Choice(scope, 'CheckAllocation')
+      .when(
+        sfn.Condition.stringEquals('$.allocation.status', 'ALLOCATED'),
+        new sfn.Succeed(scope, 'OrderAllocated'),
+      )
+      .when(sfn.Condition.stringEquals('$.allocation.status', 'BACKORDERED'), waitForStock)
+      .otherwise(
+        new sfn.Succeed(scope, 'OrderClosed', { comment: 'Cancelled meanwhile, or already past allocation' }),
+      ),
+  );
+  waitForStock.next(allocate);
 
   return publishPlaced
     .next(confirm)
     .next(
       new sfn.Choice(scope, 'CheckPaymentOutcome')
         .when(sfn.Condition.stringEquals('$.confirmation.status', 'FAILED'), paymentDeclined)
-        .otherwise(confirmed),
+        .otherwise(allocate),
     );
 }

@@ -1,16 +1,12 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { SandboxPaymentGateway } from '../../shared/adapters/payments/sandbox-payment-gateway';
 import { systemClock } from '../../shared/adapters/system';
 import { type ConfirmOrderDeps, confirmOrder } from '../../shared/application/confirm-order';
-import { logger } from '../lib/logger';
+import { workflowTask } from '../lib/workflow-task';
 
 /** Step Functions task: the workflow passes `{ orderId }`; domain errors keep their `name` for the ASL. */
 export const createHandler = (deps: ConfirmOrderDeps) =>
-  middy<{ orderId: string }>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (input) => confirmOrder(deps, input.orderId));
+  workflowTask((input: { orderId: string }) => confirmOrder(deps, input.orderId));
 
 export const handler = createHandler({
   orders: awsAdapters.orders(),

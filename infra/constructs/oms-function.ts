@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -73,6 +74,29 @@ export class OmsFunction extends Construct {
   bindEventBus(bus: IEventBus): this {
     bus.grantPutEventsTo(this.fn);
     this.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    return this;
+  }
+
+  /**
+   * Lets the function answer waiting workflow tasks (SendTaskSuccess/Failure/Heartbeat). Scoped to
+   * this account's state machines by ARN pattern: naming the order state machine itself would make
+   * a cycle (it invokes this function, this function's policy would name it).
+   */
+  bindTaskCallbacks(): this {
+    const stack = Stack.of(this);
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [
+          stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     return this;
   }
 

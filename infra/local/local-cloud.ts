@@ -43,7 +43,7 @@ export interface LocalCloud {
   lambdas: Map<string, LocalLambda>;
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
-  /** Resolves when no execution runs and no event is being delivered. */
+  /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -169,7 +169,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         do {
           await sfn.idle();
           await eventBus.idle();
-        } while (sfn.runningCount() > 0);
+        } while (sfn.busyCount() > 0);
       },
       stop: async () => {
         await Promise.all(servers.map(close));

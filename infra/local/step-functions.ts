@@ -27,6 +27,8 @@ interface RunContext {
   executionArn: string;
   record: (type: string, details?: Record<string, unknown>) => void;
   flush: (ended?: ExecutionRecord) => Promise<void>;
+  /** Marks the execution parked on a task token (idle) or busy again. */
+  park: (parked: boolean) => void;
 }
 
 interface MachineSpec {
@@ -47,6 +49,8 @@ interface LiveExecution {
   detached: boolean;
   /** Journal writes in order; shutdown waits for them so no batch is cut off half-written. */
   flushing: Promise<void>;
+  /** Tasks now waiting on a token: such an execution is idle until someone answers. */
+  parked: number;
 }
 
 const RESOURCE = {
@@ -193,7 +197,12 @@ export class LocalStepFunctions {
             taskSubmittedEventDetails: { ...details, output: JSON.stringify(output) },
           });
           await run.flush();
-          result = await wait.result;
+          run.park(true);
+          try {
+            result = await wait.result;
+          } finally {
+            run.park(false);
+          }
         }
         run.record('TaskSucceeded', {
           taskSucceededEventDetails: { ...details, output: JSON.stringify(result) },
@@ -305,6 +314,7 @@ export class LocalStepFunctions {
       done: Promise.resolve(),
       detached: false,
       flushing: Promise.resolve(),
+      parked: 0,
     };
     this.live.set(record.executionArn, live);
     const push = (type: string, details: Record<string, unknown> = {}) => {
@@ -322,7 +332,10 @@ export class LocalStepFunctions {
       });
       return live.flushing;
     };
-    const run: RunContext = { executionArn: record.executionArn, record: push, flush };
+    const park = (parked: boolean) => {
+      live.parked += parked ? 1 : -1;
+    };
+    const run: RunContext = { executionArn: record.executionArn, record: push, flush, park };
     const execution = machine.machine.run(JSON.parse(record.input), {
       noThrowOnAbort: true,
       overrides: {
@@ -506,9 +519,19 @@ export class LocalStepFunctions {
     return resumed;
   }
 
-  /** Resolves when no execution is running (tests wait on it). */
+  /** Executions doing something now (running, not parked on a task token). */
+  busyCount(): number {
+    return [...this.live.values()].filter((l) => l.parked === 0).length;
+  }
+
+  /** Resolves when every execution has ended or waits on a task token (tests wait on it). */
   async idle(): Promise<void> {
-    while (this.live.size > 0) await Promise.allSettled([...this.live.values()].map((l) => l.done));
+    while (this.busyCount() > 0) {
+      await Promise.race([
+        Promise.allSettled([...this.live.values()].filter((l) => l.parked === 0).map((l) => l.done)),
+        new Promise((resolve) => setTimeout(resolve, 10)),
+      ]);
+    }
   }
 
   /** Stops the interpreter without recording the executions as ended: they resume at the next start. */

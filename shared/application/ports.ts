@@ -164,3 +164,24 @@ export interface LocationRepository {
   /** Every location (a network has tens to hundreds), by id. */
   list(): Promise<Location[]>;
 }
+
+/** An order waiting for stock, filed under each SKU it lacks, oldest first. */
+export interface Backorder {
+  orderId: string;
+  /** When the order was placed: waiting orders are served in this order. */
+  placedAt: string;
+  skus: string[];
+  taskToken: string;
+}
+
+export interface BackorderBook {
+  add(backorder: Backorder): Promise<void>;
+  /** Orders waiting for a SKU, oldest placed first. */
+  waitingFor(sku: string): Promise<Backorder[]>;
+  remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus'>): Promise<void>;
+}
+
+/** Answers a workflow task that waits on a token; false when the wait is over (timed out, stopped). */
+export interface WorkflowCallbacks {
+  succeed(taskToken: string, output: unknown): Promise<boolean>;
+}

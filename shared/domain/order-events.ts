@@ -42,6 +42,9 @@ export const OrderEventType = {
   PLACED: 'OrderPlaced',
   CONFIRMED: 'OrderConfirmed',
   FAILED: 'OrderFailed',
+  BACKORDERED: 'OrderBackordered',
+  ALLOCATED: 'OrderAllocated',
+  CANCELLED: 'OrderCancelled',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
 

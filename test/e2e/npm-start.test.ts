@@ -11,6 +11,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
 import { eventually, request } from '../support/http';
+import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -82,6 +83,7 @@ describe('npm start', () => {
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
     expect((await request(api, 'GET', '/health')).body).toEqual({ status: 'ok' });
+    await stockForOrders(api);
 
     const visa = await request(api, 'POST', '/orders', {
       body: orderBody(),
@@ -90,7 +92,8 @@ describe('npm start', () => {
     expect(visa.status).toBe(201);
     const confirmed = await eventually(async () => {
       const order = await request(api, 'GET', `/orders/${visa.body.id}`);
-      return order.body.status === 'CONFIRMED' ? order : undefined;
+      const timeline = order.body.timeline as Array<{ status: string }>;
+      return timeline.some((t) => t.status === 'CONFIRMED') ? order : undefined;
     }, 1_000);
     expect((confirmed.body.payment as { status: string }).status).toBe('AUTHORIZED');
 
@@ -127,7 +130,7 @@ describe('npm start', () => {
     // Started again, the same data is there: orders, executions and their histories.
     await npmStart(port);
     const order = await request(api, 'GET', `/orders/${visa.body.id}`);
-    expect(order.body.status).toBe('CONFIRMED');
+    expect(order.body.status).toBe('ALLOCATED');
     const sfn = opsClient(port);
     const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     const executions =

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import { request } from '../support/http';
+import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { startTestCloud } from '../support/test-cloud';
 
@@ -9,6 +10,7 @@ const placed: Array<{ id: string; channel: string; customerId: string }> = [];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
+  await stockForOrders(cloud.apiUrl);
   const shapes = [
     { channel: 'web', customerId: 'c-1', token: 'tok_visa' },
     { channel: 'amazon', customerId: 'c-2', token: 'tok_visa' },
@@ -73,7 +75,7 @@ describe('GET /orders', () => {
   it('combines filters', async () => {
     const expected = placed.filter((p) => p.channel === 'web' && p.customerId === 'c-2').map((p) => p.id);
     expect(await listAll('customerId=c-2&channel=web&status=FAILED', 2)).toEqual(newestFirst(expected));
-    expect(await listAll('status=CONFIRMED&channel=web', 10)).toEqual(
+    expect(await listAll('status=ALLOCATED&channel=web', 10)).toEqual(
       newestFirst(placed.filter((p) => p.channel === 'web' && p.customerId === 'c-1').map((p) => p.id)),
     );
   });

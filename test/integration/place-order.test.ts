@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, request } from '../support/http';
+import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
+
+beforeAll(() => stockForOrders(env.cloud.apiUrl));
 
 const post = (body: unknown, key?: string) =>
   request(env.cloud.apiUrl, 'POST', '/orders', {
@@ -11,11 +14,12 @@ const post = (body: unknown, key?: string) =>
     headers: key === undefined ? {} : { 'idempotency-key': key },
   });
 
+/** The first status after PENDING in the order's timeline, once it is there. */
 async function statusWithin(id: string, ms: number): Promise<string> {
   return eventually(async () => {
     const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}`);
-    const status = String(reply.body.status);
-    return status === 'PENDING' ? undefined : status;
+    const timeline = (reply.body.timeline ?? []) as Array<{ status: string }>;
+    return timeline[1]?.status;
   }, ms);
 }
 
@@ -64,9 +68,9 @@ describe('placing an order through the local cloud', () => {
     const events = await eventually(async () => {
       const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}/events`);
       const items = reply.body.items as Array<Record<string, unknown>>;
-      return items.length === 2 ? items : undefined;
+      return items.length === 3 ? items : undefined;
     });
-    expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderConfirmed', 'OrderAllocated']);
     expect(events[1]).toMatchObject({
       source: 'oms.orders',
       eventId: `${id}-2`,
@@ -99,7 +103,7 @@ describe('placing an order through the local cloud', () => {
       history.events
         .filter((e) => e.type === 'TaskStateEntered')
         .map((e) => (e.stateEnteredEventDetails as { name: string }).name),
-    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder']);
+    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder', 'AllocateOrder']);
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from '../support/aws-clients';
 import { eventually, request } from '../support/http';
+import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { startTestCloud } from '../support/test-cloud';
 
@@ -19,6 +20,7 @@ afterAll(async () => {
 describe('stopping and starting the local cloud', () => {
   it('keeps orders and complete execution histories when stopped the moment executions end', async () => {
     cloud = await startTestCloud({ dataDir });
+    await stockForOrders(cloud.apiUrl);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const reply = await request(cloud.apiUrl, 'POST', '/orders', {
@@ -44,7 +46,7 @@ describe('stopping and starting the local cloud', () => {
     expect(cloud.resumedExecutions).toBe(0);
     const after = clientsFor(cloud);
     for (const id of ids) {
-      expect((await request(cloud.apiUrl, 'GET', `/orders/${id}`)).body.status).toBe('CONFIRMED');
+      expect((await request(cloud.apiUrl, 'GET', `/orders/${id}`)).body.status).toBe('ALLOCATED');
       const execution = (await after.executions()).find((e) => e.name === id);
       const history = await cloud.stepFunctions.getExecutionHistory({
         executionArn: String(execution?.executionArn),

@@ -26,3 +26,9 @@ export async function stockUp(
     headers: { 'idempotency-key': newKey() },
   });
 }
+
+/** Plenty of every SKU the example order uses, so orders allocate and their workflows end. */
+export async function stockForOrders(apiUrl: string): Promise<void> {
+  await stockUp(apiUrl, 'cd-sp', 'TSHIRT-RED-M', 1_000_000);
+  await stockUp(apiUrl, 'cd-sp', 'MUG-01', 1_000_000);
+}

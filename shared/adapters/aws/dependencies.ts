@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
+import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
 import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
@@ -6,6 +7,7 @@ import { DynamoOrderRepository } from './dynamo-order-repository';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
+import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
 
 /**
  * Real adapters, configured from the environment the CDK app sets on each function
@@ -16,6 +18,8 @@ export const awsAdapters = {
   activity: () => new DynamoOrderActivityLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   ledger: () => new DynamoInventoryLedger(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   locations: () => new DynamoLocationRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  backorders: () => new DynamoBackorderBook(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  callbacks: () => new StepFunctionsCallbacks(stepFunctionsClient()),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

@@ -1,0 +1,55 @@
+import { shortages as describeShortages, type Shortage } from '../domain/inventory';
+import { type Order, transitionOrder } from '../domain/order';
+import { OrderEventType, orderEvent } from '../domain/order-events';
+import { OrderStatus } from '../domain/order-status';
+import { getOrder } from './get-order';
+import type { Clock, EventPublisher, InventoryLedger, OrderRepository } from './ports';
+
+export interface AllocateOrderDeps {
+  orders: OrderRepository;
+  ledger: InventoryLedger;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+export interface AllocationResult {
+  orderId: string;
+  status: Order['status'];
+  shortages?: Shortage[];
+}
+
+const describe = (missing: Shortage[]) =>
+  `waiting for stock: ${missing.map((m) => `${m.sku} (${m.missing} missing)`).join(', ')}`;
+
+/**
+ * Reserves every line of a confirmed (or backordered) order at network level, all or nothing:
+ * ALLOCATED when the stock is there, BACKORDERED with what is missing when not. Idempotent: the
+ * reservation records make a retry reserve nothing twice, and the order moves only forward.
+ */
+export async function allocateOrder(deps: AllocateOrderDeps, orderId: string): Promise<AllocationResult> {
+  let order = await getOrder(deps, orderId);
+  if (order.status !== OrderStatus.CONFIRMED && order.status !== OrderStatus.BACKORDERED) {
+    return { orderId, status: order.status };
+  }
+  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  const result = await deps.ledger.reserve(order.id, lines);
+  const at = deps.clock.now();
+  if (result.reserved) {
+    order = transitionOrder(order, OrderStatus.ALLOCATED, at);
+    await deps.orders.update(order);
+    await deps.events.publish([orderEvent(order, OrderEventType.ALLOCATED)]);
+    return { orderId, status: order.status };
+  }
+  if (order.status === OrderStatus.CONFIRMED) {
+    order = transitionOrder(order, OrderStatus.BACKORDERED, at, { reason: describe(result.shortages) });
+    await deps.orders.update(order);
+    await deps.events.publish([orderEvent(order, OrderEventType.BACKORDERED)]);
+  }
+  return { orderId, status: order.status, shortages: result.shortages };
+}
+
+/** SKUs of the order that the network cannot cover now. */
+export async function missingSkus(deps: { ledger: InventoryLedger }, order: Order): Promise<string[]> {
+  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  return describeShortages(lines, await deps.ledger.network(lines.map((l) => l.sku))).map((s) => s.sku);
+}

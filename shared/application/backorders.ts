@@ -1,0 +1,89 @@
+import { transitionOrder } from '../domain/order';
+import { OrderEventType, orderEvent } from '../domain/order-events';
+import { canTransition, OrderStatus } from '../domain/order-status';
+import { missingSkus } from './allocate-order';
+import { getOrder } from './get-order';
+import type {
+  BackorderBook,
+  Clock,
+  EventPublisher,
+  InventoryLedger,
+  OrderRepository,
+  WorkflowCallbacks,
+} from './ports';
+
+export interface BackorderDeps {
+  orders: OrderRepository;
+  ledger: InventoryLedger;
+  backorders: BackorderBook;
+  callbacks: WorkflowCallbacks;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+/**
+ * Files a backordered order's wait (its task token) under each SKU it lacks. Then looks again:
+ * stock that arrived between the failed reservation and now would otherwise wake nobody.
+ */
+export async function registerBackorder(
+  deps: BackorderDeps,
+  input: { orderId: string; taskToken: string },
+): Promise<void> {
+  const order = await getOrder(deps, input.orderId);
+  const skus = order.status === OrderStatus.BACKORDERED ? await missingSkus(deps, order) : [];
+  if (skus.length === 0) {
+    await deps.callbacks.succeed(input.taskToken, { woken: 'stock available' });
+    return;
+  }
+  await deps.backorders.add({
+    orderId: order.id,
+    placedAt: order.createdAt,
+    skus,
+    taskToken: input.taskToken,
+  });
+  if ((await missingSkus(deps, order)).length === 0) await resumeBackorders(deps, skus[0] as string);
+}
+
+/**
+ * Wakes the orders waiting for a SKU, oldest placed first, as far as the stock goes: each is
+ * reserved here, so a later order cannot take what an earlier one waits for, then its workflow
+ * is told to carry on (its Allocate step finds the reservation already made).
+ */
+export async function resumeBackorders(deps: BackorderDeps, sku: string): Promise<number> {
+  let woken = 0;
+  for (const waiting of await deps.backorders.waitingFor(sku)) {
+    const order = await deps.orders.get(waiting.orderId);
+    if (!order || order.status !== OrderStatus.BACKORDERED) {
+      await deps.backorders.remove(waiting);
+      continue;
+    }
+    const result = await deps.ledger.reserve(
+      order.id,
+      order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    );
+    if (!result.reserved) break;
+    await deps.backorders.remove(waiting);
+    if (await deps.callbacks.succeed(waiting.taskToken, { woken: `stock of ${sku}` })) woken++;
+    // The wait was over (expired, stopped): its order will not use what we just reserved.
+    else await deps.ledger.release(order.id);
+  }
+  return woken;
+}
+
+/** Cancels an order (e.g. its backorder expired), releasing whatever it holds; a repeat is a no-op. */
+export async function cancelOrder(deps: BackorderDeps, input: { orderId: string; reason: string }) {
+  let order = await getOrder(deps, input.orderId);
+  // A shipped or delivered order keeps what it took; only a cancellable one gives stock back.
+  if (order.status !== OrderStatus.CANCELLED && !canTransition(order.status, OrderStatus.CANCELLED)) {
+    return { orderId: order.id, status: order.status };
+  }
+  await deps.ledger.release(order.id);
+  if (order.status !== OrderStatus.CANCELLED) {
+    order = transitionOrder(order, OrderStatus.CANCELLED, deps.clock.now(), { reason: input.reason });
+    await deps.orders.update(order);
+    await deps.events.publish([orderEvent(order, OrderEventType.CANCELLED)]);
+  }
+  const skus = order.lines.map((l) => l.sku);
+  await deps.backorders.remove({ orderId: order.id, placedAt: order.createdAt, skus });
+  return { orderId: order.id, status: order.status };
+}
