@@ -132,7 +132,7 @@ describe('the OMS stack', () => {
     expect(env('GetHealth')).not.toContain('TABLE_NAME');
   });
 
-  it('has one Standard, traced, logged order state machine that invokes only the ConfirmOrder function', () => {
+  it('has one Standard, traced, logged order state machine that invokes only its task functions', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
@@ -152,8 +152,17 @@ describe('the OMS stack', () => {
     );
     const invoked = statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
     const invokedIds = JSON.stringify(invoked.map((s) => s.Resource));
-    expect(invokedIds).toContain(functionId('ConfirmOrder'));
-    for (const other of ['PlaceOrder', 'GetOrder', 'ListOrders', 'RecordOrderActivity']) {
+    for (const task of ['ConfirmOrder', 'AllocateOrder', 'RegisterBackorder', 'CancelOrder']) {
+      expect(invokedIds).toContain(functionId(task));
+    }
+    for (const other of [
+      'PlaceOrder',
+      'GetOrder',
+      'ListOrders',
+      'RecordOrderActivity',
+      'ResumeBackorders',
+      'PutStock',
+    ]) {
       expect(invokedIds).not.toContain(functionId(other));
     }
     expect(statements.some((s) => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
@@ -165,6 +174,21 @@ describe('the OMS stack', () => {
     expect(definition).not.toContain('JSONata');
     expect(definition).toContain('\\"TimeoutSeconds\\":60');
     expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
+  });
+
+  it('wakes backordered orders when stock of a SKU becomes available', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['oms.inventory'],
+        'detail-type': ['StockChanged'],
+        detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('ResumeBackorders'), 'Arn'] } })],
+    });
+    expect(actionsOf('ResumeBackorders')).toContain('states:SendTaskSuccess');
+    expect(actionsOf('AllocateOrder')).not.toContain('states:SendTaskSuccess');
+    expect(actionsOf('PutStock')).toContain('events:PutEvents');
+    expect(actionsOf('GetInventory')).not.toContain('dynamodb:PutItem');
   });
 
   it('sends every order event from the bus to the activity recorder', () => {

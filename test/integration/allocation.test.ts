@@ -1,0 +1,117 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
+import { checkInvariants } from '../../shared/domain/inventory';
+import { eventually, request } from '../support/http';
+import { stockUp } from '../support/inventory';
+import { newKey, orderBody } from '../support/orders';
+import { useTestCloud } from '../support/test-cloud';
+
+const env = useTestCloud();
+const api = () => env.cloud.apiUrl;
+
+const orderOf = (lines: Array<{ sku: string; quantity: number }>) =>
+  orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) });
+
+async function place(body: Record<string, unknown>): Promise<string> {
+  const reply = await request(api(), 'POST', '/orders', { body, headers: { 'idempotency-key': newKey() } });
+  expect(reply.status).toBe(201);
+  return String(reply.body.id);
+}
+
+async function statuses(ids: string[]): Promise<string[]> {
+  return Promise.all(
+    ids.map(async (id) => String((await request(api(), 'GET', `/orders/${id}`)).body.status)),
+  );
+}
+
+async function drift() {
+  const ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(env.aws.dynamodb), env.aws.tableName);
+  const { levels, network, reservations } = await ledger.snapshot();
+  return checkInvariants(levels, network, reservations);
+}
+
+const count = (values: string[], wanted: string) => values.filter((v) => v === wanted).length;
+
+describe('the Allocate stage', () => {
+  it('allocates exactly 50 of 200 concurrent one-unit orders for 50 units; the rest are backordered', async () => {
+    await stockUp(api(), 'cd-1', 'HOT-1', 50);
+    const ids = await Promise.all(
+      Array.from({ length: 200 }, () => place(orderOf([{ sku: 'HOT-1', quantity: 1 }]))),
+    );
+    await env.cloud.idle();
+    const final = await statuses(ids);
+    expect(count(final, 'ALLOCATED')).toBe(50);
+    expect(count(final, 'BACKORDERED')).toBe(150);
+    const inventory = await request(api(), 'GET', '/inventory/HOT-1');
+    expect(inventory.body.network).toEqual({ onHand: 50, reserved: 50, safetyStock: 0, ats: 0 });
+    expect(await drift()).toEqual([]);
+    const backordered = await request(api(), 'GET', `/orders/${ids[final.indexOf('BACKORDERED')]}`);
+    expect(backordered.body.statusReason).toBe('waiting for stock: HOT-1 (1 missing)');
+  });
+
+  it('leaves no partial reservation behind with mixed quantities over several SKUs', async () => {
+    await stockUp(api(), 'cd-1', 'MIX-A', 20);
+    await stockUp(api(), 'cd-1', 'MIX-B', 12);
+    const ids = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        place(
+          orderOf([
+            { sku: 'MIX-A', quantity: 1 + (i % 3) },
+            { sku: 'MIX-B', quantity: 1 + (i % 2) },
+          ]),
+        ),
+      ),
+    );
+    await env.cloud.idle();
+    const final = await statuses(ids);
+    expect(count(final, 'ALLOCATED') + count(final, 'BACKORDERED')).toBe(40);
+    expect(count(final, 'ALLOCATED')).toBeGreaterThan(0);
+    expect(await drift()).toEqual([]);
+  });
+
+  it('resumes backordered orders in the order they were placed, as far as received stock goes', async () => {
+    await request(api(), 'PUT', '/locations/cd-2', {
+      body: { name: 'CD 2', type: 'warehouse', address: { country: 'BR', lat: -22.9, lon: -43.2 } },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await place(orderOf([{ sku: 'LATE-1', quantity: 1 }])));
+    await env.cloud.idle();
+    expect(await statuses(ids)).toEqual(Array(5).fill('BACKORDERED'));
+
+    const received = await request(api(), 'POST', '/inventory/LATE-1/locations/cd-2/adjustments', {
+      body: { delta: 3, reason: 'received' },
+      headers: { 'idempotency-key': newKey() },
+    });
+    expect(received.status).toBe(201);
+    await eventually(async () => (count(await statuses(ids), 'ALLOCATED') === 3 ? true : undefined), 10_000);
+    await env.cloud.idle();
+    expect(await statuses(ids)).toEqual([
+      'ALLOCATED',
+      'ALLOCATED',
+      'ALLOCATED',
+      'BACKORDERED',
+      'BACKORDERED',
+    ]);
+    const timeline = (await request(api(), 'GET', `/orders/${ids[0]}`)).body.timeline as Array<{
+      status: string;
+    }>;
+    expect(timeline.map((t) => t.status)).toEqual(['PENDING', 'CONFIRMED', 'BACKORDERED', 'ALLOCATED']);
+    expect(await drift()).toEqual([]);
+  });
+
+  it('cancels an order whose backorder wait times out, with reason "backorder expired", holding nothing', async () => {
+    const id = await place(orderOf([{ sku: 'NEVER-1', quantity: 2 }]));
+    await env.cloud.idle();
+    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
+    expect(wait?.stateName).toBe('WaitForStock');
+    // What the 7-day TimeoutSeconds does when it fires.
+    env.cloud.stepFunctions.tokens.fail(String(wait?.token), 'States.Timeout', 'Task timed out');
+    await env.cloud.idle();
+    const order = await request(api(), 'GET', `/orders/${id}`);
+    expect(order.body).toMatchObject({ status: 'CANCELLED', statusReason: 'backorder expired' });
+    expect((await env.cloud.stepFunctions.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
+    expect(await drift()).toEqual([]);
+  });
+});
