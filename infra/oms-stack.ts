@@ -83,6 +83,13 @@ export class OmsStack extends Stack {
     const getInventory = new OmsFunction(this, 'GetInventory', {
       entry: 'functions/http/get-inventory.ts',
     }).bindTable(table, 'read');
+    const listAlerts = new OmsFunction(this, 'ListAlerts', {
+      entry: 'functions/http/list-alerts.ts',
+    }).bindTable(table, 'read');
+    const checkInventory = new OmsFunction(this, 'CheckInventory', {
+      entry: 'functions/http/check-inventory.ts',
+      timeout: Duration.seconds(29),
+    }).bindTable(table, 'read');
     const getOpenApi = new OmsFunction(this, 'GetOpenApi', { entry: 'functions/http/get-openapi.ts' });
     const getDocs = new OmsFunction(this, 'GetDocs', { entry: 'functions/http/get-docs.ts' });
     const getHealth = new OmsFunction(this, 'GetHealth', { entry: 'functions/http/get-health.ts' });
@@ -98,6 +105,8 @@ export class OmsStack extends Stack {
         putStock: putStock.fn,
         adjustStock: adjustStock.fn,
         getInventory: getInventory.fn,
+        listAlerts: listAlerts.fn,
+        checkInventory: checkInventory.fn,
         getOpenApi: getOpenApi.fn,
         getDocs: getDocs.fn,
         getHealth: getHealth.fn,
@@ -124,6 +133,15 @@ export class OmsStack extends Stack {
         detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
       },
       targets: [new targets.LambdaFunction(resumeBackorders.fn, { retryAttempts: 8 })],
+    });
+    const recordStockAlert = new OmsFunction(this, 'RecordStockAlert', {
+      entry: 'functions/events/record-stock-alert.ts',
+    }).bindTable(table, 'readWrite');
+    new events.Rule(this, 'StockAlerts', {
+      eventBus: bus,
+      description: 'Stock low or out at a location: raise an alert for ops',
+      eventPattern: { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
+      targets: [new targets.LambdaFunction(recordStockAlert.fn, { retryAttempts: 8 })],
     });
     new events.Rule(this, 'OrderEventsToActivity', {
       eventBus: bus,

@@ -1,11 +1,11 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { type BackorderDeps, resumeBackorders } from '../../shared/application/backorders';
 import { backorderDeps } from '../lib/backorder-deps';
-import { workflowTask } from '../lib/workflow-task';
+import { taskHandler } from '../lib/task-handler';
 
 /** Rule target for StockChanged with stock available: wakes the orders waiting for that SKU. */
 export const createHandler = (deps: BackorderDeps) =>
-  workflowTask(async (event: EventBridgeEvent<string, { data: { sku: string } }>) => ({
+  taskHandler(async (event: EventBridgeEvent<string, { data: { sku: string } }>) => ({
     woken: await resumeBackorders(deps, event.detail.data.sku),
   }));
 

@@ -2,11 +2,11 @@ import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { SandboxPaymentGateway } from '../../shared/adapters/payments/sandbox-payment-gateway';
 import { systemClock } from '../../shared/adapters/system';
 import { type ConfirmOrderDeps, confirmOrder } from '../../shared/application/confirm-order';
-import { workflowTask } from '../lib/workflow-task';
+import { taskHandler } from '../lib/task-handler';
 
 /** Step Functions task: the workflow passes `{ orderId }`; domain errors keep their `name` for the ASL. */
 export const createHandler = (deps: ConfirmOrderDeps) =>
-  workflowTask((input: { orderId: string }) => confirmOrder(deps, input.orderId));
+  taskHandler((input: { orderId: string }) => confirmOrder(deps, input.orderId));
 
 export const handler = createHandler({
   orders: awsAdapters.orders(),

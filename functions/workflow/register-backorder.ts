@@ -1,9 +1,9 @@
 import { type BackorderDeps, registerBackorder } from '../../shared/application/backorders';
 import { backorderDeps } from '../lib/backorder-deps';
-import { workflowTask } from '../lib/workflow-task';
+import { taskHandler } from '../lib/task-handler';
 
 /** `.waitForTaskToken` task `{ orderId, taskToken }`: files the wait; stock events end it. */
 export const createHandler = (deps: BackorderDeps) =>
-  workflowTask((input: { orderId: string; taskToken: string }) => registerBackorder(deps, input));
+  taskHandler((input: { orderId: string; taskToken: string }) => registerBackorder(deps, input));
 
 export const handler = createHandler(backorderDeps());

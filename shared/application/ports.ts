@@ -185,3 +185,20 @@ export interface BackorderBook {
 export interface WorkflowCallbacks {
   succeed(taskToken: string, output: unknown): Promise<boolean>;
 }
+
+/** Something ops should look at, raised by an event (stock low or out, later SLA breaches...). */
+export interface Alert {
+  /** The id of the event that raised it: an event delivered twice raises one alert. */
+  id: string;
+  type: string;
+  raisedAt: string;
+  subject: Record<string, unknown>;
+  message: string;
+}
+
+export interface AlertLog {
+  /** Idempotent by id. */
+  record(alert: Alert): Promise<void>;
+  /** Newest first. */
+  list(page: { limit: number; cursor?: string }): Promise<Page<Alert>>;
+}

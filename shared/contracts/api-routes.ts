@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   LocationIdParams,
+  PageQuery,
   PutLocationBody,
   SkuParams,
   StockAdjustmentBody,
@@ -158,6 +159,22 @@ export const API_ROUTES: readonly ApiRoute[] = [
       ...problems,
       404: { description: 'No stock recorded', schema: 'Problem' },
     },
+  },
+  {
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/alerts',
+    summary: 'Alerts for ops (stock low, stock out), newest first',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of alerts' }, ...problems },
+  },
+  {
+    operationId: 'checkInventory',
+    method: 'GET',
+    path: '/ops/inventory-check',
+    summary:
+      'Verify the stock books: onHand covers reservations, networks sum their locations, reservations match',
+    responses: { 200: { description: 'The invariant report; ok=false lists every drift' } },
   },
   {
     operationId: 'getOpenApi',

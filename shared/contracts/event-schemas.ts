@@ -61,3 +61,4 @@ export const EVENT_DETAIL_SCHEMAS = {
 
 export type OrderEventDetail = z.infer<typeof orderEventDetail>;
 export const OrderEventDetailSchema = orderEventDetail;
+export const StockSignalDetailSchema = stockSignalDetail;

@@ -56,3 +56,8 @@ export const StockAdjustmentBody = z
     reason: z.enum(ADJUSTMENT_REASONS),
   })
   .meta({ id: 'StockAdjustmentRequest' });
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});

@@ -142,3 +142,41 @@ describe('stock per SKU and location', () => {
     ).toBe(7);
   });
 });
+
+describe('stock alerts and the invariant check', () => {
+  it('raises one alert when a location runs low and one when it runs out, readable newest first', async () => {
+    await stockUp(api(), 'sp-9', 'ALERT-1', 10, { lowStockThreshold: 4 });
+    for (const delta of [-7, -3]) {
+      await request(api(), 'POST', '/inventory/ALERT-1/locations/sp-9/adjustments', {
+        body: { delta, reason: 'damaged' },
+        headers: withKey(),
+      });
+    }
+    await env.cloud.idle();
+    const alerts = await request(api(), 'GET', '/alerts?limit=10');
+    const mine = (alerts.body.items as Array<{ type: string; subject: { sku: string } }>).filter(
+      (a) => a.subject.sku === 'ALERT-1',
+    );
+    expect(mine.map((a) => a.type)).toEqual(['StockOut', 'StockLow']);
+  });
+
+  it('reports a clean stock book, and any drift found in it', async () => {
+    const clean = await request(api(), 'GET', '/ops/inventory-check');
+    expect(clean.body).toMatchObject({ ok: true, drift: [] });
+    // Break the books behind the OMS's back: a network row that disagrees with its locations.
+    const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    await env.aws.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: env.aws.tableName,
+        Key: { pk: { S: 'SKU#ALERT-1' }, sk: { S: 'NETWORK' } },
+        UpdateExpression: 'ADD onHand :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    const broken = await request(api(), 'GET', '/ops/inventory-check');
+    expect(broken.body.ok).toBe(false);
+    expect(broken.body.drift).toEqual([
+      { sku: 'ALERT-1', rule: 'network onHand = sum of locations', expected: 0, actual: 1 },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
+import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
 import { DynamoLocationRepository } from './dynamo-location-repository';
@@ -20,6 +21,7 @@ export const awsAdapters = {
   locations: () => new DynamoLocationRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   backorders: () => new DynamoBackorderBook(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   callbacks: () => new StepFunctionsCallbacks(stepFunctionsClient()),
+  alerts: () => new DynamoAlertLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };
