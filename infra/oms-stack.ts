@@ -83,6 +83,9 @@ export class OmsStack extends Stack {
     const getInventory = new OmsFunction(this, 'GetInventory', {
       entry: 'functions/http/get-inventory.ts',
     }).bindTable(table, 'read');
+    const listInventory = new OmsFunction(this, 'ListInventory', {
+      entry: 'functions/http/list-inventory.ts',
+    }).bindTable(table, 'read');
     const listAlerts = new OmsFunction(this, 'ListAlerts', {
       entry: 'functions/http/list-alerts.ts',
     }).bindTable(table, 'read');
@@ -105,6 +108,7 @@ export class OmsStack extends Stack {
         putStock: putStock.fn,
         adjustStock: adjustStock.fn,
         getInventory: getInventory.fn,
+        listInventory: listInventory.fn,
         listAlerts: listAlerts.fn,
         checkInventory: checkInventory.fn,
         getOpenApi: getOpenApi.fn,

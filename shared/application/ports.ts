@@ -149,6 +149,11 @@ export interface InventoryLedger {
   /** Releases whatever the order holds; a repeat is a no-op. */
   release(orderId: string): Promise<void>;
   reservationsOf(orderId: string): Promise<ReservationLine[]>;
+  /** Stock rows by SKU then location, optionally only one location's or only those below their threshold. */
+  list(
+    filter: { locationId?: string; lowStock?: boolean },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<StockLevel>>;
   /** Everything the invariant check reads. */
   snapshot(): Promise<{
     levels: StockLevel[];

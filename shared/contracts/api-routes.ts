@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  ListInventoryQuery,
   LocationIdParams,
   PageQuery,
   PutLocationBody,
@@ -159,6 +160,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
       ...problems,
       404: { description: 'No stock recorded', schema: 'Problem' },
     },
+  },
+  {
+    operationId: 'listInventory',
+    method: 'GET',
+    path: '/inventory',
+    summary:
+      'Stock rows by SKU and location, optionally one location only or only those below their threshold',
+    query: ListInventoryQuery,
+    responses: { 200: { description: 'A page of stock rows with their ATS' }, ...problems },
   },
   {
     operationId: 'listAlerts',

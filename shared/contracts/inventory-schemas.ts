@@ -61,3 +61,12 @@ export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+/** Query of GET /inventory. */
+export const ListInventoryQuery = PageQuery.extend({
+  locationId: LocationId.optional(),
+  lowStock: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});

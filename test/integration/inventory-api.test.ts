@@ -180,3 +180,44 @@ describe('stock alerts and the invariant check', () => {
     ]);
   });
 });
+
+describe('GET /inventory', () => {
+  it('lists stock rows by SKU, filtered by location or by low stock, across pages', async () => {
+    await request(api(), 'PUT', '/locations/lst-a', { body: locationBody() });
+    await request(api(), 'PUT', '/locations/lst-b', { body: locationBody() });
+    for (const [sku, location, onHand] of [
+      ['LST-1', 'lst-a', 10],
+      ['LST-2', 'lst-a', 1],
+      ['LST-3', 'lst-b', 0],
+      ['LST-4', 'lst-b', 9],
+    ] as const) {
+      await request(api(), 'PUT', `/inventory/${sku}/locations/${location}`, {
+        body: { onHand, lowStockThreshold: 2 },
+        headers: withKey(),
+      });
+    }
+    const rows = async (query: string) => {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const reply = await request(
+          api(),
+          'GET',
+          `/inventory?${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(reply.status).toBe(200);
+        found.push(
+          ...(reply.body.items as Array<{ sku: string; locationId: string }>).map(
+            (r) => `${r.sku}@${r.locationId}`,
+          ),
+        );
+        cursor = reply.body.nextCursor as string | undefined;
+      } while (cursor);
+      return found.filter((r) => r.startsWith('LST-'));
+    };
+    expect(await rows('locationId=lst-b')).toEqual(['LST-3@lst-b', 'LST-4@lst-b']);
+    expect(await rows('lowStock=true')).toEqual(['LST-2@lst-a', 'LST-3@lst-b']);
+    expect(await rows('lowStock=true&locationId=lst-a')).toEqual(['LST-2@lst-a']);
+    expect((await request(api(), 'GET', '/inventory?lowStock=maybe')).status).toBe(400);
+  });
+});

@@ -1,4 +1,7 @@
-import type { NetworkStock, StockLevel } from '../../domain/inventory';
+import { availableToSell, type NetworkStock, type StockLevel } from '../../domain/inventory';
+import { LIST_SORT_KEY, OrderIndex } from './order-item';
+
+export const STOCK_ENTITY = 'STOCK';
 
 /** Stock rows live in the SKU's partition: one per location, plus the network row. */
 export const stockKey = (sku: string, locationId: string) => ({
@@ -12,12 +15,31 @@ export const reservationKey = (orderId: string, sku: string) => ({
   sk: `RESERVATION#${sku}`,
 });
 
+/** Also listed through the by-entity index (SKU then location), with ATS and a low flag to filter on. */
 export function toStockItem(level: StockLevel): Record<string, unknown> {
-  return { ...stockKey(level.sku, level.locationId), entity: 'STOCK', ...level };
+  const ats = availableToSell(level);
+  return {
+    ...stockKey(level.sku, level.locationId),
+    entity: STOCK_ENTITY,
+    [OrderIndex.BY_CREATED.partitionKey]: STOCK_ENTITY,
+    [LIST_SORT_KEY]: `${level.sku}#${level.locationId}`,
+    ats,
+    low: ats < level.lowStockThreshold,
+    ...level,
+  };
 }
 
 export function fromStockItem(item: Record<string, unknown>): StockLevel {
-  const { pk: _pk, sk: _sk, entity: _entity, ...level } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    entityPk: _entityPk,
+    listSk: _listSk,
+    ats: _ats,
+    low: _low,
+    ...level
+  } = item;
   return level as unknown as StockLevel;
 }
 
