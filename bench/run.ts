@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../infra/constructs/oms-function';
 import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
 import { startLocalCloud } from '../infra/local/local-cloud';
 import { synthesize } from '../infra/local/synthesize';
+import { allocationBenchmark } from './allocation';
 import { formatRow, runConcurrently } from './stats';
 
 /**
@@ -155,6 +156,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `Placed, confirmed, allocated (workflow done): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'allocated' : 'NOT all allocated'})`,
+    );
+
+    const table = cloud.template.resourcesOfType('AWS::DynamoDB::GlobalTable')[0]?.logicalId ?? '';
+    const allocation = await allocationBenchmark(cloud.dynamodbEndpoint, table, orders, concurrency);
+    console.log('');
+    console.log(formatRow(allocation.hot));
+    console.log(formatRow(allocation.spread));
+    const floorTx = orders / floor.transactions.seconds;
+    console.log(
+      `Reservations vs 2-item transaction floor: hot SKU ${((orders / allocation.hot.seconds / floorTx) * 100).toFixed(0)}%, 1,000 SKUs ${((orders / allocation.spread.seconds / floorTx) * 100).toFixed(0)}%; invariant check ${allocation.clean ? 'clean' : 'DRIFT FOUND'}`,
     );
     console.log(`Memory (this process): ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS`);
   } finally {
