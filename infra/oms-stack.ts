@@ -80,6 +80,13 @@ export class OmsStack extends Stack {
     })
       .bindTable(table, 'readWrite')
       .bindEventBus(bus);
+    const importStock = new OmsFunction(this, 'ImportStock', {
+      entry: 'functions/http/import-stock.ts',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventBus(bus);
     const getInventory = new OmsFunction(this, 'GetInventory', {
       entry: 'functions/http/get-inventory.ts',
     }).bindTable(table, 'read');
@@ -108,6 +115,7 @@ export class OmsStack extends Stack {
         putStock: putStock.fn,
         adjustStock: adjustStock.fn,
         getInventory: getInventory.fn,
+        importStock: importStock.fn,
         listInventory: listInventory.fn,
         listAlerts: listAlerts.fn,
         checkInventory: checkInventory.fn,

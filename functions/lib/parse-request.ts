@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { parseCsv } from '../../shared/contracts/csv';
 import { type FieldError, ValidationError } from '../../shared/domain/errors';
 import { HttpError } from './problem';
 
@@ -13,6 +14,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   params?: P;
   /** Creates or changes something: an Idempotency-Key header is required. */
   idempotent?: boolean;
+  /** Also takes a text/csv body, read as `{ rows: [...] }` with one object per CSV record. */
+  csvRows?: boolean;
 }
 
 export interface ParsedRequest<B, Q, P> {
@@ -37,16 +40,22 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, prefix: string
   return result.data;
 }
 
-function readBody(event: APIGatewayProxyEventV2): unknown {
+function readBody(event: APIGatewayProxyEventV2, csvRows: boolean): unknown {
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
-    throw new HttpError(415, 'Unsupported media type', 'Send the body as application/json');
+  const csv = csvRows && contentType === 'text/csv';
+  if (contentType !== 'application/json' && !contentType.endsWith('+json') && !csv) {
+    throw new HttpError(
+      415,
+      'Unsupported media type',
+      `Send the body as application/json${csvRows ? ' or text/csv' : ''}`,
+    );
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > MAX_BODY_BYTES) {
     throw new HttpError(413, 'Content too large', `The body must be at most ${MAX_BODY_BYTES} bytes`);
   }
+  if (csv) return { rows: parseCsv(bytes.toString('utf8')) };
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
@@ -75,7 +84,9 @@ export function parseRequest<B extends z.ZodType, Q extends z.ZodType, P extends
   }
   return {
     // A route without a schema for a part never reads that part, so undefined is its honest value.
-    body: (spec.body ? validate(spec.body, readBody(event), '', 'request body') : undefined) as z.infer<B>,
+    body: (spec.body
+      ? validate(spec.body, readBody(event, spec.csvRows === true), '', 'request body')
+      : undefined) as z.infer<B>,
     query: (spec.query
       ? validate(spec.query, event.queryStringParameters ?? {}, '/query', 'query')
       : undefined) as z.infer<Q>,

@@ -7,6 +7,7 @@ import {
   SkuParams,
   StockAdjustmentBody,
   StockCountBody,
+  StockImportBody,
   StockParams,
 } from './inventory-schemas';
 import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
@@ -169,6 +170,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
       'Stock rows by SKU and location, optionally one location only or only those below their threshold',
     query: ListInventoryQuery,
     responses: { 200: { description: 'A page of stock rows with their ATS' }, ...problems },
+  },
+  {
+    operationId: 'importStock',
+    method: 'POST',
+    path: '/inventory/import',
+    summary:
+      'Apply up to 1,000 cycle counts (JSON rows, or text/csv with columns sku,locationId,onHand,safetyStock,lowStockThreshold)',
+    body: StockImportBody,
+    idempotent: true,
+    responses: {
+      200: { description: 'Per-row results: applied, replayed or rejected with the reason' },
+      ...problems,
+    },
   },
   {
     operationId: 'listAlerts',

@@ -70,3 +70,19 @@ export const ListInventoryQuery = PageQuery.extend({
     .transform((v) => v === 'true')
     .optional(),
 });
+
+/** Most rows one import request takes. */
+export const MAX_IMPORT_ROWS = 1000;
+
+export const StockImportRow = z.strictObject({
+  sku: Sku,
+  locationId: LocationId,
+  onHand: z.coerce.number().pipe(units),
+  safetyStock: z.coerce.number().pipe(units).optional(),
+  lowStockThreshold: z.coerce.number().pipe(units).optional(),
+});
+
+/** Body of POST /inventory/import (JSON; a text/csv body with the same columns is read into it). */
+export const StockImportBody = z
+  .strictObject({ rows: z.array(z.unknown()).min(1).max(MAX_IMPORT_ROWS) })
+  .meta({ id: 'StockImportRequest' });

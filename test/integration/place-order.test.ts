@@ -35,10 +35,8 @@ describe('placing an order through the local cloud', () => {
     expect(await statusWithin(String(placed.body.id), 1_000)).toBe('CONFIRMED');
     const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect((order.body.payment as { status: string }).status).toBe('AUTHORIZED');
-    expect((order.body.timeline as Array<{ status: string }>).map((t) => t.status)).toEqual([
-      'PENDING',
-      'CONFIRMED',
-    ]);
+    const timeline = (order.body.timeline as Array<{ status: string }>).map((t) => t.status);
+    expect(timeline.slice(0, 2)).toEqual(['PENDING', 'CONFIRMED']);
   });
 
   it('fails a tok_chargeDeclined order with the decline reason in its timeline', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { eventJsonSchemas } from '../shared/contracts/event-json-schemas';
-import { PROJECT_ROOT } from './constructs/oms-function';
+import { eventJsonSchemas } from '../../shared/contracts/event-json-schemas';
+import { PROJECT_ROOT } from '../constructs/oms-function';
 
 /** `npm run schemas`: writes schemas/events/<source>/<DetailType>.json from the zod event schemas. */
 for (const [name, schema] of Object.entries(eventJsonSchemas())) {
