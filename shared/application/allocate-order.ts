@@ -1,4 +1,5 @@
 import { shortages as describeShortages, type Shortage } from '../domain/inventory';
+import { stockReservedEvent } from '../domain/inventory-events';
 import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType, orderEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
@@ -37,7 +38,10 @@ export async function allocateOrder(deps: AllocateOrderDeps, orderId: string): P
   if (result.reserved) {
     order = transitionOrder(order, OrderStatus.ALLOCATED, at);
     await deps.orders.update(order);
-    await deps.events.publish([orderEvent(order, OrderEventType.ALLOCATED)]);
+    await deps.events.publish([
+      orderEvent(order, OrderEventType.ALLOCATED),
+      stockReservedEvent(order, lines),
+    ]);
     return { orderId, status: order.status };
   }
   if (order.status === OrderStatus.CONFIRMED) {

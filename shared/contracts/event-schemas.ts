@@ -50,12 +50,22 @@ export const EVENT_DETAIL_SCHEMAS = {
     OrderPlaced: orderEventDetail,
     OrderConfirmed: orderEventDetail,
     OrderFailed: orderEventDetail,
+    OrderBackordered: orderEventDetail,
+    OrderAllocated: orderEventDetail,
+    OrderCancelled: orderEventDetail,
   },
   'oms.inventory': {
     StockChanged: stockChangedDetail,
     StockLow: stockSignalDetail,
     StockOut: stockSignalDetail,
     StockReplenished: stockSignalDetail,
+    StockReserved: z.object({
+      metadata: EventMetadataSchema.extend({ orderId: z.string() }),
+      data: z.object({
+        orderId: z.string(),
+        lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1) })),
+      }),
+    }),
   },
 } as const;
 

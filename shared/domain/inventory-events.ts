@@ -74,3 +74,29 @@ export function stockEvents(
   );
   return [changed, ...signals];
 }
+
+export interface StockReservedData {
+  orderId: string;
+  lines: Array<{ sku: string; quantity: number }>;
+}
+
+/** The network reservation an order's allocation made. */
+export function stockReservedEvent(
+  order: { id: string; version: number; updatedAt: string; correlationId: string },
+  lines: StockReservedData['lines'],
+): DomainEvent<StockReservedData> {
+  return {
+    source: EventSource.INVENTORY,
+    detailType: 'StockReserved',
+    detail: {
+      metadata: {
+        eventId: `${order.id}-${order.version}-reserved`,
+        orderId: order.id,
+        sequence: order.version,
+        occurredAt: order.updatedAt,
+        correlationId: order.correlationId,
+      },
+      data: { orderId: order.id, lines },
+    },
+  };
+}

@@ -3,12 +3,15 @@ import {
   type EventPublisher,
   IdempotencyKeyUsed,
   type IdempotencyRecord,
+  type InventoryLedger,
   type OrderFilter,
   type OrderRepository,
   type OrderWorkflow,
   type Page,
+  type ReservationResult,
   StaleOrderVersion,
 } from '../../shared/application/ports';
+import { type NetworkStock, type ReservationLine, shortages } from '../../shared/domain/inventory';
 import type { Order } from '../../shared/domain/order';
 import type { DomainEvent } from '../../shared/domain/order-events';
 
@@ -74,4 +77,43 @@ export const fixedClock = (now = '2026-11-22T10:00:00.000Z') => ({ now: () => no
 export function sequentialIds(prefix = '01JTEST0000000000000000') {
   let n = 0;
   return { orderId: () => `${prefix}${String(++n).padStart(3, '0')}` };
+}
+
+/** An in-memory network stock book with the ledger's reservation contract (no locations). */
+export class InMemoryLedger
+  implements Pick<InventoryLedger, 'reserve' | 'release' | 'network' | 'reservationsOf'>
+{
+  readonly stock = new Map<string, NetworkStock>();
+  readonly held = new Map<string, ReservationLine[]>();
+
+  put(sku: string, onHand: number): void {
+    this.stock.set(sku, { sku, onHand, reserved: 0, safetyStock: 0 });
+  }
+
+  async network(skus: string[]): Promise<Map<string, NetworkStock>> {
+    return new Map(
+      skus.flatMap((sku) =>
+        this.stock.has(sku) ? [[sku, { ...(this.stock.get(sku) as NetworkStock) }]] : [],
+      ),
+    );
+  }
+
+  async reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult> {
+    if (this.held.has(orderId)) return { reserved: true };
+    const missing = shortages(lines, await this.network(lines.map((l) => l.sku)));
+    if (missing.length > 0) return { reserved: false, shortages: missing };
+    for (const line of lines) (this.stock.get(line.sku) as NetworkStock).reserved += line.quantity;
+    this.held.set(orderId, lines);
+    return { reserved: true };
+  }
+
+  async release(orderId: string): Promise<void> {
+    for (const line of this.held.get(orderId) ?? [])
+      (this.stock.get(line.sku) as NetworkStock).reserved -= line.quantity;
+    this.held.delete(orderId);
+  }
+
+  async reservationsOf(orderId: string): Promise<ReservationLine[]> {
+    return this.held.get(orderId) ?? [];
+  }
 }
