@@ -14,7 +14,7 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export interface OmsFunctionProps {
   /** Handler file, relative to the project root, e.g. `functions/http/place-order.ts`. */
   entry: string;
-  /** @default 10 seconds */
+  /** @default 29 seconds: just under HTTP API's 30 s integration limit, so a slow write still answers */
   timeout?: Duration;
   /** @default 512 MB */
   memorySize?: number;
@@ -38,7 +38,7 @@ export class OmsFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(29),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),

@@ -20,7 +20,7 @@ async function place(body: Record<string, unknown>): Promise<string> {
 }
 
 /**
- * Places orders with at most 20 requests in flight: one DynamoDB Local on two cores cannot take
+ * Places orders with at most 10 requests in flight: one DynamoDB Local on two cores cannot take
  * hundreds at once within the functions' timeout, and the race that matters is in allocation,
  * where the workflows of all these orders run at the same time.
  */
@@ -28,7 +28,7 @@ async function placeAll(bodies: Array<Record<string, unknown>>): Promise<string[
   const ids: string[] = new Array(bodies.length);
   let next = 0;
   await Promise.all(
-    Array.from({ length: 20 }, async () => {
+    Array.from({ length: 10 }, async () => {
       while (next < bodies.length) {
         const i = next++;
         ids[i] = await place(bodies[i] as Record<string, unknown>);

@@ -1,5 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Backorder, BackorderBook } from '../../application/ports';
+import { queryAll } from './query-pages';
 
 /** One record per (SKU, waiting order), sorted by when the order was placed. */
 const backorderKey = (sku: string, placedAt: string, orderId: string) => ({
@@ -41,29 +42,18 @@ export class DynamoBackorderBook implements BackorderBook {
   }
 
   async waitingFor(sku: string): Promise<Backorder[]> {
-    const waiting: Backorder[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `BACKORDER#${sku}` },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        waiting.push({
-          orderId: String(item.orderId),
-          placedAt: String(item.placedAt),
-          skus: item.skus as string[],
-          taskToken: String(item.taskToken),
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return waiting;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `BACKORDER#${sku}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
+      orderId: String(item.orderId),
+      placedAt: String(item.placedAt),
+      skus: item.skus as string[],
+      taskToken: String(item.taskToken),
+    }));
   }
 
   async remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus'>): Promise<void> {

@@ -17,14 +17,8 @@ import {
 } from '../../application/ports';
 import { ConflictError } from '../../domain/errors';
 import { type NetworkStock, type ReservationLine, type StockLevel, shortages } from '../../domain/inventory';
-import { decodeCursor, encodeCursor } from './order-cursor';
-import {
-  fromIdempotencyItem,
-  idempotencyKey,
-  LIST_SORT_KEY,
-  OrderIndex,
-  toIdempotencyItem,
-} from './order-item';
+import { fromIdempotencyItem, idempotencyKey, OrderIndex, toIdempotencyItem } from './order-item';
+import { queryPage } from './query-pages';
 import {
   fromNetworkItem,
   fromStockItem,
@@ -231,40 +225,20 @@ export class DynamoInventoryLedger implements InventoryLedger {
       conditions.push('low = :low');
       values[':low'] = true;
     }
-    const items: StockLevel[] = [];
-    let startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, filter);
-    let lastKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: OrderIndex.BY_CREATED.name,
-          KeyConditionExpression: '#entity = :entity',
-          ExpressionAttributeNames: { '#entity': OrderIndex.BY_CREATED.partitionKey },
-          ExpressionAttributeValues: values,
-          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
-          Limit: page.limit - items.length + (conditions.length > 0 ? 50 : 0),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        if (items.length === page.limit) break;
-        items.push(fromStockItem(item));
-        lastKey = {
-          pk: item.pk,
-          sk: item.sk,
-          [OrderIndex.BY_CREATED.partitionKey]: STOCK_ENTITY,
-          [LIST_SORT_KEY]: item[LIST_SORT_KEY],
-        };
-      }
-      startKey = result.LastEvaluatedKey;
-      if (items.length === page.limit) {
-        const more =
-          startKey !== undefined || lastKey?.[LIST_SORT_KEY] !== result.Items?.at(-1)?.[LIST_SORT_KEY];
-        return { items, ...(more && lastKey ? { nextCursor: encodeCursor(lastKey, filter) } : {}) };
-      }
-    } while (startKey);
-    return { items };
+    return queryPage(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: OrderIndex.BY_CREATED.name,
+        KeyConditionExpression: '#entity = :entity',
+        ExpressionAttributeNames: { '#entity': OrderIndex.BY_CREATED.partitionKey },
+        ExpressionAttributeValues: values,
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+      },
+      OrderIndex.BY_CREATED.partitionKey,
+      { ...page, filter },
+      fromStockItem,
+    );
   }
 
   async reservationsOf(orderId: string): Promise<ReservationLine[]> {

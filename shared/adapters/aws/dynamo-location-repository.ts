@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocationRepository } from '../../application/ports';
 import type { Location } from '../../domain/location';
 import { LIST_SORT_KEY, OrderIndex } from './order-item';
+import { queryAll } from './query-pages';
 
 const LOCATION_ENTITY = 'LOCATION';
 const locationKey = (id: string) => ({ pk: `LOCATION#${id}`, sk: 'LOCATION' });
@@ -38,23 +39,14 @@ export class DynamoLocationRepository implements LocationRepository {
   }
 
   async list(): Promise<Location[]> {
-    const locations: Location[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: OrderIndex.BY_CREATED.name,
-          KeyConditionExpression: '#entity = :entity',
-          ExpressionAttributeNames: { '#entity': OrderIndex.BY_CREATED.partitionKey },
-          ExpressionAttributeValues: { ':entity': LOCATION_ENTITY },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      locations.push(...(page.Items ?? []).map(strip));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return locations;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: OrderIndex.BY_CREATED.name,
+      KeyConditionExpression: '#entity = :entity',
+      ExpressionAttributeNames: { '#entity': OrderIndex.BY_CREATED.partitionKey },
+      ExpressionAttributeValues: { ':entity': LOCATION_ENTITY },
+    });
+    return items.map(strip);
   }
 }
 

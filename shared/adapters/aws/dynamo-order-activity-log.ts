@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderActivity, OrderActivityLog } from '../../application/ports';
 import { orderKey } from './order-item';
+import { queryAll } from './query-pages';
 
 const activitySk = (entry: OrderActivity) =>
   `EVENT#${String(entry.sequence).padStart(8, '0')}#${entry.eventId}`;
@@ -29,22 +30,11 @@ export class DynamoOrderActivityLog implements OrderActivityLog {
   }
 
   async list(orderId: string): Promise<OrderActivity[]> {
-    const entries: OrderActivity[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':prefix': 'EVENT#' },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const { pk: _pk, sk: _sk, entity: _entity, ...entry } of result.Items ?? []) {
-        entries.push(entry as OrderActivity);
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':prefix': 'EVENT#' },
+    });
+    return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...entry }) => entry as unknown as OrderActivity);
   }
 }

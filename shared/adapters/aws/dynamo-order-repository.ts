@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -17,7 +16,6 @@ import {
   StaleOrderVersion,
 } from '../../application/ports';
 import type { Order } from '../../domain/order';
-import { decodeCursor, encodeCursor } from './order-cursor';
 import {
   channelPk,
   customerPk,
@@ -26,13 +24,13 @@ import {
   fromIdempotencyItem,
   fromOrderItem,
   idempotencyKey,
-  LIST_SORT_KEY,
   OrderIndex,
   orderKey,
   statusPk,
   toIdempotencyItem,
   toOrderItem,
 } from './order-item';
+import { queryPage } from './query-pages';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 const CONFLICT_REREADS = 8;
@@ -131,49 +129,28 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async list(filter: OrderFilter, page: { limit: number; cursor?: string }): Promise<Page<Order>> {
     const { index, partition, residual } = chooseIndex(filter);
-    let startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, filter);
-    const items: Order[] = [];
-    let lastKey: Record<string, unknown> | undefined;
-    do {
-      const names: Record<string, string> = { '#pk': index.partitionKey };
-      const values: Record<string, unknown> = { ':pk': partition };
-      const conditions = Object.entries(residual).map(([field, value]) => {
-        names[`#${field}`] = field;
-        values[`:${field}`] = value;
-        return `#${field} = :${field}`;
-      });
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: page.limit - items.length + (conditions.length > 0 ? 25 : 0),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        if (items.length === page.limit) break;
-        items.push(fromOrderItem(item));
-        lastKey = {
-          pk: item.pk,
-          sk: item.sk,
-          [index.partitionKey]: item[index.partitionKey],
-          [LIST_SORT_KEY]: item[LIST_SORT_KEY],
-        };
-      }
-      startKey = result.LastEvaluatedKey;
-      // A full page ends at the last item returned, which may sit before the query's own last key.
-      if (items.length === page.limit) {
-        const more =
-          startKey !== undefined || lastKey?.[LIST_SORT_KEY] !== result.Items?.at(-1)?.[LIST_SORT_KEY];
-        return { items, ...(more && lastKey ? { nextCursor: encodeCursor(lastKey, filter) } : {}) };
-      }
-    } while (startKey);
-    return { items };
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': partition };
+    const conditions = Object.entries(residual).map(([field, value]) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      return `#${field} = :${field}`;
+    });
+    return queryPage(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+      },
+      index.partitionKey,
+      { ...page, filter },
+      fromOrderItem,
+    );
   }
 }
 
