@@ -75,7 +75,8 @@ function withInterpreterTimeouts(definition: AslDefinition): AslDefinition {
   const copy = structuredClone(definition);
   for (const [, state] of allStates(copy)) {
     if (state.Type !== 'Task') continue;
-    const seconds = (state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) + 1;
+    // Five seconds of slack: on a loaded machine the two timers must still fire in this order.
+    const seconds = (state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) + 5;
     state.TimeoutSeconds = Math.min(seconds, MAX_INTERPRETER_TIMEOUT_SECONDS);
   }
   return copy;
@@ -169,28 +170,29 @@ export class LocalStepFunctions {
     const kind = taskKind(resource);
     const details = { resourceType: resource.split(':')[5] ?? 'lambda', resource };
     return async (rawInput, run) => {
-      // Let the interpreter's own StateEntered event reach the history before ours.
-      await nextTurn();
+      // Timers start with the task, as the interpreter's own does, however busy the machine is.
+      const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
+      const deadline = Date.now() + timeoutSeconds * 1000;
       let input = rawInput;
       let wait: { token: string; result: Promise<unknown> } | undefined;
       if (waits) {
         wait = this.tokens.mint({
           executionArn: run.executionArn,
           stateName,
-          timeoutSeconds: state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+          timeoutSeconds,
           ...(state.HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: state.HeartbeatSeconds }),
         });
         input = fillToken(rawInput, wait.token);
       }
+      // Let the interpreter's own StateEntered event reach the history before ours.
+      await nextTurn();
       run.record('TaskScheduled', {
         taskScheduledEventDetails: { ...details, parameters: JSON.stringify(input) },
       });
       run.record('TaskStarted', { taskStartedEventDetails: details });
       try {
         const call = this.callIntegration(kind, resource, input as Record<string, unknown>, waits);
-        const output = wait
-          ? await call
-          : await withTimeout(call, state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
+        const output = wait ? await call : await withTimeout(call, (deadline - Date.now()) / 1000);
         let result = output;
         if (wait) {
           run.record('TaskSubmitted', {

@@ -43,8 +43,8 @@ const callback: AslDefinition = {
           },
         ],
       },
-      TimeoutSeconds: 2,
-      HeartbeatSeconds: 1,
+      TimeoutSeconds: 4,
+      HeartbeatSeconds: 2,
       ResultPath: '$.pick',
       Catch: [
         {
@@ -180,7 +180,7 @@ describe('the local Step Functions', () => {
       } catch {
         clearInterval(beat);
       }
-    }, 300);
+    }, 200);
     const silentDone = await finished(sfn, silent.executionArn);
     expect(JSON.parse(String(silentDone.output)).error.Error).toBe('States.HeartbeatTimeout');
     const chattyDone = await finished(sfn, chatty.executionArn);
