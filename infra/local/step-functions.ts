@@ -556,10 +556,6 @@ export class LocalStepFunctions {
     await Promise.allSettled(settling);
     this.live.clear();
   }
-
-  runningCount(): number {
-    return this.live.size;
-  }
 }
 
 function parseDefinition(properties: Record<string, unknown>): AslDefinition {
