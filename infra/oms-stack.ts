@@ -93,6 +93,15 @@ export class OmsStack extends Stack {
     const listInventory = new OmsFunction(this, 'ListInventory', {
       entry: 'functions/http/list-inventory.ts',
     }).bindTable(table, 'read');
+    const getRoutingPolicy = new OmsFunction(this, 'GetRoutingPolicy', {
+      entry: 'functions/http/get-routing-policy.ts',
+    }).bindTable(table, 'read');
+    const putRoutingPolicy = new OmsFunction(this, 'PutRoutingPolicy', {
+      entry: 'functions/http/put-routing-policy.ts',
+    }).bindTable(table, 'readWrite');
+    const simulateRouting = new OmsFunction(this, 'SimulateRouting', {
+      entry: 'functions/http/simulate-routing.ts',
+    }).bindTable(table, 'read');
     const listAlerts = new OmsFunction(this, 'ListAlerts', {
       entry: 'functions/http/list-alerts.ts',
     }).bindTable(table, 'read');
@@ -117,6 +126,9 @@ export class OmsStack extends Stack {
         getInventory: getInventory.fn,
         importStock: importStock.fn,
         listInventory: listInventory.fn,
+        getRoutingPolicy: getRoutingPolicy.fn,
+        putRoutingPolicy: putRoutingPolicy.fn,
+        simulateRouting: simulateRouting.fn,
         listAlerts: listAlerts.fn,
         checkInventory: checkInventory.fn,
         getOpenApi: getOpenApi.fn,

@@ -3,6 +3,7 @@ import type { Location } from '../domain/location';
 import type { Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
+import type { RoutingPolicy } from '../domain/routing';
 
 /** Wall-clock time as ISO 8601 UTC; injected so tests are deterministic. */
 export interface Clock {
@@ -206,4 +207,11 @@ export interface AlertLog {
   record(alert: Alert): Promise<void>;
   /** Newest first. */
   list(page: { limit: number; cursor?: string }): Promise<Page<Alert>>;
+}
+
+export interface RoutingPolicyStore {
+  /** The policy in force; the product default until someone saves one. */
+  current(): Promise<RoutingPolicy>;
+  /** Saves `policy` as version current + 1; StaleOrderVersion-like ConflictError if someone saved first. */
+  save(policy: Omit<RoutingPolicy, 'version'>, expectedVersion: number): Promise<RoutingPolicy>;
 }

@@ -11,6 +11,7 @@ import {
   StockParams,
 } from './inventory-schemas';
 import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
+import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 
 /** One HTTP API operation: the CDK app creates a route for each, the OpenAPI document describes each. */
 export interface ApiRoute {
@@ -183,6 +184,33 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'Per-row results: applied, replayed or rejected with the reason' },
       ...problems,
     },
+  },
+  {
+    operationId: 'getRoutingPolicy',
+    method: 'GET',
+    path: '/routing/policy',
+    summary: 'The routing policy in force (the product default until one is saved)',
+    responses: { 200: { description: 'The policy with its version' } },
+  },
+  {
+    operationId: 'putRoutingPolicy',
+    method: 'PUT',
+    path: '/routing/policy',
+    summary: 'Save a new version of the routing policy',
+    body: RoutingPolicyBody,
+    responses: {
+      200: { description: 'The saved policy with its new version' },
+      ...problems,
+      409: { description: 'expectedVersion is not the current version', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'simulateRouting',
+    method: 'POST',
+    path: '/routing/simulate',
+    summary: 'Route stored or hypothetical orders under a policy, without side effects',
+    body: SimulateRoutingBody,
+    responses: { 200: { description: 'A routing decision per order' }, ...problems },
   },
   {
     operationId: 'listAlerts',
