@@ -2,10 +2,12 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import { OmsFunction } from './constructs/oms-function';
+import { OmsFunction, type OmsFunctionProps } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
 import { OrderWorkflow } from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
+
+type Extra = Omit<OmsFunctionProps, 'entry'>;
 
 /**
  * The whole OMS. Stateful resources (table, bus) are built first and kept (RETAIN);
@@ -19,159 +21,92 @@ export class OmsStack extends Stack {
     const { table } = new OrdersTable(this, 'Orders');
     const bus = new events.EventBus(this, 'Bus', { description: 'OMS domain events' });
 
+    // Functions by what they may touch: read the table, write it, or write it and publish events.
+    const plain = (name: string, entry: string, extra: Extra = {}) =>
+      new OmsFunction(this, name, { entry, ...extra });
+    const reader = (name: string, entry: string, extra: Extra = {}) =>
+      plain(name, entry, extra).bindTable(table, 'read');
+    const writer = (name: string, entry: string, extra: Extra = {}) =>
+      plain(name, entry, extra).bindTable(table, 'readWrite');
+    const publisher = (name: string, entry: string, extra: Extra = {}) =>
+      writer(name, entry, extra).bindEventBus(bus);
+    const onEvents = (
+      name: string,
+      description: string,
+      eventPattern: events.EventPattern,
+      target: OmsFunction,
+    ) =>
+      new events.Rule(this, name, {
+        eventBus: bus,
+        description,
+        eventPattern,
+        targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
+      });
+
     // Workflow tasks
-    const confirmOrder = new OmsFunction(this, 'ConfirmOrder', {
-      entry: 'functions/workflow/confirm-order.ts',
-      timeout: Duration.seconds(30),
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
-    const allocateOrder = new OmsFunction(this, 'AllocateOrder', {
-      entry: 'functions/workflow/allocate-order.ts',
-      timeout: Duration.seconds(30),
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
-    const registerBackorder = new OmsFunction(this, 'RegisterBackorder', {
-      entry: 'functions/workflow/register-backorder.ts',
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus)
-      .bindTaskCallbacks();
-    const cancelOrder = new OmsFunction(this, 'CancelOrder', { entry: 'functions/workflow/cancel-order.ts' })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
+    const slow = { timeout: Duration.seconds(30) };
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       bus,
-      confirmOrder: confirmOrder.fn,
-      allocateOrder: allocateOrder.fn,
-      registerBackorder: registerBackorder.fn,
-      cancelOrder: cancelOrder.fn,
+      confirmOrder: publisher('ConfirmOrder', 'functions/workflow/confirm-order.ts', slow).fn,
+      allocateOrder: publisher('AllocateOrder', 'functions/workflow/allocate-order.ts', slow).fn,
+      registerBackorder: publisher(
+        'RegisterBackorder',
+        'functions/workflow/register-backorder.ts',
+      ).bindTaskCallbacks().fn,
+      cancelOrder: publisher('CancelOrder', 'functions/workflow/cancel-order.ts').fn,
     });
 
-    // HTTP
-    const placeOrder = new OmsFunction(this, 'PlaceOrder', { entry: 'functions/http/place-order.ts' })
-      .bindTable(table, 'readWrite')
-      .bindOrderWorkflow(workflow.stateMachine);
-    const getOrder = new OmsFunction(this, 'GetOrder', { entry: 'functions/http/get-order.ts' }).bindTable(
-      table,
-      'read',
-    );
-    const listOrders = new OmsFunction(this, 'ListOrders', {
-      entry: 'functions/http/list-orders.ts',
-    }).bindTable(table, 'read');
-    const listOrderEvents = new OmsFunction(this, 'ListOrderEvents', {
-      entry: 'functions/http/list-order-events.ts',
-    }).bindTable(table, 'read');
-    const putLocation = new OmsFunction(this, 'PutLocation', {
-      entry: 'functions/http/put-location.ts',
-    }).bindTable(table, 'readWrite');
-    const getLocation = new OmsFunction(this, 'GetLocation', {
-      entry: 'functions/http/get-location.ts',
-    }).bindTable(table, 'read');
-    const listLocations = new OmsFunction(this, 'ListLocations', {
-      entry: 'functions/http/list-locations.ts',
-    }).bindTable(table, 'read');
-    const putStock = new OmsFunction(this, 'PutStock', { entry: 'functions/http/put-stock.ts' })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
-    const adjustStock = new OmsFunction(this, 'AdjustStock', {
-      entry: 'functions/http/post-stock-adjustment.ts',
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
-    const importStock = new OmsFunction(this, 'ImportStock', {
-      entry: 'functions/http/import-stock.ts',
-      timeout: Duration.seconds(29),
-      memorySize: 1024,
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus);
-    const getInventory = new OmsFunction(this, 'GetInventory', {
-      entry: 'functions/http/get-inventory.ts',
-    }).bindTable(table, 'read');
-    const listInventory = new OmsFunction(this, 'ListInventory', {
-      entry: 'functions/http/list-inventory.ts',
-    }).bindTable(table, 'read');
-    const getRoutingPolicy = new OmsFunction(this, 'GetRoutingPolicy', {
-      entry: 'functions/http/get-routing-policy.ts',
-    }).bindTable(table, 'read');
-    const putRoutingPolicy = new OmsFunction(this, 'PutRoutingPolicy', {
-      entry: 'functions/http/put-routing-policy.ts',
-    }).bindTable(table, 'readWrite');
-    const simulateRouting = new OmsFunction(this, 'SimulateRouting', {
-      entry: 'functions/http/simulate-routing.ts',
-    }).bindTable(table, 'read');
-    const listAlerts = new OmsFunction(this, 'ListAlerts', {
-      entry: 'functions/http/list-alerts.ts',
-    }).bindTable(table, 'read');
-    const checkInventory = new OmsFunction(this, 'CheckInventory', {
-      entry: 'functions/http/check-inventory.ts',
-      timeout: Duration.seconds(29),
-    }).bindTable(table, 'read');
-    const getOpenApi = new OmsFunction(this, 'GetOpenApi', { entry: 'functions/http/get-openapi.ts' });
-    const getDocs = new OmsFunction(this, 'GetDocs', { entry: 'functions/http/get-docs.ts' });
-    const getHealth = new OmsFunction(this, 'GetHealth', { entry: 'functions/http/get-health.ts' });
+    // HTTP: one function per operation of the API contract
+    const http = (file: string) => `functions/http/${file}`;
     new OmsHttpApi(this, 'Http', {
       handlers: {
-        placeOrder: placeOrder.fn,
-        getOrder: getOrder.fn,
-        listOrders: listOrders.fn,
-        listOrderEvents: listOrderEvents.fn,
-        putLocation: putLocation.fn,
-        getLocation: getLocation.fn,
-        listLocations: listLocations.fn,
-        putStock: putStock.fn,
-        adjustStock: adjustStock.fn,
-        getInventory: getInventory.fn,
-        importStock: importStock.fn,
-        listInventory: listInventory.fn,
-        getRoutingPolicy: getRoutingPolicy.fn,
-        putRoutingPolicy: putRoutingPolicy.fn,
-        simulateRouting: simulateRouting.fn,
-        listAlerts: listAlerts.fn,
-        checkInventory: checkInventory.fn,
-        getOpenApi: getOpenApi.fn,
-        getDocs: getDocs.fn,
-        getHealth: getHealth.fn,
+        placeOrder: writer('PlaceOrder', http('place-order.ts')).bindOrderWorkflow(workflow.stateMachine).fn,
+        getOrder: reader('GetOrder', http('get-order.ts')).fn,
+        listOrders: reader('ListOrders', http('list-orders.ts')).fn,
+        listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts')).fn,
+        putLocation: writer('PutLocation', http('put-location.ts')).fn,
+        getLocation: reader('GetLocation', http('get-location.ts')).fn,
+        listLocations: reader('ListLocations', http('list-locations.ts')).fn,
+        putStock: publisher('PutStock', http('put-stock.ts')).fn,
+        adjustStock: publisher('AdjustStock', http('post-stock-adjustment.ts')).fn,
+        importStock: publisher('ImportStock', http('import-stock.ts'), { memorySize: 1024 }).fn,
+        getInventory: reader('GetInventory', http('get-inventory.ts')).fn,
+        listInventory: reader('ListInventory', http('list-inventory.ts')).fn,
+        getRoutingPolicy: reader('GetRoutingPolicy', http('get-routing-policy.ts')).fn,
+        putRoutingPolicy: writer('PutRoutingPolicy', http('put-routing-policy.ts')).fn,
+        simulateRouting: reader('SimulateRouting', http('simulate-routing.ts')).fn,
+        listAlerts: reader('ListAlerts', http('list-alerts.ts')).fn,
+        checkInventory: reader('CheckInventory', http('check-inventory.ts')).fn,
+        getOpenApi: plain('GetOpenApi', http('get-openapi.ts')).fn,
+        getDocs: plain('GetDocs', http('get-docs.ts')).fn,
+        getHealth: plain('GetHealth', http('get-health.ts')).fn,
       },
     });
 
     // Events
-    const recordActivity = new OmsFunction(this, 'RecordOrderActivity', {
-      entry: 'functions/events/record-order-activity.ts',
-    }).bindTable(table, 'readWrite');
-    const resumeBackorders = new OmsFunction(this, 'ResumeBackorders', {
-      entry: 'functions/events/resume-backorders.ts',
-      timeout: Duration.seconds(60),
-    })
-      .bindTable(table, 'readWrite')
-      .bindEventBus(bus)
-      .bindTaskCallbacks();
-    new events.Rule(this, 'StockToBackorders', {
-      eventBus: bus,
-      description: 'Stock became available somewhere: wake the orders waiting for that SKU',
-      eventPattern: {
+    onEvents(
+      'StockToBackorders',
+      'Stock became available somewhere: wake the orders waiting for that SKU',
+      {
         source: ['oms.inventory'],
         detailType: ['StockChanged'],
         detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
       },
-      targets: [new targets.LambdaFunction(resumeBackorders.fn, { retryAttempts: 8 })],
-    });
-    const recordStockAlert = new OmsFunction(this, 'RecordStockAlert', {
-      entry: 'functions/events/record-stock-alert.ts',
-    }).bindTable(table, 'readWrite');
-    new events.Rule(this, 'StockAlerts', {
-      eventBus: bus,
-      description: 'Stock low or out at a location: raise an alert for ops',
-      eventPattern: { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
-      targets: [new targets.LambdaFunction(recordStockAlert.fn, { retryAttempts: 8 })],
-    });
-    new events.Rule(this, 'OrderEventsToActivity', {
-      eventBus: bus,
-      description: 'Every order event lands in the order activity log ops read',
-      eventPattern: { source: ['oms.orders'] },
-      targets: [new targets.LambdaFunction(recordActivity.fn, { retryAttempts: 8 })],
-    });
+      publisher('ResumeBackorders', 'functions/events/resume-backorders.ts', {
+        timeout: Duration.seconds(60),
+      }).bindTaskCallbacks(),
+    );
+    onEvents(
+      'StockAlerts',
+      'Stock low or out at a location: raise an alert for ops',
+      { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
+      writer('RecordStockAlert', 'functions/events/record-stock-alert.ts'),
+    );
+    onEvents(
+      'OrderEventsToActivity',
+      'Every order event lands in the order activity log ops read',
+      { source: ['oms.orders'] },
+      writer('RecordOrderActivity', 'functions/events/record-order-activity.ts'),
+    );
   }
 }
