@@ -7,7 +7,14 @@ import { stockResponse } from '../lib/stock-response';
 
 export const createHandler = (deps: StockDeps) =>
   httpRoute({ params: StockParams, body: StockAdjustmentBody, idempotent: true }, async (request) =>
-    stockResponse(201, await adjustStockAt(deps, { ...request.params, ...request }, request.body)),
+    stockResponse(
+      201,
+      await adjustStockAt(
+        deps,
+        { ...request.params, idempotencyKey: request.idempotencyKey, correlationId: request.correlationId },
+        request.body,
+      ),
+    ),
   );
 
 export const handler = createHandler({
