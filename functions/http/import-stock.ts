@@ -1,9 +1,8 @@
-import { awsAdapters } from '../../shared/adapters/aws/dependencies';
-import { systemClock } from '../../shared/adapters/system';
 import { type ImportRow, importStock } from '../../shared/application/import-stock';
 import type { StockDeps } from '../../shared/application/stock';
 import { StockImportBody, StockImportRow } from '../../shared/contracts/inventory-schemas';
 import { httpRoute, json } from '../lib/http-route';
+import { stockDeps } from '../lib/stock-handler';
 
 /** Each row is checked on its own, so one bad row is reported without refusing the others. */
 function checkRow(row: unknown): ImportRow | { invalid: string } {
@@ -22,9 +21,4 @@ export const createHandler = (deps: StockDeps) =>
     return json(200, report);
   });
 
-export const handler = createHandler({
-  ledger: awsAdapters.ledger(),
-  locations: awsAdapters.locations(),
-  events: awsAdapters.events(),
-  clock: systemClock,
-});
+export const handler = createHandler(stockDeps());

@@ -118,7 +118,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-interface TableSpec {
+export interface TableSpec {
   name: string;
   keySchema: KeySchemaElement[];
   attributes: AttributeDefinition[];

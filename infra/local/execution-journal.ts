@@ -1,14 +1,13 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  CreateTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ensureTables, type TableSpec } from './dynamodb';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -39,41 +38,36 @@ export interface HistoryEvent {
 export const JOURNAL_TABLE = 'LocalCloudExecutions';
 const BY_STATE_MACHINE = 'byStateMachine';
 
+const JOURNAL_TABLE_SPEC: TableSpec = {
+  name: JOURNAL_TABLE,
+  keySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  attributes: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'stateMachineArn', AttributeType: 'S' },
+    { AttributeName: 'startKey', AttributeType: 'S' },
+  ],
+  indexes: [
+    {
+      IndexName: BY_STATE_MACHINE,
+      KeySchema: [
+        { AttributeName: 'stateMachineArn', KeyType: 'HASH' },
+        { AttributeName: 'startKey', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+};
+
 /** Executions and their history, kept in DynamoDB Local so ops can list them after a restart. */
 export class ExecutionJournal {
   constructor(private readonly db: DynamoDBClient) {}
 
   async ensureTable(): Promise<void> {
-    try {
-      await this.db.send(
-        new CreateTableCommand({
-          TableName: JOURNAL_TABLE,
-          BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-            { AttributeName: 'stateMachineArn', AttributeType: 'S' },
-            { AttributeName: 'startKey', AttributeType: 'S' },
-          ],
-          GlobalSecondaryIndexes: [
-            {
-              IndexName: BY_STATE_MACHINE,
-              KeySchema: [
-                { AttributeName: 'stateMachineArn', KeyType: 'HASH' },
-                { AttributeName: 'startKey', KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
+    await ensureTables(this.db, [JOURNAL_TABLE_SPEC]);
   }
 
   private item(record: ExecutionRecord) {

@@ -1,7 +1,6 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { StaleStock } from '../../shared/application/ports';
 import { ConflictError } from '../../shared/domain/errors';
@@ -13,20 +12,20 @@ const at = '2026-11-22T10:00:00.000Z';
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  await dynamo.client.send(
-    new CreateTableCommand({
-      TableName: 'Oms',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
+  await ensureTables(dynamo.client, [
+    {
+      name: 'Oms',
+      keySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: [
+      attributes: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
       ],
-    }),
-  );
+      indexes: [],
+    },
+  ]);
   ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(dynamo.client), 'Oms');
 });
 afterAll(async () => {

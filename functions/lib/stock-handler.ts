@@ -1,0 +1,22 @@
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
+import type { StockDeps } from '../../shared/application/stock';
+
+/** Real adapters for the stock use cases, built once per cold start. */
+export function stockDeps(): StockDeps {
+  return {
+    ledger: awsAdapters.ledger(),
+    locations: awsAdapters.locations(),
+    events: awsAdapters.events(),
+    clock: systemClock,
+  };
+}
+
+/** The part of a stock request the use cases need: which row, and the request's identity. */
+export function stockChange(request: {
+  params: { sku: string; locationId: string };
+  idempotencyKey: string;
+  correlationId: string;
+}) {
+  return { ...request.params, idempotencyKey: request.idempotencyKey, correlationId: request.correlationId };
+}
