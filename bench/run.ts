@@ -14,7 +14,7 @@ import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
 import { startLocalCloud } from '../infra/local/local-cloud';
 import { synthesize } from '../infra/local/synthesize';
 import { allocationBenchmark } from './allocation';
-import { formatRow, runConcurrently } from './stats';
+import { formatRow, percentile, runConcurrently } from './stats';
 
 /**
  * `npm run bench -- --orders N --concurrency C`: places N orders at concurrency C against the
@@ -99,6 +99,25 @@ async function storageFloor(endpoint: string) {
   return { puts, transactions };
 }
 
+/** One order at a time on an otherwise idle system: POST until GET shows CONFIRMED. */
+async function placeToConfirmed(apiUrl: string, count: number) {
+  return runConcurrently('Place -> CONFIRMED visible (sequential)', count, 1, async () => {
+    const response = await fetch(`${apiUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body,
+    });
+    const { id } = (await response.json()) as { id: string };
+    for (;;) {
+      const order = (await (await fetch(`${apiUrl}/orders/${id}`)).json()) as {
+        timeline: Array<{ status: string }>;
+      };
+      if (order.timeline.some((t) => t.status === 'CONFIRMED')) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+}
+
 async function main(): Promise<void> {
   console.log(
     `Benchmark: ${orders} orders at concurrency ${concurrency} (node ${process.version}, ${new Date().toISOString()})`,
@@ -139,6 +158,7 @@ async function main(): Promise<void> {
     const drainStarted = performance.now();
     await cloud.idle();
     const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
+    const confirmLatency = await placeToConfirmed(cloud.apiUrl, Math.min(50, orders));
 
     const check = await fetch(`${cloud.apiUrl}/orders?status=ALLOCATED&limit=100`);
     const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
@@ -156,6 +176,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `Placed, confirmed, allocated (workflow done): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'allocated' : 'NOT all allocated'})`,
+    );
+
+    console.log(formatRow(confirmLatency));
+    console.log(
+      `Place -> CONFIRMED p95 ${percentile(confirmLatency.latenciesMs, 95).toFixed(0)} ms (target: under 1,000 ms on an idle system)`,
     );
 
     const table = cloud.template.resourcesOfType('AWS::DynamoDB::GlobalTable')[0]?.logicalId ?? '';

