@@ -134,6 +134,30 @@ export class StaleStock extends Error {
 
 export type ReservationResult = { reserved: true } | { reserved: false; shortages: Shortage[] };
 
+/** Units an order holds: at network level, or at the location it was routed to. */
+export interface HeldLine extends ReservationLine {
+  locationId?: string;
+}
+
+/** Part of an order's network reservation moved onto one location. */
+export interface RoutedShipment {
+  locationId: string;
+  lines: ReservationLine[];
+}
+
+export interface RouteRequest {
+  shipments: RoutedShipment[];
+  /** When; its UTC day is the one the daily capacity counts against. */
+  at: string;
+  /** Orders per day each location takes, when the policy enforces it. */
+  dailyCapacity: Record<string, number>;
+}
+
+export type RouteResult =
+  | { routed: true }
+  /** Another order took the stock (or the capacity) meanwhile; nothing changed. */
+  | { routed: false; conflict: string };
+
 export interface InventoryLedger {
   level(sku: string, locationId: string): Promise<StockLevel | undefined>;
   /** Every location row of a SKU. */
@@ -147,9 +171,16 @@ export interface InventoryLedger {
   save(before: StockLevel | undefined, after: StockLevel, idempotency?: IdempotencyRecord): Promise<void>;
   /** Reserves every line at network level, all or nothing; a repeat for the same order is a no-op. */
   reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult>;
-  /** Releases whatever the order holds; a repeat is a no-op. */
+  /**
+   * Moves the order's network reservation onto locations in one transaction, each conditional on the
+   * location's ATS (and capacity); units not routed are released. A repeat after success is a no-op.
+   */
+  route(orderId: string, request: RouteRequest): Promise<RouteResult>;
+  /** Orders routed to each location on a day. */
+  routedOn(day: string): Promise<Map<string, number>>;
+  /** Releases whatever the order holds, routed or not; a repeat is a no-op. */
   release(orderId: string): Promise<void>;
-  reservationsOf(orderId: string): Promise<ReservationLine[]>;
+  reservationsOf(orderId: string): Promise<HeldLine[]>;
   /** Stock rows by SKU then location, optionally only one location's or only those below their threshold. */
   list(
     filter: { locationId?: string; lowStock?: boolean },
@@ -159,7 +190,7 @@ export interface InventoryLedger {
   snapshot(): Promise<{
     levels: StockLevel[];
     network: NetworkStock[];
-    reservations: Array<ReservationLine & { orderId: string; locationId?: string }>;
+    reservations: Array<HeldLine & { orderId: string }>;
   }>;
 }
 

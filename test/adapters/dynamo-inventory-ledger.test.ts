@@ -157,4 +157,103 @@ describe('the DynamoDB inventory ledger', () => {
     const network = (await ledger.network(['RACE'])).get('RACE');
     expect(network?.reserved).toBeLessThanOrEqual(network?.onHand ?? 0);
   });
+
+  describe('routing reservations onto locations', () => {
+    const route = (
+      orderId: string,
+      shipments: Array<{ locationId: string; sku: string; quantity: number }>,
+    ) =>
+      ledger.route(orderId, {
+        at,
+        dailyCapacity: {},
+        shipments: shipments.map(({ locationId, sku, quantity }) => ({
+          locationId,
+          lines: [{ sku, quantity }],
+        })),
+      });
+
+    it('moves the network reservation onto locations, releases what was not routed, and repeats harmlessly', async () => {
+      await count('ROUTE-A', 'sp-1', 3);
+      await count('ROUTE-A', 'rj-1', 3);
+      await ledger.reserve('order-route', [{ sku: 'ROUTE-A', quantity: 5 }]);
+      const shipments = [
+        { locationId: 'sp-1', sku: 'ROUTE-A', quantity: 3 },
+        { locationId: 'rj-1', sku: 'ROUTE-A', quantity: 1 },
+      ];
+      expect(await route('order-route', shipments)).toEqual({ routed: true });
+      expect(await route('order-route', shipments)).toEqual({ routed: true });
+      expect(await ledger.reservationsOf('order-route')).toEqual(
+        expect.arrayContaining([
+          { sku: 'ROUTE-A', quantity: 3, locationId: 'sp-1' },
+          { sku: 'ROUTE-A', quantity: 1, locationId: 'rj-1' },
+        ]),
+      );
+      expect((await ledger.level('ROUTE-A', 'sp-1'))?.reserved).toBe(3);
+      // One unit was not routed: it is back on sale.
+      expect((await ledger.network(['ROUTE-A'])).get('ROUTE-A')?.reserved).toBe(4);
+      expect(await invariantDrift()).toEqual([]);
+
+      await ledger.release('order-route');
+      await ledger.release('order-route');
+      expect((await ledger.level('ROUTE-A', 'sp-1'))?.reserved).toBe(0);
+      expect((await ledger.network(['ROUTE-A'])).get('ROUTE-A')?.reserved).toBe(0);
+      expect(await ledger.reservationsOf('order-route')).toEqual([]);
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it('lets only one of two orders racing for the last units at a location route there, and changes nothing for the other', async () => {
+      await count('LAST', 'sp-1', 2);
+      await count('LAST', 'rj-1', 2);
+      await ledger.reserve('order-last-1', [{ sku: 'LAST', quantity: 2 }]);
+      await ledger.reserve('order-last-2', [{ sku: 'LAST', quantity: 2 }]);
+      const results = await Promise.all(
+        ['order-last-1', 'order-last-2'].map((id) =>
+          route(id, [{ locationId: 'sp-1', sku: 'LAST', quantity: 2 }]),
+        ),
+      );
+      expect(results.filter((r) => r.routed)).toHaveLength(1);
+      expect(results.find((r) => !r.routed)).toEqual({
+        routed: false,
+        conflict: 'another order took the stock of LAST at sp-1',
+      });
+      expect((await ledger.level('LAST', 'sp-1'))?.reserved).toBe(2);
+      expect((await ledger.network(['LAST'])).get('LAST')?.reserved).toBe(4);
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it("never lets a location's reservations exceed its stock: 30 orders, 10 units at one location", async () => {
+      await count('SPOT', 'sp-1', 10);
+      await count('SPOT', 'rj-1', 30);
+      const ids = Array.from({ length: 30 }, (_, i) => `order-spot-${i}`);
+      await Promise.all(ids.map((id) => ledger.reserve(id, [{ sku: 'SPOT', quantity: 1 }])));
+      const results = await Promise.all(
+        ids.map((id) => route(id, [{ locationId: 'sp-1', sku: 'SPOT', quantity: 1 }])),
+      );
+      expect(results.filter((r) => r.routed)).toHaveLength(10);
+      const level = await ledger.level('SPOT', 'sp-1');
+      expect(level?.reserved).toBe(10);
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it("refuses routing past a location's daily capacity, and counts what it routes per day", async () => {
+      await count('CAPD', 'capd-1', 10);
+      const ids = ['order-capd-1', 'order-capd-2', 'order-capd-3'];
+      for (const id of ids) await ledger.reserve(id, [{ sku: 'CAPD', quantity: 1 }]);
+      const results = [];
+      for (const id of ids)
+        results.push(
+          await ledger.route(id, {
+            at,
+            dailyCapacity: { 'capd-1': 2 },
+            shipments: [{ locationId: 'capd-1', lines: [{ sku: 'CAPD', quantity: 1 }] }],
+          }),
+        );
+      expect(results.map((r) => r.routed)).toEqual([true, true, false]);
+      expect(results[2]).toEqual({ routed: false, conflict: 'capd-1 reached its daily capacity' });
+      expect((await ledger.routedOn(at.slice(0, 10))).get('capd-1')).toBe(2);
+      await ledger.release('order-capd-1');
+      expect((await ledger.routedOn(at.slice(0, 10))).get('capd-1')).toBe(1);
+      expect(await invariantDrift()).toEqual([]);
+    });
+  });
 });

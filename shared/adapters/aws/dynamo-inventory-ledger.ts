@@ -8,11 +8,14 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type HeldLine,
   IdempotencyKeyUsed,
   type IdempotencyRecord,
   type InventoryLedger,
   type Page,
   type ReservationResult,
+  type RouteRequest,
+  type RouteResult,
   StaleStock,
 } from '../../application/ports';
 import { ConflictError } from '../../domain/errors';
@@ -22,8 +25,10 @@ import { queryPage } from './query-pages';
 import {
   fromNetworkItem,
   fromStockItem,
+  loadKey,
   networkKey,
   reservationKey,
+  routedReservationKey,
   STOCK_ENTITY,
   stockKey,
   toStockItem,
@@ -43,11 +48,99 @@ function cancellation(error: unknown): CancellationReason[] | undefined {
     : undefined;
 }
 
+const failed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
+const RESERVATION = 'RESERVATION';
+const ROUTED_RESERVATION = 'ROUTED_RESERVATION';
+
+const toLines = (value: unknown): ReservationLine[] =>
+  (value as Array<Record<string, unknown>>).map((l) => ({
+    sku: String(l.sku),
+    quantity: Number(l.quantity),
+  }));
+const toHeader = (item: Record<string, unknown>) => ({
+  orderId: String(item.orderId),
+  lines: toLines(item.lines),
+  routedAt: item.routedAt === undefined ? undefined : String(item.routedAt),
+});
+const toRouted = (item: Record<string, unknown>) => ({
+  orderId: String(item.orderId),
+  locationId: String(item.locationId),
+  day: String(item.day),
+  lines: toLines(item.lines),
+});
+
+/** Takes (-1, only if the network has them available) or gives back (+1) units of a SKU. */
+function networkUpdate(tableName: string, line: ReservationLine, sign: 1 | -1): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: networkKey(line.sku),
+      UpdateExpression: 'ADD reserved :reserved, unreserved :q, available :q',
+      ...(sign === -1 ? { ConditionExpression: 'available >= :need' } : {}),
+      ExpressionAttributeValues: {
+        ':q': sign * line.quantity,
+        ':reserved': -sign * line.quantity,
+        ...(sign === -1 ? { ':need': line.quantity } : {}),
+      },
+    },
+  };
+}
+
+/** Holds (+1, only if the location has the ATS) or frees (-1) units at a location. */
+function locationUpdate(
+  tableName: string,
+  row: ReservationLine & { locationId: string },
+  sign: 1 | -1,
+  at: string,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: stockKey(row.sku, row.locationId),
+      UpdateExpression: 'ADD reserved :reserved, ats :ats, version :one SET updatedAt = :at',
+      ConditionExpression: sign === 1 ? 'ats >= :need' : 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':reserved': sign * row.quantity,
+        ':ats': -sign * row.quantity,
+        ':one': 1,
+        ':at': at,
+        ...(sign === 1 ? { ':need': row.quantity } : {}),
+      },
+    },
+  };
+}
+
+/** Counts an order routed to a location on a day, refusing past its capacity when there is one. */
+function loadUpdate(
+  tableName: string,
+  day: string,
+  locationId: string,
+  delta: 1 | -1,
+  capacity?: number,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: loadKey(day, locationId),
+      UpdateExpression: 'SET locationId = :location ADD routed :delta',
+      ...(capacity !== undefined
+        ? { ConditionExpression: 'attribute_not_exists(routed) OR routed < :capacity' }
+        : {}),
+      ExpressionAttributeValues: {
+        ':location': locationId,
+        ':delta': delta,
+        ...(capacity !== undefined ? { ':capacity': capacity } : {}),
+      },
+    },
+  };
+}
+
 /**
  * Stock in the single table. The network row of each SKU keeps `unreserved` (onHand - reserved) and
  * `available` (unreserved - safetyStock) next to the sums, because a DynamoDB condition can compare an
  * attribute with a value but not compute one: `available >= :q` is what makes overselling
- * impossible, whatever the concurrency.
+ * impossible, whatever the concurrency. Location rows keep `ats` for the same reason: routing moves a
+ * reservation onto a location only if `ats >= :q` there.
  */
 export class DynamoInventoryLedger implements InventoryLedger {
   constructor(
@@ -166,49 +259,207 @@ export class DynamoInventoryLedger implements InventoryLedger {
   }
 
   async reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult> {
-    const items: TransactItem[] = lines.flatMap((line) => [
+    const items: TransactItem[] = [
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            ...reservationKey(orderId, line.sku),
-            entity: 'RESERVATION',
-            orderId,
-            sku: line.sku,
-            quantity: line.quantity,
-          },
+          Item: { ...reservationKey(orderId), entity: RESERVATION, orderId, lines },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...lines.map((line) => networkUpdate(this.tableName, line, -1)),
+    ];
+    const refused = await this.transact(items, async (reasons): Promise<ReservationResult | undefined> => {
+      // The record is already there: this order reserved before (a retried task).
+      if (failed(reasons[0])) return { reserved: true };
+      const missing = shortages(lines, await this.network(lines.map((l) => l.sku)));
+      // Stock freed between the failed attempt and the read: try again.
+      return missing.length > 0 ? { reserved: false, shortages: missing } : undefined;
+    });
+    return refused ?? { reserved: true };
+  }
+
+  async route(orderId: string, request: RouteRequest): Promise<RouteResult> {
+    const header = await this.header(orderId);
+    if (!header) return { routed: false, conflict: 'the order holds no reservation' };
+    if (header.routedAt !== undefined) return { routed: true };
+    const day = request.at.slice(0, 10);
+    const routed = new Map<string, number>();
+    for (const line of request.shipments.flatMap((s) => s.lines))
+      routed.set(line.sku, (routed.get(line.sku) ?? 0) + line.quantity);
+    const unrouted = header.lines.flatMap((line) => {
+      const quantity = line.quantity - (routed.get(line.sku) ?? 0);
+      return quantity > 0 ? [{ sku: line.sku, quantity }] : [];
+    });
+    const stockRows = request.shipments.flatMap((s) =>
+      s.lines.map((line) => ({ ...line, locationId: s.locationId })),
+    );
+    const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
-          Key: networkKey(line.sku),
-          UpdateExpression: 'ADD reserved :q, unreserved :minus, available :minus',
-          ConditionExpression: 'available >= :q',
-          ExpressionAttributeValues: { ':q': line.quantity, ':minus': -line.quantity },
+          Key: reservationKey(orderId),
+          UpdateExpression: 'SET #lines = :lines, routedAt = :at',
+          ExpressionAttributeNames: { '#lines': 'lines' },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+          ExpressionAttributeValues: {
+            ':lines': [...routed].map(([sku, quantity]) => ({ sku, quantity })),
+            ':at': request.at,
+          },
         },
       },
-    ]);
+      ...request.shipments.map((s) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...routedReservationKey(orderId, s.locationId),
+            entity: ROUTED_RESERVATION,
+            orderId,
+            locationId: s.locationId,
+            day,
+            lines: s.lines,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      ...stockRows.map((row) => locationUpdate(this.tableName, row, 1, request.at)),
+      ...unrouted.map((line) => networkUpdate(this.tableName, line, 1)),
+      ...request.shipments.map((s) =>
+        loadUpdate(this.tableName, day, s.locationId, 1, request.dailyCapacity[s.locationId]),
+      ),
+    ];
+    const firstStockRow = 1 + request.shipments.length;
+    const firstLoad = firstStockRow + stockRows.length + unrouted.length;
+    const result = await this.transact(items, async (reasons): Promise<RouteResult> => {
+      if (failed(reasons[0])) {
+        const now = await this.header(orderId);
+        return now?.routedAt !== undefined
+          ? { routed: true }
+          : { routed: false, conflict: 'the order holds no reservation' };
+      }
+      const row = stockRows.find((_, i) => failed(reasons[firstStockRow + i]));
+      if (row)
+        return { routed: false, conflict: `another order took the stock of ${row.sku} at ${row.locationId}` };
+      const full = request.shipments.find((_, i) => failed(reasons[firstLoad + i]));
+      return { routed: false, conflict: `${full?.locationId} reached its daily capacity` };
+    });
+    return result ?? { routed: true };
+  }
+
+  async routedOn(day: string): Promise<Map<string, number>> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': loadKey(day, '').pk },
+        ConsistentRead: true,
+      }),
+    );
+    return new Map(Items.map((item) => [String(item.locationId), Number(item.routed ?? 0)]));
+  }
+
+  async reservationsOf(orderId: string): Promise<HeldLine[]> {
+    const { header, routed } = await this.held(orderId);
+    if (!header) return [];
+    if (header.routedAt === undefined) return header.lines;
+    return routed.flatMap((r) => r.lines.map((line) => ({ ...line, locationId: r.locationId })));
+  }
+
+  /** Undoes routing (location reservations back to network level), then the network reservation. */
+  async release(orderId: string): Promise<void> {
+    const { header, routed } = await this.held(orderId);
+    if (!header) return;
+    const items: TransactItem[] =
+      routed.length > 0
+        ? [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: reservationKey(orderId),
+                UpdateExpression: 'REMOVE routedAt',
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            ...routed.flatMap((r) => [
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: routedReservationKey(orderId, r.locationId),
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+              ...r.lines.map((line) =>
+                locationUpdate(
+                  this.tableName,
+                  { ...line, locationId: r.locationId },
+                  -1,
+                  new Date().toISOString(),
+                ),
+              ),
+              loadUpdate(this.tableName, r.day, r.locationId, -1),
+            ]),
+          ]
+        : [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: reservationKey(orderId),
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+              },
+            },
+            ...header.lines.map((line) => networkUpdate(this.tableName, line, 1)),
+          ];
+    // Released meanwhile by another attempt, or a step of it: look again.
+    await this.transact(items, async () => null);
+    return this.release(orderId);
+  }
+
+  /** Runs a transaction, retrying write conflicts; `onRefused` reads a condition failure (undefined: retry). */
+  private async transact<T>(
+    items: TransactItem[],
+    onRefused: (reasons: CancellationReason[]) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return { reserved: true };
+        return undefined;
       } catch (error) {
         const reasons = cancellation(error);
         if (!reasons) throw error;
-        // A reservation record already there: this order reserved before (a retried task).
-        if (reasons.some((r, i) => i % 2 === 0 && r.Code === 'ConditionalCheckFailed'))
-          return { reserved: true };
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-          const missing = shortages(lines, await this.network(lines.map((l) => l.sku)));
-          // Stock freed between the failed attempt and the read: try again.
-          if (missing.length > 0) return { reserved: false, shortages: missing };
+        if (reasons.some(failed)) {
+          const outcome = await onRefused(reasons);
+          if (outcome !== undefined) return outcome;
         }
         if (attempt >= CONFLICT_RETRIES) throw error;
         await sleep(jitter(attempt));
       }
     }
+  }
+
+  private async header(orderId: string) {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: reservationKey(orderId), ConsistentRead: true }),
+    );
+    return Item ? toHeader(Item) : undefined;
+  }
+
+  private async held(orderId: string) {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': reservationKey(orderId).pk,
+          ':prefix': reservationKey(orderId).sk,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    const headerItem = Items.find((item) => item.entity === RESERVATION);
+    return {
+      header: headerItem ? toHeader(headerItem) : undefined,
+      routed: Items.filter((item) => item.entity === ROUTED_RESERVATION).map(toRouted),
+    };
   }
 
   async list(
@@ -221,10 +472,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
       conditions.push('locationId = :locationId');
       values[':locationId'] = filter.locationId;
     }
-    if (filter.lowStock) {
-      conditions.push('low = :low');
-      values[':low'] = true;
-    }
+    if (filter.lowStock) conditions.push('ats < lowStockThreshold');
     return queryPage(
       this.db,
       {
@@ -241,67 +489,21 @@ export class DynamoInventoryLedger implements InventoryLedger {
     );
   }
 
-  async reservationsOf(orderId: string): Promise<ReservationLine[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': reservationKey(orderId, '').pk, ':prefix': 'RESERVATION#' },
-        ConsistentRead: true,
-      }),
-    );
-    return Items.map((item) => ({ sku: String(item.sku), quantity: Number(item.quantity) }));
-  }
-
-  async release(orderId: string): Promise<void> {
-    const held = await this.reservationsOf(orderId);
-    if (held.length === 0) return;
-    const items: TransactItem[] = held.flatMap((line) => [
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: reservationKey(orderId, line.sku),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: networkKey(line.sku),
-          UpdateExpression: 'ADD reserved :minus, unreserved :q, available :q',
-          ExpressionAttributeValues: { ':q': line.quantity, ':minus': -line.quantity },
-        },
-      },
-    ]);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        const reasons = cancellation(error);
-        if (!reasons) throw error;
-        // Released meanwhile by another attempt: nothing left to do.
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return this.release(orderId);
-        if (attempt >= CONFLICT_RETRIES) throw error;
-        await sleep(jitter(attempt));
-      }
-    }
-  }
-
   async snapshot() {
     const levels: StockLevel[] = [];
     const network: NetworkStock[] = [];
-    const reservations: Array<ReservationLine & { orderId: string }> = [];
+    const reservations: Array<HeldLine & { orderId: string }> = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'entity IN (:stock, :network, :reservation)',
+          FilterExpression: 'entity IN (:stock, :network, :reservation, :routed)',
           ExpressionAttributeValues: {
-            ':stock': 'STOCK',
+            ':stock': STOCK_ENTITY,
             ':network': 'NETWORK_STOCK',
-            ':reservation': 'RESERVATION',
+            ':reservation': RESERVATION,
+            ':routed': ROUTED_RESERVATION,
           },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -310,12 +512,16 @@ export class DynamoInventoryLedger implements InventoryLedger {
       for (const item of page.Items ?? []) {
         if (item.entity === 'STOCK') levels.push(fromStockItem(item));
         else if (item.entity === 'NETWORK_STOCK') network.push(fromNetworkItem(item));
-        else
-          reservations.push({
-            orderId: String(item.orderId),
-            sku: String(item.sku),
-            quantity: Number(item.quantity),
-          });
+        else if (item.entity === ROUTED_RESERVATION) {
+          const r = toRouted(item);
+          for (const line of r.lines)
+            reservations.push({ orderId: r.orderId, locationId: r.locationId, ...line });
+        } else {
+          const header = toHeader(item);
+          // A routed order's units are counted by its location records.
+          if (header.routedAt === undefined)
+            for (const line of header.lines) reservations.push({ orderId: header.orderId, ...line });
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
