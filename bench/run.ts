@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
     const confirmLatency = await placeToConfirmed(cloud.apiUrl, Math.min(50, orders));
 
-    const check = await fetch(`${cloud.apiUrl}/orders?status=ALLOCATED&limit=100`);
+    const check = await fetch(`${cloud.apiUrl}/orders?status=ROUTED&limit=100`);
     const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
 
     console.log('');
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       `OMS placement vs PutItem floor:            ${((placeRate / (orders / floor.puts.seconds)) * 100).toFixed(0)}%`,
     );
     console.log(
-      `Placed, confirmed, allocated (workflow done): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'allocated' : 'NOT all allocated'})`,
+      `Placed, confirmed, allocated, routed (workflow done): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'routed' : 'NOT all routed'})`,
     );
 
     console.log(formatRow(confirmLatency));

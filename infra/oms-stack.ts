@@ -49,6 +49,7 @@ export class OmsStack extends Stack {
       bus,
       confirmOrder: publisher('ConfirmOrder', 'functions/workflow/confirm-order.ts', slow).fn,
       allocateOrder: publisher('AllocateOrder', 'functions/workflow/allocate-order.ts', slow).fn,
+      routeOrder: publisher('RouteOrder', 'functions/workflow/route-order.ts', slow).fn,
       registerBackorder: publisher(
         'RegisterBackorder',
         'functions/workflow/register-backorder.ts',
@@ -64,6 +65,7 @@ export class OmsStack extends Stack {
         getOrder: reader('GetOrder', http('get-order.ts')).fn,
         listOrders: reader('ListOrders', http('list-orders.ts')).fn,
         listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts')).fn,
+        getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts')).fn,
         putLocation: writer('PutLocation', http('put-location.ts')).fn,
         getLocation: reader('GetLocation', http('get-location.ts')).fn,
         listLocations: reader('ListLocations', http('list-locations.ts')).fn,

@@ -9,6 +9,7 @@ export interface OrderWorkflowTasks {
   bus: IEventBus;
   confirmOrder: IFunction;
   allocateOrder: IFunction;
+  routeOrder: IFunction;
   registerBackorder: IFunction;
   cancelOrder: IFunction;
   /**
@@ -23,8 +24,9 @@ const TRANSIENT_ERRORS = ['StaleOrderVersion', 'States.Timeout'];
 
 /**
  * The order's journey as one Standard execution per order (JSONPath only: the local interpreter
- * ignores JSONata): publish OrderPlaced, confirm (payment), allocate stock or wait for it.
- * Routing, fulfilment and delivery are added as states after `OrderAllocated`.
+ * ignores JSONata): publish OrderPlaced, confirm (payment), allocate stock or wait for it, route
+ * to locations (or wait for stock when no plan within the policy works). Fulfilment and delivery
+ * follow `OrderRouted`.
  */
 export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const publishPlaced = new tasks.EventBridgePutEvents(scope, 'PublishOrderPlaced', {
@@ -126,16 +128,40 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     errors: ['States.Timeout'],
     resultPath: '$.error',
   });
+  const route = new tasks.LambdaInvoke(scope, 'RouteOrder', {
+    lambdaFunction: t.routeOrder,
+    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
+    resultSelector: { 'status.$': '$.Payload.status' },
+    resultPath: '$.routing',
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  route.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 3,
+    backoffRate: 2,
+  });
+  route.addCatch(
+    new sfn.Fail(scope, 'RoutingFailed', {
+      error: 'RoutingFailed',
+      cause: 'Routing failed after retries; the order keeps its network reservation and can be redriven',
+    }),
+    { errors: ['States.ALL'], resultPath: '$.error' },
+  );
+  const closed = new sfn.Succeed(scope, 'OrderClosed', {
+    comment: 'Cancelled meanwhile, or already past this stage',
+  });
   allocate.next(
     new sfn.Choice(scope, 'CheckAllocation')
-      .when(
-        sfn.Condition.stringEquals('$.allocation.status', 'ALLOCATED'),
-        new sfn.Succeed(scope, 'OrderAllocated'),
-      )
+      .when(sfn.Condition.stringEquals('$.allocation.status', 'ALLOCATED'), route)
       .when(sfn.Condition.stringEquals('$.allocation.status', 'BACKORDERED'), waitForStock)
-      .otherwise(
-        new sfn.Succeed(scope, 'OrderClosed', { comment: 'Cancelled meanwhile, or already past allocation' }),
-      ),
+      .otherwise(closed),
+  );
+  route.next(
+    new sfn.Choice(scope, 'CheckRouting')
+      .when(sfn.Condition.stringEquals('$.routing.status', 'ROUTED'), new sfn.Succeed(scope, 'OrderRouted'))
+      .when(sfn.Condition.stringEquals('$.routing.status', 'BACKORDERED'), waitForStock)
+      .otherwise(closed),
   );
   waitForStock.next(allocate);
 

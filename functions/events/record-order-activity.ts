@@ -4,7 +4,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { recordOrderActivity } from '../../shared/application/order-activity';
 import type { OrderActivityLog } from '../../shared/application/ports';
-import { OrderEventDetailSchema } from '../../shared/contracts/event-schemas';
+import { EVENT_DETAIL_SCHEMAS, OrderEventDetailSchema } from '../../shared/contracts/event-schemas';
 import { ValidationError } from '../../shared/domain/errors';
 import { logger } from '../lib/logger';
 
@@ -13,7 +13,9 @@ export const createHandler = (deps: { activity: OrderActivityLog }) =>
   middy<EventBridgeEvent<string, unknown>>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const parsed = OrderEventDetailSchema.safeParse(event.detail);
+      // Each type's own schema, so what it carries beyond the order summary (shipments...) is kept.
+      const schemas: Record<string, typeof OrderEventDetailSchema> = EVENT_DETAIL_SCHEMAS['oms.orders'];
+      const parsed = (schemas[event['detail-type']] ?? OrderEventDetailSchema).safeParse(event.detail);
       if (!parsed.success) {
         throw new ValidationError(`Malformed ${event['detail-type']} event ${event.id}`, []);
       }

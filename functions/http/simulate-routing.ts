@@ -1,4 +1,5 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
 import { type RoutingDeps, simulateRouting } from '../../shared/application/routing';
 import { SimulateRoutingBody } from '../../shared/contracts/routing-schemas';
 import { httpRoute, json } from '../lib/http-route';
@@ -12,4 +13,6 @@ export const handler = createHandler({
   ledger: awsAdapters.ledger(),
   locations: awsAdapters.locations(),
   policies: awsAdapters.routingPolicies(),
+  decisions: awsAdapters.routingDecisions(),
+  clock: systemClock,
 });

@@ -11,5 +11,7 @@ export function backorderDeps(): BackorderDeps {
     callbacks: awsAdapters.callbacks(),
     events: awsAdapters.events(),
     clock: systemClock,
+    locations: awsAdapters.locations(),
+    policies: awsAdapters.routingPolicies(),
   };
 }

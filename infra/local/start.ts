@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
   const started = Date.now();
   console.log('Synthesizing the CDK app...');
-  const { assemblyDir, stackName } = synthesize(path.join(stateDir, 'cdk.out'));
+  const { assemblyDir, stackName, reused } = synthesize(path.join(stateDir, 'cdk.out'));
+  if (reused) console.log('Sources unchanged since the last start: reusing its synthesized app.');
   const cloud = await startLocalCloud({
     assemblyDir,
     stackName,

@@ -1,6 +1,7 @@
-import { transitionOrder } from '../domain/order';
+import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType, orderEvent } from '../domain/order-events';
 import { canTransition, OrderStatus } from '../domain/order-status';
+import { routeOrder } from '../domain/routing';
 import { missingSkus } from './allocate-order';
 import { getOrder } from './get-order';
 import type {
@@ -8,9 +9,12 @@ import type {
   Clock,
   EventPublisher,
   InventoryLedger,
+  LocationRepository,
   OrderRepository,
+  RoutingPolicyStore,
   WorkflowCallbacks,
 } from './ports';
+import { routingCandidates, routingOrderOf } from './routing';
 
 export interface BackorderDeps {
   orders: OrderRepository;
@@ -19,10 +23,28 @@ export interface BackorderDeps {
   callbacks: WorkflowCallbacks;
   events: EventPublisher;
   clock: Clock;
+  locations: LocationRepository;
+  policies: RoutingPolicyStore;
 }
 
 /**
- * Files a backordered order's wait (its task token) under each SKU it lacks. Then looks again:
+ * The SKUs a backordered order waits for: those the network lacks; else, when no plan within the
+ * routing policy works (too many shipments, a shipment under the minimum value), those routing
+ * could not place, or all of them, since more stock of any may make a plan possible. Empty when
+ * the order can go now.
+ */
+async function awaitedSkus(deps: BackorderDeps, order: Order): Promise<string[]> {
+  const lacking = await missingSkus(deps, order);
+  if (lacking.length > 0) return lacking;
+  const skus = order.lines.map((l) => l.sku);
+  const candidates = await routingCandidates(deps, skus, deps.clock.now().slice(0, 10));
+  const decision = routeOrder(routingOrderOf(order), candidates, await deps.policies.current());
+  if (decision.chosen) return [];
+  return decision.missing.length > 0 ? decision.missing.map((m) => m.sku) : skus;
+}
+
+/**
+ * Files a backordered order's wait (its task token) under each SKU it awaits. Then looks again:
  * stock that arrived between the failed reservation and now would otherwise wake nobody.
  */
 export async function registerBackorder(
@@ -30,7 +52,7 @@ export async function registerBackorder(
   input: { orderId: string; taskToken: string },
 ): Promise<void> {
   const order = await getOrder(deps, input.orderId);
-  const skus = order.status === OrderStatus.BACKORDERED ? await missingSkus(deps, order) : [];
+  const skus = order.status === OrderStatus.BACKORDERED ? await awaitedSkus(deps, order) : [];
   if (skus.length === 0) {
     await deps.callbacks.succeed(input.taskToken, { woken: 'stock available' });
     return;
@@ -41,7 +63,7 @@ export async function registerBackorder(
     skus,
     taskToken: input.taskToken,
   });
-  if ((await missingSkus(deps, order)).length === 0) await resumeBackorders(deps, skus[0] as string);
+  if ((await awaitedSkus(deps, order)).length === 0) await resumeBackorders(deps, skus[0] as string);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Location } from '../domain/location';
 import type { Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
-import type { RoutingPolicy } from '../domain/routing';
+import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 
 /** Wall-clock time as ISO 8601 UTC; injected so tests are deterministic. */
 export interface Clock {
@@ -245,4 +245,16 @@ export interface RoutingPolicyStore {
   current(): Promise<RoutingPolicy>;
   /** Saves `policy` as version current + 1; StaleOrderVersion-like ConflictError if someone saved first. */
   save(policy: Omit<RoutingPolicy, 'version'>, expectedVersion: number): Promise<RoutingPolicy>;
+}
+
+/** A routing decision as it was made for an order (the latest one; every attempt is in its notes). */
+export interface StoredRoutingDecision extends RoutingDecision {
+  decidedAt: string;
+  /** How many plans were tried: another order taking the stock first makes routing try again. */
+  attempts: number;
+}
+
+export interface RoutingDecisionStore {
+  save(decision: StoredRoutingDecision): Promise<void>;
+  get(orderId: string): Promise<StoredRoutingDecision | undefined>;
 }

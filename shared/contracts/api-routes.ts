@@ -88,6 +88,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    operationId: 'getOrderRouting',
+    method: 'GET',
+    path: '/orders/{id}/routing',
+    summary:
+      'Why the order ships from where it does: every candidate, its scores or the filter that dropped it',
+    params: OrderIdParams,
+    responses: {
+      200: { description: 'The stored routing decision, with an explanation in sentences' },
+      ...problems,
+      404: { description: 'No such order, or not routed yet', schema: 'Problem' },
+    },
+  },
+  {
     operationId: 'putLocation',
     method: 'PUT',
     path: '/locations/{id}',
@@ -210,7 +223,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/routing/simulate',
     summary: 'Route stored or hypothetical orders under a policy, without side effects',
     body: SimulateRoutingBody,
-    responses: { 200: { description: 'A routing decision per order' }, ...problems },
+    responses: {
+      200: { description: 'A routing decision per order; for stored orders, which would move' },
+      ...problems,
+    },
   },
   {
     operationId: 'listAlerts',

@@ -23,6 +23,8 @@ export const OrderSummarySchema = z.object({
   paymentStatus: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
 });
 
+const skuQuantity = z.object({ sku: z.string(), quantity: z.int().min(1) });
+
 const orderEventDetail = z.object({
   metadata: EventMetadataSchema.extend({ orderId: z.string() }),
   data: OrderSummarySchema,
@@ -52,6 +54,15 @@ export const EVENT_DETAIL_SCHEMAS = {
     OrderFailed: orderEventDetail,
     OrderBackordered: orderEventDetail,
     OrderAllocated: orderEventDetail,
+    OrderRouted: orderEventDetail.extend({
+      data: OrderSummarySchema.extend({
+        shipments: z.array(
+          z.object({ id: z.string(), locationId: z.string(), lines: z.array(skuQuantity).min(1) }),
+        ),
+        policyVersion: z.int().min(0),
+        notShipped: z.array(skuQuantity),
+      }),
+    }),
     OrderCancelled: orderEventDetail,
   },
   'oms.inventory': {
@@ -63,7 +74,7 @@ export const EVENT_DETAIL_SCHEMAS = {
       metadata: EventMetadataSchema.extend({ orderId: z.string() }),
       data: z.object({
         orderId: z.string(),
-        lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1) })),
+        lines: z.array(skuQuantity),
       }),
     }),
   },

@@ -68,7 +68,8 @@ export const PlaceOrderBody = z
     externalOrderId: text(64).optional(),
     customer: CustomerSchema,
     shippingAddress: AddressSchema,
-    lines: z.array(OrderLineInput).min(1).max(100),
+    // Every stock transaction of an order (reserve, route, release) must fit in DynamoDB's 100 actions.
+    lines: z.array(OrderLineInput).min(1).max(50),
     currency: CurrencyCode,
     payment: PaymentInput,
     shippingMethod: z.enum(SHIPPING_METHODS).optional(),

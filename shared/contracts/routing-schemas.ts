@@ -24,7 +24,7 @@ export const RoutingPolicyBody = z
     costModel: z.strictObject({ default: CostModel, byLocation: z.record(LocationId, CostModel).optional() }),
     split: z.strictObject({
       preferSingleShipment: z.boolean(),
-      maxShipments: z.int().min(1).max(20),
+      maxShipments: z.int().min(1).max(10),
       minShipmentValue: money,
       whenUnfillable: z.enum(['backorder', 'shipPartial']),
     }),

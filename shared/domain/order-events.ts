@@ -1,4 +1,4 @@
-import type { Order } from './order';
+import type { Order, Shipment } from './order';
 
 export const EventSource = {
   ORDERS: 'oms.orders',
@@ -44,6 +44,7 @@ export const OrderEventType = {
   FAILED: 'OrderFailed',
   BACKORDERED: 'OrderBackordered',
   ALLOCATED: 'OrderAllocated',
+  ROUTED: 'OrderRouted',
   CANCELLED: 'OrderCancelled',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
@@ -79,6 +80,33 @@ export function orderEvent(order: Order, detailType: OrderEventType): DomainEven
         correlationId: order.correlationId,
       },
       data: summarizeOrder(order),
+    },
+  };
+}
+
+export interface OrderRoutedData extends OrderSummary {
+  shipments: Shipment[];
+  policyVersion: number;
+  /** Units the policy let go unshipped (ship-partial); empty when the order ships whole. */
+  notShipped: Array<{ sku: string; quantity: number }>;
+}
+
+/** OrderRouted: where each part of the order ships from, under which policy. */
+export function orderRoutedEvent(
+  order: Order,
+  decision: { policyVersion: number; missing: Array<{ sku: string; quantity: number }> },
+): DomainEvent<OrderRoutedData> {
+  const event = orderEvent(order, OrderEventType.ROUTED);
+  return {
+    ...event,
+    detail: {
+      ...event.detail,
+      data: {
+        ...event.detail.data,
+        shipments: order.shipments ?? [],
+        policyVersion: decision.policyVersion,
+        notShipped: decision.missing,
+      },
     },
   };
 }

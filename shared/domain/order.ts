@@ -74,6 +74,14 @@ export interface Totals {
   grandTotal: number;
 }
 
+/** Part of an order that leaves from one location, as routing planned it. */
+export interface Shipment {
+  /** `<orderId>-<n>`, stable for the order. */
+  id: string;
+  locationId: string;
+  lines: Array<{ sku: string; quantity: number }>;
+}
+
 export interface TimelineEntry {
   status: OrderStatus;
   at: string;
@@ -99,6 +107,8 @@ export interface Order {
   createdAt: string;
   updatedAt: string;
   timeline: TimelineEntry[];
+  /** Set by routing: where each part of the order ships from. */
+  shipments?: Shipment[];
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -139,13 +149,14 @@ export function transitionOrder(
   order: Order,
   to: OrderStatus,
   at: string,
-  changes: { reason?: string; payment?: Payment } = {},
+  changes: { reason?: string; payment?: Payment; shipments?: Shipment[] } = {},
 ): Order {
   assertTransition(order.status, to);
   const { statusReason: _previousReason, ...rest } = order;
   return {
     ...rest,
     ...(changes.payment ? { payment: changes.payment } : {}),
+    ...(changes.shipments ? { shipments: changes.shipments } : {}),
     ...(changes.reason === undefined ? {} : { statusReason: changes.reason }),
     status: to,
     version: order.version + 1,

@@ -284,3 +284,33 @@ export function routeOrder(
     notes,
   };
 }
+
+const describePlan = (plan: PlannedShipment[]) =>
+  plan
+    .map((s) => `${s.locationId} (${s.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')})`)
+    .join(' + ');
+
+/** The decision in sentences, for a person: what was chosen and why, what else was considered. */
+export function explainDecision(decision: RoutingDecision): string[] {
+  const lines: string[] = [];
+  if (decision.chosen && decision.outcome === 'routed') {
+    lines.push(`Ships from ${describePlan(decision.chosen)}; estimated shipping cost ${decision.splitCost}.`);
+  } else if (decision.chosen) {
+    lines.push(`Ships partially from ${describePlan(decision.chosen)}.`);
+  } else {
+    lines.push('Not routed: no plan within the policy covers the order.');
+  }
+  if (decision.missing.length > 0)
+    lines.push(`Not covered: ${decision.missing.map((m) => `${m.quantity} x ${m.sku}`).join(', ')}.`);
+  if (decision.runnerUp) lines.push(`Runner-up: ${describePlan(decision.runnerUp)}.`);
+  for (const c of decision.candidates) {
+    lines.push(
+      c.droppedBy
+        ? `${c.locationId}: not considered (${c.droppedBy}).`
+        : `${c.locationId}: score ${c.scores?.total.toFixed(3)} (${c.scores?.distanceKm} km${c.distanceBasis === 'coordinates' ? '' : `, estimated from ${c.distanceBasis}`}, cost ${c.scores?.cost}, priority ${c.scores?.priority}); lower wins.`,
+    );
+  }
+  lines.push(...decision.notes.map((n) => `Note: ${n}.`));
+  lines.push(`Policy version ${decision.policyVersion}.`);
+  return lines;
+}

@@ -36,7 +36,7 @@ async function npmStart(port: number): Promise<ChildProcess> {
   });
   await eventually(
     async () => (output.includes('Press Ctrl-C to stop') ? true : undefined),
-    120_000,
+    180_000,
     200,
   ).catch(() => {
     throw new Error(`npm start did not come up:\n${output}`);
@@ -78,7 +78,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the API, confirms tok_visa, fails tok_chargeDeclined, and keeps orders and executions across a restart', async () => {
+  it('serves the API, confirms tok_visa, fails tok_chargeDeclined, and keeps orders and executions across a restart (reusing the synthesized app)', async () => {
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
@@ -129,8 +129,9 @@ describe('npm start', () => {
 
     // Started again, the same data is there: orders, executions and their histories.
     await npmStart(port);
+    expect(output).toContain('Sources unchanged since the last start: reusing its synthesized app.');
     const order = await request(api, 'GET', `/orders/${visa.body.id}`);
-    expect(order.body.status).toBe('ALLOCATED');
+    expect(order.body.status).toBe('ROUTED');
     const sfn = opsClient(port);
     const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     const executions =

@@ -152,7 +152,7 @@ describe('the OMS stack', () => {
     );
     const invoked = statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
     const invokedIds = JSON.stringify(invoked.map((s) => s.Resource));
-    for (const task of ['ConfirmOrder', 'AllocateOrder', 'RegisterBackorder', 'CancelOrder']) {
+    for (const task of ['ConfirmOrder', 'AllocateOrder', 'RouteOrder', 'RegisterBackorder', 'CancelOrder']) {
       expect(invokedIds).toContain(functionId(task));
     }
     for (const other of [
@@ -174,6 +174,32 @@ describe('the OMS stack', () => {
     expect(definition).not.toContain('JSONata');
     expect(definition).toContain('\\"TimeoutSeconds\\":60');
     expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
+  });
+
+  it('routes an allocated order, then ends ROUTED or waits for stock like a backorder, retrying a concurrent change', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
+    if (!machine) throw new Error('no state machine');
+    const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })[
+      'Fn::Join'
+    ];
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join('')) as {
+      States: Record<
+        string,
+        {
+          Choices?: Array<{ StringEquals: string; Next: string }>;
+          Next?: string;
+          Retry?: Array<{ ErrorEquals: string[] }>;
+          Catch?: Array<{ Next: string }>;
+        }
+      >;
+    };
+    const next = (choice: string) =>
+      Object.fromEntries((definition.States[choice]?.Choices ?? []).map((c) => [c.StringEquals, c.Next]));
+    expect(next('CheckAllocation')).toEqual({ ALLOCATED: 'RouteOrder', BACKORDERED: 'WaitForStock' });
+    expect(definition.States.RouteOrder?.Next).toBe('CheckRouting');
+    expect(next('CheckRouting')).toEqual({ ROUTED: 'OrderRouted', BACKORDERED: 'WaitForStock' });
+    expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
+    expect(definition.States.RouteOrder?.Catch?.[0]?.Next).toBe('RoutingFailed');
   });
 
   it('wakes backordered orders when stock of a SKU becomes available', () => {

@@ -60,15 +60,20 @@ describe('placing an order through the local cloud', () => {
     expect((order.body.payment as { status: string }).status).toBe('DEFERRED');
   });
 
-  it('puts OrderPlaced and OrderConfirmed on the bus in the documented envelope, delivered by the rule to the activity log', async () => {
+  it('puts OrderPlaced, OrderConfirmed, OrderAllocated and OrderRouted (with its shipments) on the bus in the documented envelope, delivered by the rule to the activity log', async () => {
     const placed = await post(orderBody(), newKey());
     const id = String(placed.body.id);
     const events = await eventually(async () => {
       const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}/events`);
       const items = reply.body.items as Array<Record<string, unknown>>;
-      return items.length === 3 ? items : undefined;
+      return items.length === 4 ? items : undefined;
     });
-    expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderConfirmed', 'OrderAllocated']);
+    expect(events.map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderConfirmed',
+      'OrderAllocated',
+      'OrderRouted',
+    ]);
     expect(events[1]).toMatchObject({
       source: 'oms.orders',
       eventId: `${id}-2`,
@@ -79,6 +84,24 @@ describe('placing an order through the local cloud', () => {
         paymentStatus: 'AUTHORIZED',
         grandTotal: 12480,
         currency: 'BRL',
+      },
+    });
+    expect(events[3]).toMatchObject({
+      eventId: `${id}-4`,
+      data: {
+        status: 'ROUTED',
+        policyVersion: 1,
+        notShipped: [],
+        shipments: [
+          {
+            id: `${id}-1`,
+            locationId: 'cd-sp',
+            lines: [
+              { sku: 'TSHIRT-RED-M', quantity: 2 },
+              { sku: 'MUG-01', quantity: 1 },
+            ],
+          },
+        ],
       },
     });
   });
@@ -101,7 +124,7 @@ describe('placing an order through the local cloud', () => {
       history.events
         .filter((e) => e.type === 'TaskStateEntered')
         .map((e) => (e.stateEnteredEventDetails as { name: string }).name),
-    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder', 'AllocateOrder']);
+    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder', 'AllocateOrder', 'RouteOrder']);
   });
 });
 

@@ -46,7 +46,7 @@ describe('stopping and starting the local cloud', () => {
     expect(cloud.resumedExecutions).toBe(0);
     const after = clientsFor(cloud);
     for (const id of ids) {
-      expect((await request(cloud.apiUrl, 'GET', `/orders/${id}`)).body.status).toBe('ALLOCATED');
+      expect((await request(cloud.apiUrl, 'GET', `/orders/${id}`)).body.status).toBe('ROUTED');
       const execution = (await after.executions()).find((e) => e.name === id);
       const history = await cloud.stepFunctions.getExecutionHistory({
         executionArn: String(execution?.executionArn),

@@ -79,23 +79,57 @@ describe('routing simulation', () => {
       body: orderBody({ lines }),
       headers: { 'idempotency-key': newKey() },
     });
+    await env.cloud.idle();
     const byId = await request(api(), 'POST', '/routing/simulate', {
       body: { orderIds: [stored.body.id, '01J00000000000000000000000'] },
     });
     expect(
       (byId.body.decisions as Array<{ orderId: string; error?: string }>).map((d) => d.error ?? 'routed'),
     ).toEqual(['routed', 'Order 01J00000000000000000000000 does not exist']);
-
-    const stock = await request(api(), 'GET', '/inventory/ROUTE-1');
-    expect(
-      (stock.body.locations as Array<{ onHand: number; reserved: number }>).map((l) => [
-        l.onHand,
-        l.reserved,
-      ]),
-    ).toEqual([
-      [5, 0],
-      [5, 0],
+    // Under the current policy the stored order would stay where it is.
+    expect(byId.body.changes).toEqual([
+      { orderId: stored.body.id, before: ['rt-campinas'], after: ['rt-campinas'], moved: false },
     ]);
+  });
+
+  it('reports which stored orders a changed policy would move, and changes nothing', async () => {
+    await place('Campinas', -22.91, -47.06, 'rt-campinas', 5);
+    await place('Rio', -22.9, -43.2, 'rt-rio', 5);
+    const ids: string[] = [];
+    for (const quantity of [1, 1]) {
+      const placed = await request(api(), 'POST', '/orders', {
+        body: orderBody({ lines: [{ sku: 'ROUTE-1', quantity, unitPrice: 1000 }] }),
+        headers: { 'idempotency-key': newKey() },
+      });
+      ids.push(String(placed.body.id));
+    }
+    await env.cloud.idle();
+    const before = {
+      stock: (await request(api(), 'GET', '/inventory/ROUTE-1')).body,
+      routing: await Promise.all(
+        ids.map(async (id) => (await request(api(), 'GET', `/orders/${id}/routing`)).body),
+      ),
+      orders: await Promise.all(ids.map(async (id) => (await request(api(), 'GET', `/orders/${id}`)).body)),
+    };
+    expect(before.orders.map((o) => o.status)).toEqual(['ROUTED', 'ROUTED']);
+
+    const draft = { ...defaults, filters: { ...defaults.filters, excludedLocations: ['rt-campinas'] } };
+    const simulated = await request(api(), 'POST', '/routing/simulate', {
+      body: { policy: draft, orderIds: ids },
+    });
+    expect(simulated.status).toBe(200);
+    expect(simulated.body.changes).toEqual(
+      ids.map((orderId) => ({ orderId, before: ['rt-campinas'], after: ['rt-rio'], moved: true })),
+    );
+
+    const after = {
+      stock: (await request(api(), 'GET', '/inventory/ROUTE-1')).body,
+      routing: await Promise.all(
+        ids.map(async (id) => (await request(api(), 'GET', `/orders/${id}/routing`)).body),
+      ),
+      orders: await Promise.all(ids.map(async (id) => (await request(api(), 'GET', `/orders/${id}`)).body)),
+    };
+    expect(after).toEqual(before);
   });
 
   it('refuses a request with neither or both of orderIds and orders', async () => {

@@ -5,6 +5,7 @@ import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
 import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
+import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoRoutingPolicyStore } from './dynamo-routing-policy-store';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
@@ -24,6 +25,7 @@ export const awsAdapters = {
   callbacks: () => new StepFunctionsCallbacks(stepFunctionsClient()),
   alerts: () => new DynamoAlertLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingPolicies: () => new DynamoRoutingPolicyStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

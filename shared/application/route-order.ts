@@ -1,0 +1,112 @@
+import { type Order, type Shipment, transitionOrder } from '../domain/order';
+import { OrderEventType, orderEvent, orderRoutedEvent } from '../domain/order-events';
+import { OrderStatus } from '../domain/order-status';
+import { type RoutingDecision, routeOrder } from '../domain/routing';
+import { getOrder } from './get-order';
+import type { Clock, EventPublisher, StoredRoutingDecision } from './ports';
+import { type RoutingDeps, routingCandidates, routingOrderOf } from './routing';
+
+export interface RouteOrderDeps extends RoutingDeps {
+  events: EventPublisher;
+  clock: Clock;
+}
+
+/** Plans tried before giving up when other orders keep taking the stock first. */
+export const MAX_ROUTING_ATTEMPTS = 5;
+
+export interface RouteOrderResult {
+  orderId: string;
+  status: Order['status'];
+}
+
+const shipmentsOf = (orderId: string, decision: RoutingDecision): Shipment[] =>
+  (decision.chosen ?? []).map((s, i) => ({
+    id: `${orderId}-${i + 1}`,
+    locationId: s.locationId,
+    lines: s.lines,
+  }));
+
+/**
+ * The Route stage of an ALLOCATED order: chooses locations under the current policy and moves the
+ * network reservation onto them in one transaction, conditional on each location's ATS. When another
+ * order took the stock meanwhile it plans again (at most MAX_ROUTING_ATTEMPTS times); when no plan
+ * within the policy works it releases the reservation and backorders the order, the decision saying
+ * why. ROUTED with its shipments otherwise. Idempotent: a retried task finds the work done.
+ */
+export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string): Promise<RouteOrderResult> {
+  let order = await getOrder(deps, orderId);
+  if (order.status !== OrderStatus.ALLOCATED) return { orderId, status: order.status };
+  const policy = await deps.policies.current();
+  const skus = order.lines.map((l) => l.sku);
+  const conflicts: string[] = [];
+  let decision: RoutingDecision | undefined;
+  for (let attempt = 1; attempt <= MAX_ROUTING_ATTEMPTS; attempt++) {
+    const at = deps.clock.now();
+    const candidates = await routingCandidates(deps, skus, at.slice(0, 10));
+    decision = routeOrder(routingOrderOf(order), candidates, policy);
+    decision.notes.push(...conflicts);
+    if (!decision.chosen) break;
+    const capacity = Object.fromEntries(
+      candidates.flatMap(({ location }) =>
+        policy.filters.respectDailyCapacity && location.dailyCapacity !== undefined
+          ? [[location.id, location.dailyCapacity]]
+          : [],
+      ),
+    );
+    const result = await deps.ledger.route(order.id, {
+      at,
+      shipments: decision.chosen.map((s) => ({ locationId: s.locationId, lines: s.lines })),
+      dailyCapacity: capacity,
+    });
+    if (result.routed) {
+      await deps.decisions.save({ ...decision, decidedAt: at, attempts: attempt });
+      const partial = decision.outcome === 'partial';
+      order = transitionOrder(order, OrderStatus.ROUTED, at, {
+        shipments: shipmentsOf(order.id, decision),
+        ...(partial
+          ? {
+              reason: `shipping partially: ${decision.missing.map((m) => `${m.quantity} x ${m.sku}`).join(', ')} not shipped`,
+            }
+          : {}),
+      });
+      await deps.orders.update(order);
+      await deps.events.publish([orderRoutedEvent(order, decision)]);
+      return { orderId, status: order.status };
+    }
+    conflicts.push(`attempt ${attempt}: ${result.conflict}`);
+    // Cancelled (and released) meanwhile: nothing left to route.
+    const current = await getOrder(deps, orderId);
+    if (current.status !== OrderStatus.ALLOCATED) return { orderId, status: current.status };
+  }
+  return backorder(deps, order, decision as RoutingDecision, conflicts.length);
+}
+
+async function backorder(
+  deps: RouteOrderDeps,
+  order: Order,
+  planned: RoutingDecision,
+  attempts: number,
+): Promise<RouteOrderResult> {
+  const at = deps.clock.now();
+  const gaveUp = planned.chosen !== undefined;
+  const decision: StoredRoutingDecision = {
+    orderId: planned.orderId,
+    policyVersion: planned.policyVersion,
+    candidates: planned.candidates,
+    outcome: 'unfillable',
+    missing: planned.missing,
+    notes: gaveUp
+      ? [...planned.notes, `other orders took the stock first ${attempts} times: waiting for stock`]
+      : planned.notes,
+    decidedAt: at,
+    attempts: Math.max(1, attempts),
+  };
+  await deps.decisions.save(decision);
+  // Held units would otherwise sit idle while the order waits: they go back on sale.
+  await deps.ledger.release(order.id);
+  const reason = `routing: ${decision.notes.at(-1) ?? 'no plan within the policy'}`;
+  const backordered = transitionOrder(order, OrderStatus.BACKORDERED, at, { reason });
+  await deps.orders.update(backordered);
+  await deps.events.publish([orderEvent(backordered, OrderEventType.BACKORDERED)]);
+  return { orderId: order.id, status: backordered.status };
+}
