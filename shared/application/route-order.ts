@@ -1,5 +1,6 @@
+import { stockSignalEvents } from '../domain/inventory-events';
 import { type Order, type Shipment, transitionOrder } from '../domain/order';
-import { OrderEventType, orderEvent, orderRoutedEvent } from '../domain/order-events';
+import { type DomainEvent, OrderEventType, orderEvent, orderRoutedEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
 import { type RoutingDecision, routeOrder } from '../domain/routing';
 import { getOrder } from './get-order';
@@ -70,7 +71,10 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
           : {}),
       });
       await deps.orders.update(order);
-      await deps.events.publish([orderRoutedEvent(order, decision)]);
+      await deps.events.publish([
+        orderRoutedEvent(order, decision),
+        ...(await heldStockSignals(deps, order)),
+      ]);
       return { orderId, status: order.status };
     }
     conflicts.push(`attempt ${attempt}: ${result.conflict}`);
@@ -79,6 +83,25 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
     if (current.status !== OrderStatus.ALLOCATED) return { orderId, status: current.status };
   }
   return backorder(deps, order, decision as RoutingDecision, conflicts.length);
+}
+
+/**
+ * Low-stock alerts follow sales: StockLow / StockOut for each location row the order's units were
+ * just held on, judged on the row as it is now against the same row without this order's units.
+ */
+async function heldStockSignals(deps: RouteOrderDeps, order: Order): Promise<DomainEvent[]> {
+  const held = (order.shipments ?? []).flatMap((s) =>
+    s.lines.map((line) => ({ ...line, locationId: s.locationId })),
+  );
+  const events = await Promise.all(
+    held.map(async (line) => {
+      const after = await deps.ledger.level(line.sku, line.locationId);
+      if (!after) return [];
+      const before = { ...after, reserved: after.reserved - line.quantity };
+      return stockSignalEvents(before, after, order.correlationId);
+    }),
+  );
+  return events.flat();
 }
 
 async function backorder(

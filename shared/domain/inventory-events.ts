@@ -30,6 +30,34 @@ const snapshot = (level: StockLevel | undefined): StockSnapshot => ({
   ats: level ? availableToSell(level) : 0,
 });
 
+const stockMetadata = (after: StockLevel, kind: string, correlationId: string) => ({
+  eventId: `${after.sku}@${after.locationId}-${after.version}-${kind}`,
+  sequence: after.version,
+  occurredAt: after.updatedAt,
+  correlationId,
+});
+
+/** StockLow / StockOut / StockReplenished when ATS crosses a line between the two states. */
+export function stockSignalEvents(
+  before: StockLevel | undefined,
+  after: StockLevel,
+  correlationId: string,
+): DomainEvent<StockSignalData>[] {
+  return stockSignals(before, after).map((signal: StockSignal) => ({
+    source: EventSource.INVENTORY,
+    detailType: signal,
+    detail: {
+      metadata: stockMetadata(after, signal, correlationId),
+      data: {
+        sku: after.sku,
+        locationId: after.locationId,
+        ats: availableToSell(after),
+        lowStockThreshold: after.lowStockThreshold,
+      },
+    },
+  }));
+}
+
 /** StockChanged for every change, plus StockLow / StockOut / StockReplenished when ATS crosses a line. */
 export function stockEvents(
   before: StockLevel | undefined,
@@ -37,17 +65,11 @@ export function stockEvents(
   reason: string,
   correlationId: string,
 ): DomainEvent<StockChangedData | StockSignalData>[] {
-  const metadata = (kind: string) => ({
-    eventId: `${after.sku}@${after.locationId}-${after.version}-${kind}`,
-    sequence: after.version,
-    occurredAt: after.updatedAt,
-    correlationId,
-  });
   const changed: DomainEvent<StockChangedData> = {
     source: EventSource.INVENTORY,
     detailType: 'StockChanged',
     detail: {
-      metadata: metadata('changed'),
+      metadata: stockMetadata(after, 'changed', correlationId),
       data: {
         sku: after.sku,
         locationId: after.locationId,
@@ -57,22 +79,7 @@ export function stockEvents(
       },
     },
   };
-  const signals = stockSignals(before, after).map(
-    (signal: StockSignal): DomainEvent<StockSignalData> => ({
-      source: EventSource.INVENTORY,
-      detailType: signal,
-      detail: {
-        metadata: metadata(signal),
-        data: {
-          sku: after.sku,
-          locationId: after.locationId,
-          ats: availableToSell(after),
-          lowStockThreshold: after.lowStockThreshold,
-        },
-      },
-    }),
-  );
-  return [changed, ...signals];
+  return [changed, ...stockSignalEvents(before, after, correlationId)];
 }
 
 export interface StockReservedData {

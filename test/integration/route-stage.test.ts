@@ -15,7 +15,7 @@ const { version: _version, ...defaults } = DEFAULT_ROUTING_POLICY;
 const near = { id: 'rs-campinas', city: 'Campinas', lat: -22.91, lon: -47.06 };
 const far = { id: 'rs-rio', city: 'Rio de Janeiro', lat: -22.9, lon: -43.2 };
 
-async function stock(location: typeof near, sku: string, onHand: number) {
+async function stock(location: typeof near, sku: string, onHand: number, lowStockThreshold = 0) {
   await request(api(), 'PUT', `/locations/${location.id}`, {
     body: {
       name: location.city,
@@ -24,7 +24,7 @@ async function stock(location: typeof near, sku: string, onHand: number) {
     },
   });
   const reply = await request(api(), 'PUT', `/inventory/${sku}/locations/${location.id}`, {
-    body: { onHand },
+    body: { onHand, lowStockThreshold },
     headers: { 'idempotency-key': newKey() },
   });
   expect(reply.status).toBeLessThan(300);
@@ -191,6 +191,22 @@ describe('the Route stage', () => {
     }>;
     for (const level of levels) expect(level.reserved).toBeLessThanOrEqual(level.onHand);
     expect(await drift()).toEqual([]);
+  });
+
+  it('raises a low-stock alert when the units routing holds take a location under its threshold', async () => {
+    await stock(near, 'RS-LOW', 4, 3);
+    await place([{ sku: 'RS-LOW', quantity: 2 }]);
+    await env.cloud.idle();
+    const alerts = (await request(api(), 'GET', '/alerts?limit=100')).body.items as Array<{
+      type: string;
+      subject: Record<string, unknown>;
+    }>;
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        type: 'StockLow',
+        subject: expect.objectContaining({ sku: 'RS-LOW', locationId: near.id }),
+      }),
+    );
   });
 
   it('answers 404 for the routing of an order not routed yet or unknown', async () => {

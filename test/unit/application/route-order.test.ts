@@ -44,6 +44,9 @@ class ScriptedLedger {
   async levels(): Promise<StockLevel[]> {
     return this.stock;
   }
+  async level(_sku: string, locationId: string): Promise<StockLevel | undefined> {
+    return this.stock.find((s) => s.locationId === locationId);
+  }
   async routedOn(): Promise<Map<string, number>> {
     return new Map();
   }
