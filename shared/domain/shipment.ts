@@ -1,0 +1,203 @@
+import { InvalidStateError } from './errors';
+import type { Parcel, Quote } from './shipping';
+import { isFinalTracking, movesForward, type TrackingStatus } from './tracking';
+
+export const ShipmentStatus = {
+  PICK_REQUESTED: 'PICK_REQUESTED',
+  PICKED: 'PICKED',
+  PACKED: 'PACKED',
+  REJECTED: 'REJECTED',
+  SHIPPED: 'SHIPPED',
+  DELIVERED: 'DELIVERED',
+  RETURNED_TO_SENDER: 'RETURNED_TO_SENDER',
+} as const;
+export type ShipmentStatus = (typeof ShipmentStatus)[keyof typeof ShipmentStatus];
+
+export const WAREHOUSE_EVENTS = ['picked', 'packed', 'rejected'] as const;
+export type WarehouseEventType = (typeof WAREHOUSE_EVENTS)[number];
+
+export interface WarehouseEvent {
+  type: WarehouseEventType;
+  packages?: Parcel[];
+  reason?: string;
+}
+
+export interface ShipmentHistoryEntry {
+  at: string;
+  status: ShipmentStatus;
+  /** warehouse, carrier:<id>, oms */
+  source: string;
+  tracking?: TrackingStatus;
+  detail?: string;
+  /** The carrier's own event id, for deduplication. */
+  eventId?: string;
+  /** Recorded, but did not move the shipment (a late or repeated update). */
+  ignored?: boolean;
+}
+
+/** One parcel group leaving one location: picked, packed, labelled, tracked to the door. */
+export interface ShipmentRecord {
+  /** `<orderId>-<n>` */
+  id: string;
+  orderId: string;
+  locationId: string;
+  lines: Array<{ sku: string; quantity: number }>;
+  status: ShipmentStatus;
+  /** When the warehouse must have answered the pick request. */
+  pickDueAt: string;
+  packages?: Parcel[];
+  rejectionReason?: string;
+  carrier?: Pick<Quote, 'carrier' | 'service' | 'amount' | 'transitDays'>;
+  trackingNumber?: string;
+  labelRef?: string;
+  tracking?: TrackingStatus;
+  history: ShipmentHistoryEntry[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const FULFILMENT_ORDER: ShipmentStatus[] = ['PICK_REQUESTED', 'PICKED', 'PACKED'];
+
+export function requestPick(
+  planned: Pick<ShipmentRecord, 'id' | 'locationId' | 'lines'> & { orderId: string },
+  at: string,
+  slaHours: number,
+): ShipmentRecord {
+  return {
+    ...planned,
+    status: ShipmentStatus.PICK_REQUESTED,
+    pickDueAt: new Date(Date.parse(at) + slaHours * 3_600_000).toISOString(),
+    history: [{ at, status: ShipmentStatus.PICK_REQUESTED, source: 'oms' }],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+const target: Record<WarehouseEventType, ShipmentStatus> = {
+  picked: ShipmentStatus.PICKED,
+  packed: ShipmentStatus.PACKED,
+  rejected: ShipmentStatus.REJECTED,
+};
+
+/**
+ * A warehouse's report. Moves forward through picked and packed, or to rejected; the same report
+ * again changes nothing (`changed: false`); anything else (packed after rejected, picked after
+ * shipped) is refused.
+ */
+export function applyWarehouseEvent(
+  shipment: ShipmentRecord,
+  event: WarehouseEvent,
+  at: string,
+): { shipment: ShipmentRecord; changed: boolean } {
+  const to = target[event.type];
+  if (shipment.status === to) return { shipment, changed: false };
+  const from = FULFILMENT_ORDER.indexOf(shipment.status);
+  const forward =
+    to === ShipmentStatus.REJECTED ? from >= 0 : from >= 0 && FULFILMENT_ORDER.indexOf(to) > from;
+  if (!forward) {
+    throw new InvalidStateError(
+      `Shipment ${shipment.id} is ${shipment.status}: it cannot be ${event.type} now`,
+      {
+        shipmentId: shipment.id,
+        status: shipment.status,
+      },
+    );
+  }
+  return {
+    changed: true,
+    shipment: {
+      ...shipment,
+      status: to,
+      ...(event.packages ? { packages: event.packages } : {}),
+      ...(event.reason ? { rejectionReason: event.reason } : {}),
+      history: [
+        ...shipment.history,
+        { at, status: to, source: 'warehouse', ...(event.reason ? { detail: event.reason } : {}) },
+      ],
+      version: shipment.version + 1,
+      updatedAt: at,
+    },
+  };
+}
+
+/** Labelled and handed to the carrier. */
+export function markShipped(
+  shipment: ShipmentRecord,
+  label: { quote: Quote; trackingNumber: string; labelRef: string },
+  at: string,
+): ShipmentRecord {
+  if (shipment.status !== ShipmentStatus.PACKED) {
+    throw new InvalidStateError(`Shipment ${shipment.id} is ${shipment.status}, not PACKED`, {
+      shipmentId: shipment.id,
+    });
+  }
+  const { carrier, service, amount, transitDays } = label.quote;
+  return {
+    ...shipment,
+    status: ShipmentStatus.SHIPPED,
+    carrier: { carrier, service, amount, transitDays },
+    trackingNumber: label.trackingNumber,
+    labelRef: label.labelRef,
+    tracking: 'label_created',
+    history: [
+      ...shipment.history,
+      { at, status: ShipmentStatus.SHIPPED, source: 'oms', tracking: 'label_created' },
+    ],
+    version: shipment.version + 1,
+    updatedAt: at,
+  };
+}
+
+export interface TrackingUpdate {
+  carrier: string;
+  eventId: string;
+  status: TrackingStatus;
+  occurredAt: string;
+  description?: string;
+}
+
+/**
+ * A carrier's tracking update. A repeated event id is a no-op (`duplicate`); an update that
+ * would move the shipment backwards is kept in the history only; delivered and returned end it.
+ */
+export function applyTracking(
+  shipment: ShipmentRecord,
+  update: TrackingUpdate,
+  at: string,
+): { shipment: ShipmentRecord; duplicate: boolean; moved: boolean } {
+  if (shipment.history.some((h) => h.eventId === update.eventId))
+    return { shipment, duplicate: true, moved: false };
+  // Tracking follows a label: before one exists there is nothing for a carrier to move.
+  const moved = shipment.trackingNumber !== undefined && movesForward(shipment.tracking, update.status);
+  const status =
+    moved && isFinalTracking(update.status)
+      ? update.status === 'delivered'
+        ? ShipmentStatus.DELIVERED
+        : ShipmentStatus.RETURNED_TO_SENDER
+      : shipment.status;
+  return {
+    duplicate: false,
+    moved,
+    shipment: {
+      ...shipment,
+      status,
+      ...(moved ? { tracking: update.status } : {}),
+      history: [
+        ...shipment.history,
+        {
+          at: update.occurredAt,
+          status,
+          source: `carrier:${update.carrier}`,
+          tracking: update.status,
+          eventId: update.eventId,
+          ...(update.description ? { detail: update.description } : {}),
+          ...(moved ? {} : { ignored: true }),
+        },
+      ],
+      version: shipment.version + 1,
+      updatedAt: at,
+    },
+  };
+}
