@@ -1,9 +1,12 @@
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { Location } from '../domain/location';
-import type { Order, PaymentMethod } from '../domain/order';
+import type { Address, Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
 import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
+import type { ShipmentRecord } from '../domain/shipment';
+import type { Parcel, Quote, Zone } from '../domain/shipping';
+import type { TrackingStatus } from '../domain/tracking';
 
 /** Wall-clock time as ISO 8601 UTC; injected so tests are deterministic. */
 export interface Clock {
@@ -176,6 +179,11 @@ export interface InventoryLedger {
    * location's ATS (and capacity); units not routed are released. A repeat after success is a no-op.
    */
   route(orderId: string, request: RouteRequest): Promise<RouteResult>;
+  /**
+   * A shipment leaves: its units go from onHand and from the order's reservation at the location
+   * (and at network level) in one transaction. A repeat after success is a no-op (false).
+   */
+  ship(orderId: string, locationId: string, at: string): Promise<boolean>;
   /** Orders routed to each location on a day. */
   routedOn(day: string): Promise<Map<string, number>>;
   /** Releases whatever the order holds, routed or not; a repeat is a no-op. */
@@ -257,4 +265,54 @@ export interface StoredRoutingDecision extends RoutingDecision {
 export interface RoutingDecisionStore {
   save(decision: StoredRoutingDecision): Promise<void>;
   get(orderId: string): Promise<StoredRoutingDecision | undefined>;
+}
+
+/** Raised when a shipment changed since it was read. */
+export class StaleShipment extends Error {
+  constructor(readonly shipmentId: string) {
+    super(`Shipment ${shipmentId} was changed concurrently`);
+    this.name = 'StaleShipment';
+  }
+}
+
+/** The workflow waits a shipment is in: for the warehouse, then for the carrier. */
+export type ShipmentWait = 'pick' | 'delivery';
+
+export interface ShipmentRepository {
+  /** Creates the shipment; false when it exists already (a retried or resumed task). */
+  create(shipment: ShipmentRecord): Promise<boolean>;
+  get(id: string): Promise<ShipmentRecord | undefined>;
+  /** Every shipment of an order, by id. */
+  ofOrder(orderId: string): Promise<ShipmentRecord[]>;
+  /** Replaces it if its stored version is `shipment.version - 1` (else StaleShipment); indexes its tracking number. */
+  update(shipment: ShipmentRecord): Promise<void>;
+  byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined>;
+  /** The task token the workflow waits with, kept beside the shipment. */
+  setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void>;
+  waitToken(id: string, wait: ShipmentWait): Promise<string | undefined>;
+}
+
+export interface LabelRequest {
+  shipmentId: string;
+  quote: Quote;
+  from: { city?: string; region?: string; postalCode?: string; country: string };
+  to: Address;
+  parcels: Parcel[];
+}
+
+/** The carriers the OMS ships with: rate cards, labels, and their tracking vocabularies. */
+export interface CarrierNetwork {
+  quotes(request: { zone: Zone; billableGrams: number }): Promise<Quote[]>;
+  /** Buys the label; the same shipment id gets the same label (idempotent). */
+  createLabel(request: LabelRequest): Promise<{ trackingNumber: string; labelRef: string }>;
+  /** The carrier's status code in the canonical set, or undefined for an unknown carrier or code. */
+  canonicalStatus(carrier: string, code: string): TrackingStatus | undefined;
+  /** Secrets a carrier's webhooks are signed with (more than one while rotating); empty: unknown carrier. */
+  webhookSecrets(carrier: string): readonly string[];
+}
+
+/** Remembers signatures seen within the tolerance window, so a captured post cannot be replayed. */
+export interface WebhookReplayGuard {
+  /** True the first time this signature is seen; false for a replay. */
+  firstSeen(carrier: string, signature: string, expiresAtSeconds: number): Promise<boolean>;
 }

@@ -255,5 +255,35 @@ describe('the DynamoDB inventory ledger', () => {
       expect((await ledger.routedOn(at.slice(0, 10))).get('capd-1')).toBe(1);
       expect(await invariantDrift()).toEqual([]);
     });
+
+    it("ships a location's units once: onHand and the reservation go down together, and a later release gives back only what was not shipped", async () => {
+      await count('SHIP', 'sp-1', 5);
+      await count('SHIP', 'rj-1', 5);
+      await ledger.reserve('order-ship', [{ sku: 'SHIP', quantity: 4 }]);
+      await route('order-ship', [
+        { locationId: 'sp-1', sku: 'SHIP', quantity: 3 },
+        { locationId: 'rj-1', sku: 'SHIP', quantity: 1 },
+      ]);
+      expect(await ledger.ship('order-ship', 'sp-1', at)).toBe(true);
+      expect(await ledger.ship('order-ship', 'sp-1', at)).toBe(false);
+      expect(await ledger.level('SHIP', 'sp-1')).toMatchObject({ onHand: 2, reserved: 0 });
+      expect((await ledger.network(['SHIP'])).get('SHIP')).toMatchObject({ onHand: 7, reserved: 1 });
+      expect(await ledger.reservationsOf('order-ship')).toEqual([
+        { sku: 'SHIP', quantity: 1, locationId: 'rj-1' },
+      ]);
+      expect(await invariantDrift()).toEqual([]);
+
+      await ledger.release('order-ship');
+      expect((await ledger.network(['SHIP'])).get('SHIP')).toMatchObject({ onHand: 7, reserved: 0 });
+      expect(await ledger.level('SHIP', 'rj-1')).toMatchObject({ onHand: 5, reserved: 0 });
+      expect(await invariantDrift()).toEqual([]);
+
+      await ledger.reserve('order-ship-all', [{ sku: 'SHIP', quantity: 1 }]);
+      await route('order-ship-all', [{ locationId: 'rj-1', sku: 'SHIP', quantity: 1 }]);
+      await ledger.ship('order-ship-all', 'rj-1', at);
+      await ledger.release('order-ship-all');
+      expect((await ledger.network(['SHIP'])).get('SHIP')).toMatchObject({ onHand: 6, reserved: 0 });
+      expect(await invariantDrift()).toEqual([]);
+    });
   });
 });

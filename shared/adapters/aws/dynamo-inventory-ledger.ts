@@ -369,49 +369,106 @@ export class DynamoInventoryLedger implements InventoryLedger {
   async release(orderId: string): Promise<void> {
     const { header, routed } = await this.held(orderId);
     if (!header) return;
-    const items: TransactItem[] =
-      routed.length > 0
-        ? [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: reservationKey(orderId),
-                UpdateExpression: 'REMOVE routedAt',
-                ConditionExpression: 'attribute_exists(pk)',
-              },
+    let items: TransactItem[];
+    if (routed.length > 0) {
+      // Back to network level first: the record then holds exactly what is still routed.
+      const lines = new Map<string, number>();
+      for (const line of routed.flatMap((r) => r.lines))
+        lines.set(line.sku, (lines.get(line.sku) ?? 0) + line.quantity);
+      items = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: reservationKey(orderId),
+            UpdateExpression: 'SET #lines = :lines REMOVE routedAt',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#lines': 'lines' },
+            ExpressionAttributeValues: {
+              ':lines': [...lines].map(([sku, quantity]) => ({ sku, quantity })),
             },
-            ...routed.flatMap((r) => [
-              {
-                Delete: {
-                  TableName: this.tableName,
-                  Key: routedReservationKey(orderId, r.locationId),
-                  ConditionExpression: 'attribute_exists(pk)',
-                },
-              },
-              ...r.lines.map((line) =>
-                locationUpdate(
-                  this.tableName,
-                  { ...line, locationId: r.locationId },
-                  -1,
-                  new Date().toISOString(),
-                ),
-              ),
-              loadUpdate(this.tableName, r.day, r.locationId, -1),
-            ]),
-          ]
-        : [
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: reservationKey(orderId),
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
-              },
+          },
+        },
+        ...routed.flatMap((r) => [
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: routedReservationKey(orderId, r.locationId),
+              ConditionExpression: 'attribute_exists(pk)',
             },
-            ...header.lines.map((line) => networkUpdate(this.tableName, line, 1)),
-          ];
+          },
+          ...r.lines.map((line) =>
+            locationUpdate(
+              this.tableName,
+              { ...line, locationId: r.locationId },
+              -1,
+              new Date().toISOString(),
+            ),
+          ),
+          loadUpdate(this.tableName, r.day, r.locationId, -1),
+        ]),
+      ];
+    } else {
+      // Routed and every shipment gone: nothing is held any more.
+      const shipped = header.routedAt !== undefined;
+      items = [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: reservationKey(orderId),
+            ConditionExpression: shipped
+              ? 'attribute_exists(routedAt)'
+              : 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+          },
+        },
+        ...(shipped ? [] : header.lines.map((line) => networkUpdate(this.tableName, line, 1))),
+      ];
+    }
     // Released meanwhile by another attempt, or a step of it: look again.
     await this.transact(items, async () => null);
     return this.release(orderId);
+  }
+
+  async ship(orderId: string, locationId: string, at: string): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: routedReservationKey(orderId, locationId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return false;
+    const { lines } = toRouted(Item);
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: routedReservationKey(orderId, locationId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      ...lines.flatMap((line): TransactItem[] => [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: stockKey(line.sku, locationId),
+            UpdateExpression: 'ADD onHand :minus, reserved :minus, version :one SET updatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':minus': -line.quantity, ':one': 1, ':at': at },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: networkKey(line.sku),
+            UpdateExpression: 'ADD onHand :minus, reserved :minus',
+            ExpressionAttributeValues: { ':minus': -line.quantity },
+          },
+        },
+      ]),
+    ];
+    // Shipped meanwhile by a retried task: the record is gone, nothing to do twice.
+    const refused = await this.transact(items, async () => false);
+    return refused ?? true;
   }
 
   /** Runs a transaction, retrying write conflicts; `onRefused` reads a condition failure (undefined: retry). */
