@@ -43,6 +43,14 @@ export class OmsStack extends Stack {
         targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
       });
 
+    // Fulfilment: warehouses and carriers. Secrets come from context; the sandbox ones otherwise.
+    const carrierSecrets: Record<string, string[]> = this.node.tryGetContext('carrierWebhookSecrets') ?? {
+      swiftpost: ['whsec_sandbox_swiftpost'],
+      rapidex: ['whsec_sandbox_rapidex'],
+    };
+    const fulfiller = (name: string, entry: string) =>
+      publisher(name, entry).bindCarriers(carrierSecrets).bindTaskCallbacks();
+
     // Workflow tasks
     const slow = { timeout: Duration.seconds(30) };
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
@@ -55,6 +63,12 @@ export class OmsStack extends Stack {
         'functions/workflow/register-backorder.ts',
       ).bindTaskCallbacks().fn,
       cancelOrder: publisher('CancelOrder', 'functions/workflow/cancel-order.ts').fn,
+      requestPick: fulfiller('RequestPick', 'functions/workflow/request-pick.ts').fn,
+      reportPickSlaBreach: fulfiller('ReportPickSlaBreach', 'functions/workflow/report-pick-sla-breach.ts')
+        .fn,
+      shipShipment: fulfiller('ShipShipment', 'functions/workflow/ship-shipment.ts').fn,
+      awaitDelivery: fulfiller('AwaitDelivery', 'functions/workflow/await-delivery.ts').fn,
+      completeDelivery: fulfiller('CompleteDelivery', 'functions/workflow/complete-delivery.ts').fn,
     });
 
     // HTTP: one function per operation of the API contract
@@ -66,6 +80,9 @@ export class OmsStack extends Stack {
         listOrders: reader('ListOrders', http('list-orders.ts')).fn,
         listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts')).fn,
         getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts')).fn,
+        listOrderShipments: fulfiller('ListOrderShipments', http('list-order-shipments.ts')).fn,
+        postShipmentEvent: fulfiller('PostShipmentEvent', http('post-shipment-event.ts')).fn,
+        receiveCarrierWebhook: fulfiller('ReceiveCarrierWebhook', http('post-carrier-webhook.ts')).fn,
         putLocation: writer('PutLocation', http('put-location.ts')).fn,
         getLocation: reader('GetLocation', http('get-location.ts')).fn,
         listLocations: reader('ListLocations', http('list-locations.ts')).fn,

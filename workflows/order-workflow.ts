@@ -10,6 +10,21 @@ export interface OrderWorkflowTasks {
   confirmOrder: IFunction;
   allocateOrder: IFunction;
   routeOrder: IFunction;
+  requestPick: IFunction;
+  reportPickSlaBreach: IFunction;
+  shipShipment: IFunction;
+  awaitDelivery: IFunction;
+  completeDelivery: IFunction;
+  /**
+   * How long a warehouse has to answer a pick request before ShipmentSlaBreached (the wait goes on).
+   * @default Duration.hours(48)
+   */
+  pickSla?: Duration;
+  /**
+   * How long a shipment may travel before the wait for the carrier gives up and ops take over.
+   * @default Duration.days(60)
+   */
+  deliveryTimeout?: Duration;
   registerBackorder: IFunction;
   cancelOrder: IFunction;
   /**
@@ -22,11 +37,115 @@ export interface OrderWorkflowTasks {
 /** Errors worth another try: the infrastructure's, and a concurrent change of the same order. */
 const TRANSIENT_ERRORS = ['StaleOrderVersion', 'States.Timeout'];
 
+/** Statuses in which the order's shipments are (or are about to be) under way. */
+const FULFILMENT_STATUSES = ['ROUTED', 'FULFILLING', 'SHIPPED'];
+const inFulfilment = (path: string, ...also: string[]) =>
+  sfn.Condition.or(
+    ...[...also, ...FULFILMENT_STATUSES].map((status) => sfn.Condition.stringEquals(path, status)),
+  );
+
+/** A Lambda task with the workflow's retry of transient errors. */
+function task(
+  scope: Construct,
+  id: string,
+  fn: IFunction,
+  payload: Record<string, unknown>,
+  resultPath?: string,
+) {
+  const invoke = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    resultPath: resultPath ?? sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  invoke.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 3,
+    backoffRate: 2,
+  });
+  return invoke;
+}
+
+/**
+ * Each shipment in parallel (a Map): ask its warehouse to pick it and wait (an unanswered SLA
+ * raises ShipmentSlaBreached and the wait goes on), ship it, wait for the carrier to deliver it;
+ * then the order is DELIVERED when every shipment arrived, or left with ops (ON_HOLD) when not.
+ */
+function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
+  const requestPick = new tasks.LambdaInvoke(scope, 'RequestPick', {
+    lambdaFunction: t.requestPick,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      shipmentId: sfn.JsonPath.stringAt('$.shipmentId'),
+      slaHours: (t.pickSla ?? Duration.hours(48)).toHours({ integral: false }),
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    resultPath: '$.pick',
+    taskTimeout: sfn.Timeout.duration(t.pickSla ?? Duration.hours(48)),
+  });
+  const slaBreached = task(scope, 'ReportPickSlaBreach', t.reportPickSlaBreach, {
+    'shipmentId.$': '$.shipmentId',
+  });
+  requestPick.addCatch(slaBreached, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+  slaBreached.next(requestPick);
+
+  const awaitDelivery = new tasks.LambdaInvoke(scope, 'AwaitDelivery', {
+    lambdaFunction: t.awaitDelivery,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      shipmentId: sfn.JsonPath.stringAt('$.shipmentId'),
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    resultPath: '$.delivery',
+    taskTimeout: sfn.Timeout.duration(t.deliveryTimeout ?? Duration.days(60)),
+  });
+  const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
+  awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
+  const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' });
+
+  const perShipment = requestPick.next(
+    new sfn.Choice(scope, 'CheckPick')
+      .when(
+        sfn.Condition.stringEquals('$.pick.outcome', 'packed'),
+        ship.next(awaitDelivery).next(shipmentDone),
+      )
+      .otherwise(new sfn.Succeed(scope, 'ShipmentRejected', { comment: 'The order is ON_HOLD with ops' })),
+  );
+  const shipments = new sfn.Map(scope, 'FulfilShipments', {
+    itemsPath: '$.routing.shipments',
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  shipments.itemProcessor(perShipment);
+
+  const complete = task(
+    scope,
+    'CompleteDelivery',
+    t.completeDelivery,
+    { 'orderId.$': '$.orderId' },
+    '$.completion',
+  );
+  return shipments.next(complete).next(
+    new sfn.Choice(scope, 'CheckDelivery')
+      .when(
+        sfn.Condition.stringEquals('$.completion.status', 'DELIVERED'),
+        new sfn.Succeed(scope, 'OrderDelivered'),
+      )
+      .otherwise(
+        new sfn.Succeed(scope, 'LeftWithOps', {
+          comment: 'A shipment was rejected, returned or lost: the order is ON_HOLD',
+        }),
+      ),
+  );
+}
+
 /**
  * The order's journey as one Standard execution per order (JSONPath only: the local interpreter
  * ignores JSONata): publish OrderPlaced, confirm (payment), allocate stock or wait for it, route
- * to locations (or wait for stock when no plan within the policy works). Fulfilment and delivery
- * follow `OrderRouted`.
+ * to locations (or wait for stock when no plan within the policy works), then fulfil each
+ * shipment and complete the order when all are delivered.
  */
 export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const publishPlaced = new tasks.EventBridgePutEvents(scope, 'PublishOrderPlaced', {
@@ -131,7 +250,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   const route = new tasks.LambdaInvoke(scope, 'RouteOrder', {
     lambdaFunction: t.routeOrder,
     payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
-    resultSelector: { 'status.$': '$.Payload.status' },
+    resultSelector: { 'status.$': '$.Payload.status', 'shipments.$': '$.Payload.shipments' },
     resultPath: '$.routing',
     taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
   });
@@ -153,13 +272,14 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   });
   allocate.next(
     new sfn.Choice(scope, 'CheckAllocation')
-      .when(sfn.Condition.stringEquals('$.allocation.status', 'ALLOCATED'), route)
+      // Past allocation already: an execution re-run from its input (resumed) catches up through Route.
+      .when(inFulfilment('$.allocation.status', 'ALLOCATED'), route)
       .when(sfn.Condition.stringEquals('$.allocation.status', 'BACKORDERED'), waitForStock)
       .otherwise(closed),
   );
   route.next(
     new sfn.Choice(scope, 'CheckRouting')
-      .when(sfn.Condition.stringEquals('$.routing.status', 'ROUTED'), new sfn.Succeed(scope, 'OrderRouted'))
+      .when(inFulfilment('$.routing.status'), fulfilment(scope, t))
       .when(sfn.Condition.stringEquals('$.routing.status', 'BACKORDERED'), waitForStock)
       .otherwise(closed),
   );

@@ -24,6 +24,10 @@ export interface ParsedRequest<B, Q, P> {
   params: P;
   idempotencyKey: string;
   correlationId: string;
+  /** The body exactly as sent (signatures are computed over it). */
+  rawBody: string;
+  /** Lower-case header names, as API Gateway gives them. */
+  headers: Record<string, string | undefined>;
 }
 
 function issuesToFields(issues: z.core.$ZodIssue[], prefix: string): FieldError[] {
@@ -95,5 +99,22 @@ export function parseRequest<B extends z.ZodType, Q extends z.ZodType, P extends
       : undefined) as z.infer<P>,
     idempotencyKey,
     correlationId: event.headers['x-correlation-id'] ?? event.requestContext.requestId,
+    rawBody: event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+      : (event.body ?? ''),
+    headers: event.headers,
   };
+}
+
+/** Parses and validates a body read raw (e.g. after its signature was checked). */
+export function parseJsonBody<T extends z.ZodType>(schema: T, rawBody: string): z.infer<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(rawBody);
+  } catch (error) {
+    throw new ValidationError('The body is not valid JSON', [
+      { pointer: '#', detail: (error as Error).message },
+    ]);
+  }
+  return validate(schema, value, '', 'request body');
 }

@@ -100,6 +100,15 @@ export class OmsFunction extends Construct {
     return this;
   }
 
+  /**
+   * The carriers' webhook secrets (carrier -> secrets, several while rotating). From CDK context
+   * `carrierWebhookSecrets`; the sandbox carriers' published test secrets otherwise.
+   */
+  bindCarriers(secrets: Record<string, string[]>): this {
+    this.fn.addEnvironment('CARRIER_WEBHOOK_SECRETS', JSON.stringify(secrets));
+    return this;
+  }
+
   bindOrderWorkflow(stateMachine: IStateMachine): this {
     stateMachine.grantStartExecution(this.fn);
     this.fn.addEnvironment('ORDER_WORKFLOW_ARN', stateMachine.stateMachineArn);

@@ -82,6 +82,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.functionLogs ?? process.stdout;
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
   const servers: Server[] = [];
+  /** Lambda invocations Step Functions made without waiting (`.waitForTaskToken`): idle() waits for them. */
+  const asyncInvocations = new Set<Promise<void>>();
   let lambdas = new Map<string, LocalLambda>();
   try {
     await ensureTables(dynamo.client, templateTables(template));
@@ -119,7 +121,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invokeLambda: async (name, payload, asynchronous) => {
         const fn = lambda(name);
         if (!asynchronous) return fn.invoke(payload);
-        void invokeAsync(fn, payload);
+        const invocation = invokeAsync(fn, payload).finally(() => asyncInvocations.delete(invocation));
+        asyncInvocations.add(invocation);
         return null;
       },
       putEvents: async (entries) =>
@@ -168,8 +171,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         // Executions publish events and events start executions: settle until both are quiet.
         do {
           await sfn.idle();
+          await Promise.allSettled([...asyncInvocations]);
           await eventBus.idle();
-        } while (sfn.busyCount() > 0);
+        } while (sfn.busyCount() > 0 || asyncInvocations.size > 0);
       },
       stop: async () => {
         await Promise.all(servers.map(close));

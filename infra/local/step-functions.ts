@@ -29,6 +29,8 @@ interface RunContext {
   flush: (ended?: ExecutionRecord) => Promise<void>;
   /** Marks the execution parked on a task token (idle) or busy again. */
   park: (parked: boolean) => void;
+  /** Counts tasks in flight, parked or not (a Map's other branches may be working while one waits). */
+  tasks: (delta: 1 | -1) => void;
 }
 
 interface MachineSpec {
@@ -51,7 +53,12 @@ interface LiveExecution {
   flushing: Promise<void>;
   /** Tasks now waiting on a token: such an execution is idle until someone answers. */
   parked: number;
+  /** Tasks in flight, parked ones included. */
+  tasks: number;
 }
+
+/** Doing something: no task waits on a token, or some task (another Map branch) is still working. */
+const busy = (live: LiveExecution) => live.parked === 0 || live.tasks > live.parked;
 
 const RESOURCE = {
   lambdaInvoke: /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/,
@@ -170,6 +177,33 @@ export class LocalStepFunctions {
     const kind = taskKind(resource);
     const details = { resourceType: resource.split(':')[5] ?? 'lambda', resource };
     return async (rawInput, run) => {
+      run.tasks(1);
+      try {
+        return await this.runTask(stateName, state, rawInput, run, { waits, kind, details, resource });
+      } finally {
+        run.tasks(-1);
+      }
+    };
+  }
+
+  private async runTask(
+    stateName: string,
+    state: AslState,
+    rawInput: unknown,
+    run: RunContext,
+    {
+      waits,
+      kind,
+      details,
+      resource,
+    }: {
+      waits: boolean;
+      kind: keyof typeof RESOURCE | undefined;
+      details: Record<string, string>;
+      resource: string;
+    },
+  ): Promise<never> {
+    {
       // Timers start with the task, as the interpreter's own does, however busy the machine is.
       const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
       const deadline = Date.now() + timeoutSeconds * 1000;
@@ -223,7 +257,7 @@ export class LocalStepFunctions {
         if (wait) this.tokens.forgetExecution(run.executionArn, e);
         throw error;
       }
-    };
+    }
   }
 
   private async callIntegration(
@@ -317,6 +351,7 @@ export class LocalStepFunctions {
       detached: false,
       flushing: Promise.resolve(),
       parked: 0,
+      tasks: 0,
     };
     this.live.set(record.executionArn, live);
     const push = (type: string, details: Record<string, unknown> = {}) => {
@@ -337,7 +372,10 @@ export class LocalStepFunctions {
     const park = (parked: boolean) => {
       live.parked += parked ? 1 : -1;
     };
-    const run: RunContext = { executionArn: record.executionArn, record: push, flush, park };
+    const tasks = (delta: 1 | -1) => {
+      live.tasks += delta;
+    };
+    const run: RunContext = { executionArn: record.executionArn, record: push, flush, park, tasks };
     const execution = machine.machine.run(JSON.parse(record.input), {
       noThrowOnAbort: true,
       overrides: {
@@ -523,14 +561,14 @@ export class LocalStepFunctions {
 
   /** Executions doing something now (running, not parked on a task token). */
   busyCount(): number {
-    return [...this.live.values()].filter((l) => l.parked === 0).length;
+    return [...this.live.values()].filter(busy).length;
   }
 
   /** Resolves when every execution has ended or waits on a task token (tests wait on it). */
   async idle(): Promise<void> {
     while (this.busyCount() > 0) {
       await Promise.race([
-        Promise.allSettled([...this.live.values()].filter((l) => l.parked === 0).map((l) => l.done)),
+        Promise.allSettled([...this.live.values()].filter(busy).map((l) => l.done)),
         new Promise((resolve) => setTimeout(resolve, 10)),
       ]);
     }

@@ -18,7 +18,18 @@ export const MAX_ROUTING_ATTEMPTS = 5;
 export interface RouteOrderResult {
   orderId: string;
   status: Order['status'];
+  /** What the workflow fulfils next, one item per shipment (empty unless ROUTED). */
+  shipments: Array<{ orderId: string; shipmentId: string }>;
 }
+
+const result = (order: Pick<Order, 'id' | 'status' | 'shipments'>): RouteOrderResult => ({
+  orderId: order.id,
+  status: order.status,
+  // A re-run execution (resumed after a restart) finds its shipments again.
+  shipments: ['ROUTED', 'FULFILLING', 'SHIPPED'].includes(order.status)
+    ? (order.shipments ?? []).map((s) => ({ orderId: order.id, shipmentId: s.id }))
+    : [],
+});
 
 const shipmentsOf = (orderId: string, decision: RoutingDecision): Shipment[] =>
   (decision.chosen ?? []).map((s, i) => ({
@@ -36,7 +47,7 @@ const shipmentsOf = (orderId: string, decision: RoutingDecision): Shipment[] =>
  */
 export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string): Promise<RouteOrderResult> {
   let order = await getOrder(deps, orderId);
-  if (order.status !== OrderStatus.ALLOCATED) return { orderId, status: order.status };
+  if (order.status !== OrderStatus.ALLOCATED) return result(order);
   const policy = await deps.policies.current();
   const skus = order.lines.map((l) => l.sku);
   const conflicts: string[] = [];
@@ -54,12 +65,12 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
           : [],
       ),
     );
-    const result = await deps.ledger.route(order.id, {
+    const applied = await deps.ledger.route(order.id, {
       at,
       shipments: decision.chosen.map((s) => ({ locationId: s.locationId, lines: s.lines })),
       dailyCapacity: capacity,
     });
-    if (result.routed) {
+    if (applied.routed) {
       await deps.decisions.save({ ...decision, decidedAt: at, attempts: attempt });
       const partial = decision.outcome === 'partial';
       order = transitionOrder(order, OrderStatus.ROUTED, at, {
@@ -75,12 +86,12 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
         orderRoutedEvent(order, decision),
         ...(await heldStockSignals(deps, order)),
       ]);
-      return { orderId, status: order.status };
+      return result(order);
     }
-    conflicts.push(`attempt ${attempt}: ${result.conflict}`);
+    conflicts.push(`attempt ${attempt}: ${applied.conflict}`);
     // Cancelled (and released) meanwhile: nothing left to route.
     const current = await getOrder(deps, orderId);
-    if (current.status !== OrderStatus.ALLOCATED) return { orderId, status: current.status };
+    if (current.status !== OrderStatus.ALLOCATED) return result(current);
   }
   return backorder(deps, order, decision as RoutingDecision, conflicts.length);
 }
@@ -131,5 +142,5 @@ async function backorder(
   const backordered = transitionOrder(order, OrderStatus.BACKORDERED, at, { reason });
   await deps.orders.update(backordered);
   await deps.events.publish([orderEvent(backordered, OrderEventType.BACKORDERED)]);
-  return { orderId: order.id, status: backordered.status };
+  return result(backordered);
 }

@@ -12,6 +12,7 @@ import {
 } from './inventory-schemas';
 import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
+import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
 
 /** One HTTP API operation: the CDK app creates a route for each, the OpenAPI document describes each. */
 export interface ApiRoute {
@@ -98,6 +99,47 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The stored routing decision, with an explanation in sentences' },
       ...problems,
       404: { description: 'No such order, or not routed yet', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listOrderShipments',
+    method: 'GET',
+    path: '/orders/{id}/shipments',
+    summary: "The order's shipments: status, carrier, tracking number and every update",
+    params: OrderIdParams,
+    responses: {
+      200: { description: 'The shipments of the order' },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'postShipmentEvent',
+    method: 'POST',
+    path: '/shipments/{id}/events',
+    summary: 'A warehouse reports a shipment picked, packed (with its packages) or rejected (with why)',
+    params: ShipmentIdParams,
+    body: WarehouseEventBody,
+    responses: {
+      200: { description: 'The shipment after the report (a repeated report changes nothing)' },
+      ...problems,
+      404: { description: 'No such shipment', schema: 'Problem' },
+      409: { description: 'The report does not fit where the shipment is', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'receiveCarrierWebhook',
+    method: 'POST',
+    path: '/webhooks/carriers/{carrier}',
+    summary:
+      'Carrier tracking update, signed: OMS-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">',
+    params: CarrierParams,
+    body: CarrierWebhookBody,
+    responses: {
+      200: { description: 'Applied, recorded as history only, or a duplicate (no-op)' },
+      ...problems,
+      401: { description: 'Missing, malformed, wrong, stale or replayed signature', schema: 'Problem' },
+      404: { description: 'Unknown carrier or tracking number', schema: 'Problem' },
     },
   },
   {

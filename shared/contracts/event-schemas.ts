@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../domain/order-status';
+import { ShipmentStatus } from '../domain/shipment';
+import { ShipmentEventType } from '../domain/shipment-events';
+import { TRACKING_STATUSES } from '../domain/tracking';
 
 export const EventMetadataSchema = z.object({
   eventId: z.string().min(1),
@@ -46,6 +49,42 @@ const stockSignalDetail = z.object({
   data: z.object({ sku: z.string(), locationId: z.string(), ats: z.int(), lowStockThreshold: z.int() }),
 });
 
+const parcel = z.object({
+  weightGrams: z.int(),
+  lengthCm: z.number(),
+  widthCm: z.number(),
+  heightCm: z.number(),
+});
+const historyEntry = z.object({
+  at: z.string(),
+  status: z.string(),
+  source: z.string(),
+  tracking: z.enum(TRACKING_STATUSES).optional(),
+  detail: z.string().optional(),
+  eventId: z.string().optional(),
+  ignored: z.boolean().optional(),
+});
+const shipmentEventDetail = z.object({
+  metadata: EventMetadataSchema.extend({ orderId: z.string() }),
+  data: z.object({
+    shipmentId: z.string(),
+    orderId: z.string(),
+    locationId: z.string(),
+    lines: z.array(skuQuantity).min(1),
+    status: z.enum(Object.values(ShipmentStatus) as [string, ...string[]]),
+    pickDueAt: z.string(),
+    packages: z.array(parcel).optional(),
+    rejectionReason: z.string().optional(),
+    carrier: z
+      .object({ carrier: z.string(), service: z.string(), amount: z.int(), transitDays: z.int() })
+      .optional(),
+    trackingNumber: z.string().optional(),
+    labelRef: z.string().optional(),
+    tracking: z.enum(TRACKING_STATUSES).optional(),
+    latest: historyEntry.optional(),
+  }),
+});
+
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
@@ -64,7 +103,14 @@ export const EVENT_DETAIL_SCHEMAS = {
       }),
     }),
     OrderCancelled: orderEventDetail,
+    OrderFulfilling: orderEventDetail,
+    OrderShipped: orderEventDetail,
+    OrderDelivered: orderEventDetail,
+    OrderOnHold: orderEventDetail,
   },
+  'oms.fulfillment': Object.fromEntries(
+    Object.values(ShipmentEventType).map((type) => [type, shipmentEventDetail]),
+  ) as Record<ShipmentEventType, typeof shipmentEventDetail>,
   'oms.inventory': {
     StockChanged: stockChangedDetail,
     StockLow: stockSignalDetail,

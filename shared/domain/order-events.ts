@@ -45,6 +45,10 @@ export const OrderEventType = {
   BACKORDERED: 'OrderBackordered',
   ALLOCATED: 'OrderAllocated',
   ROUTED: 'OrderRouted',
+  FULFILLING: 'OrderFulfilling',
+  SHIPPED: 'OrderShipped',
+  DELIVERED: 'OrderDelivered',
+  ON_HOLD: 'OrderOnHold',
   CANCELLED: 'OrderCancelled',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
+import { postTracking, reportPacked } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
@@ -78,7 +79,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the API, confirms tok_visa, fails tok_chargeDeclined, and keeps orders and executions across a restart (reusing the synthesized app)', async () => {
+  it('serves the API, confirms tok_visa, fails tok_chargeDeclined, keeps orders and executions across a restart (reusing the synthesized app), and carries the resumed order to DELIVERED', async () => {
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
@@ -109,15 +110,19 @@ describe('npm start', () => {
     const openapi = await request(api, 'GET', '/openapi.json');
     expect(openapi.body.openapi).toBe('3.1.0');
 
-    // Ops see both executions finish before the stop.
+    // Before the stop: the declined order's execution has ended; the paid one waits for its warehouse.
     const ops = opsClient(port);
     const [workflow] = (await ops.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     await eventually(async () => {
       const { executions = [] } = await ops.send(
         new ListExecutionsCommand({ stateMachineArn: workflow?.stateMachineArn, statusFilter: 'SUCCEEDED' }),
       );
-      return executions.length === 2 ? true : undefined;
-    }, 5_000);
+      return executions.length === 1 ? true : undefined;
+    }, 10_000);
+    await eventually(async () => {
+      const order = await request(api, 'GET', `/orders/${visa.body.id}/shipments`);
+      return (order.body.items as unknown[]).length === 1 ? true : undefined;
+    }, 10_000);
     ops.destroy();
 
     // Ctrl-C stops everything, DynamoDB Local's Java process included.
@@ -127,28 +132,62 @@ describe('npm start', () => {
     expect(output).toContain('SIGINT: stopping');
     await eventually(async () => (alive(javaPid) ? undefined : true), 10_000);
 
-    // Started again, the same data is there: orders, executions and their histories.
+    // Started again, the same data is there, and the waiting execution is back at its warehouse wait.
     await npmStart(port);
     expect(output).toContain('Sources unchanged since the last start: reusing its synthesized app.');
-    const order = await request(api, 'GET', `/orders/${visa.body.id}`);
-    expect(order.body.status).toBe('ROUTED');
+    expect(output).toMatch(/Resumed\s+1 execution/);
+    expect((await request(api, 'GET', `/orders/${visa.body.id}`)).body.status).toBe('FULFILLING');
     const sfn = opsClient(port);
     const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
-    const executions =
-      (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ??
-      [];
-    expect(executions.map((e) => [e.name, e.status]).sort()).toEqual(
+    const listed = async () =>
+      (
+        (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn })))
+          .executions ?? []
+      ).map((e) => [e.name, e.status]);
+    expect((await listed()).sort()).toEqual(
       [
-        [visa.body.id, 'SUCCEEDED'],
+        [visa.body.id, 'RUNNING'],
         [declined.body.id, 'SUCCEEDED'],
       ].sort(),
     );
+    const declinedExecution = (
+      (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ??
+      []
+    ).find((e) => e.name === declined.body.id);
     const history = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: executions[0]?.executionArn }),
+      new GetExecutionHistoryCommand({ executionArn: declinedExecution?.executionArn }),
     );
     expect(history.events?.[0]?.type).toBe('ExecutionStarted');
-    const types = (history.events ?? []).map((e) => `${e.id}:${e.type}`).join(' ');
-    expect(history.events?.at(-1)?.type, types).toBe('ExecutionSucceeded');
+    expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
+
+    // The warehouse packs, the carrier delivers: the resumed execution carries the order to DELIVERED.
+    const shipmentId = `${visa.body.id}-1`;
+    await eventually(
+      async () => ((await reportPacked(api, shipmentId)).status === 200 ? true : undefined),
+      10_000,
+    );
+    const shipped = await eventually(async () => {
+      const items = (await request(api, 'GET', `/orders/${visa.body.id}/shipments`)).body.items as Array<{
+        status: string;
+        trackingNumber?: string;
+        carrier?: { carrier: string };
+      }>;
+      return items[0]?.status === 'SHIPPED' ? items[0] : undefined;
+    }, 15_000);
+    const delivered = await postTracking(
+      api,
+      String(shipped.carrier?.carrier),
+      String(shipped.trackingNumber),
+      'delivered',
+    );
+    expect(delivered.status).toBe(200);
+    await eventually(async () => {
+      const executions = await listed();
+      return executions.some(([name, status]) => name === visa.body.id && status === 'SUCCEEDED')
+        ? true
+        : undefined;
+    }, 15_000);
+    expect((await request(api, 'GET', `/orders/${visa.body.id}`)).body.status).toBe('DELIVERED');
     sfn.destroy();
     if (running) await ctrlC(running);
   }, 240_000);

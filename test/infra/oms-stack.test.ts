@@ -176,7 +176,7 @@ describe('the OMS stack', () => {
     expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
   });
 
-  it('routes an allocated order, then ends ROUTED or waits for stock like a backorder, retrying a concurrent change', () => {
+  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, ship, delivery wait) or waits for stock like a backorder', () => {
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
     if (!machine) throw new Error('no state machine');
     const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })[
@@ -193,11 +193,47 @@ describe('the OMS stack', () => {
         }
       >;
     };
+    // Each choice rule as status -> next state (an Or of statuses gives one entry per status).
     const next = (choice: string) =>
-      Object.fromEntries((definition.States[choice]?.Choices ?? []).map((c) => [c.StringEquals, c.Next]));
-    expect(next('CheckAllocation')).toEqual({ ALLOCATED: 'RouteOrder', BACKORDERED: 'WaitForStock' });
+      Object.fromEntries(
+        (definition.States[choice]?.Choices ?? []).flatMap((c) =>
+          ((c as { Or?: Array<{ StringEquals: string }> }).Or ?? [c]).map((r) => [r.StringEquals, c.Next]),
+        ),
+      );
+    expect(next('CheckAllocation')).toEqual({
+      ALLOCATED: 'RouteOrder',
+      ROUTED: 'RouteOrder',
+      FULFILLING: 'RouteOrder',
+      SHIPPED: 'RouteOrder',
+      BACKORDERED: 'WaitForStock',
+    });
     expect(definition.States.RouteOrder?.Next).toBe('CheckRouting');
-    expect(next('CheckRouting')).toEqual({ ROUTED: 'OrderRouted', BACKORDERED: 'WaitForStock' });
+    expect(next('CheckRouting')).toEqual({
+      ROUTED: 'FulfilShipments',
+      FULFILLING: 'FulfilShipments',
+      SHIPPED: 'FulfilShipments',
+      BACKORDERED: 'WaitForStock',
+    });
+    const map = definition.States.FulfilShipments as unknown as {
+      ItemsPath: string;
+      ItemProcessor: { StartAt: string; States: Record<string, Record<string, unknown>> };
+      Next: string;
+    };
+    expect(map.ItemsPath).toBe('$.routing.shipments');
+    expect(map.Next).toBe('CompleteDelivery');
+    const pick = map.ItemProcessor.States.RequestPick as {
+      Resource: string;
+      TimeoutSeconds: number;
+      Catch: Array<{ ErrorEquals: string[]; Next: string }>;
+    };
+    expect(map.ItemProcessor.StartAt).toBe('RequestPick');
+    expect(pick.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+    expect(pick.TimeoutSeconds).toBe(48 * 3600);
+    expect(pick.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ReportPickSlaBreach' }),
+    ]);
+    expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
+    expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('AwaitDelivery');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
     expect(definition.States.RouteOrder?.Catch?.[0]?.Next).toBe('RoutingFailed');
   });

@@ -60,7 +60,7 @@ describe('the Allocate stage', () => {
     );
     await env.cloud.idle();
     const final = await statuses(ids);
-    expect(count(final, 'ROUTED')).toBe(50);
+    expect(count(final, 'FULFILLING')).toBe(50);
     expect(count(final, 'BACKORDERED')).toBe(150);
     const inventory = await request(api(), 'GET', '/inventory/HOT-1');
     expect(inventory.body.network).toEqual({ onHand: 50, reserved: 50, safetyStock: 0, ats: 0 });
@@ -82,8 +82,8 @@ describe('the Allocate stage', () => {
     );
     await env.cloud.idle();
     const final = await statuses(ids);
-    expect(count(final, 'ROUTED') + count(final, 'BACKORDERED')).toBe(40);
-    expect(count(final, 'ROUTED')).toBeGreaterThan(0);
+    expect(count(final, 'FULFILLING') + count(final, 'BACKORDERED')).toBe(40);
+    expect(count(final, 'FULFILLING')).toBeGreaterThan(0);
     expect(await drift()).toEqual([]);
   });
 
@@ -101,9 +101,15 @@ describe('the Allocate stage', () => {
       headers: { 'idempotency-key': newKey() },
     });
     expect(received.status).toBe(201);
-    await eventually(async () => (count(await statuses(ids), 'ROUTED') === 3 ? true : undefined), 10_000);
+    await eventually(async () => (count(await statuses(ids), 'FULFILLING') === 3 ? true : undefined), 10_000);
     await env.cloud.idle();
-    expect(await statuses(ids)).toEqual(['ROUTED', 'ROUTED', 'ROUTED', 'BACKORDERED', 'BACKORDERED']);
+    expect(await statuses(ids)).toEqual([
+      'FULFILLING',
+      'FULFILLING',
+      'FULFILLING',
+      'BACKORDERED',
+      'BACKORDERED',
+    ]);
     const timeline = (await request(api(), 'GET', `/orders/${ids[0]}`)).body.timeline as Array<{
       status: string;
     }>;
@@ -113,6 +119,7 @@ describe('the Allocate stage', () => {
       'BACKORDERED',
       'ALLOCATED',
       'ROUTED',
+      'FULFILLING',
     ]);
     expect(await drift()).toEqual([]);
   });

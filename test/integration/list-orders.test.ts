@@ -75,7 +75,7 @@ describe('GET /orders', () => {
   it('combines filters', async () => {
     const expected = placed.filter((p) => p.channel === 'web' && p.customerId === 'c-2').map((p) => p.id);
     expect(await listAll('customerId=c-2&channel=web&status=FAILED', 2)).toEqual(newestFirst(expected));
-    expect(await listAll('status=ROUTED&channel=web', 10)).toEqual(
+    expect(await listAll('status=FULFILLING&channel=web', 10)).toEqual(
       newestFirst(placed.filter((p) => p.channel === 'web' && p.customerId === 'c-1').map((p) => p.id)),
     );
   });

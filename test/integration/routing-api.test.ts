@@ -111,7 +111,7 @@ describe('routing simulation', () => {
       ),
       orders: await Promise.all(ids.map(async (id) => (await request(api(), 'GET', `/orders/${id}`)).body)),
     };
-    expect(before.orders.map((o) => o.status)).toEqual(['ROUTED', 'ROUTED']);
+    expect(before.orders.map((o) => o.status)).toEqual(['FULFILLING', 'FULFILLING']);
 
     const draft = { ...defaults, filters: { ...defaults.filters, excludedLocations: ['rt-campinas'] } };
     const simulated = await request(api(), 'POST', '/routing/simulate', {

@@ -1,3 +1,4 @@
+import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
 import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
 import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
@@ -7,6 +8,8 @@ import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoRoutingPolicyStore } from './dynamo-routing-policy-store';
+import { DynamoShipmentRepository } from './dynamo-shipment-repository';
+import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
@@ -26,6 +29,10 @@ export const awsAdapters = {
   alerts: () => new DynamoAlertLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingPolicies: () => new DynamoRoutingPolicyStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  carriers: () =>
+    new SandboxCarrierNetwork(JSON.parse(requiredEnv('CARRIER_WEBHOOK_SECRETS')) as Record<string, string[]>),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

@@ -131,7 +131,11 @@ const taken = (at: string): RouteResult => ({
 describe('the Route stage use case', () => {
   it('routes again when another order took the stock first, and records each attempt', async () => {
     const { deps, ledger, decisions, events, orders } = await setup([taken('near')]);
-    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({ orderId: 'o1', status: 'ROUTED' });
+    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({
+      orderId: 'o1',
+      status: 'ROUTED',
+      shipments: [{ orderId: 'o1', shipmentId: 'o1-1' }],
+    });
     expect(ledger.routed.map((r) => r.shipments[0]?.locationId)).toEqual(['near', 'mid']);
     const decision = decisions.get('o1');
     expect(decision?.attempts).toBe(2);
@@ -144,7 +148,11 @@ describe('the Route stage use case', () => {
 
   it('backorders the order and gives its units back when other orders took the stock of every location', async () => {
     const { deps, ledger, decisions, orders } = await setup([taken('near'), taken('mid'), taken('far')]);
-    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({ orderId: 'o1', status: 'BACKORDERED' });
+    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({
+      orderId: 'o1',
+      status: 'BACKORDERED',
+      shipments: [],
+    });
     expect(ledger.routed).toHaveLength(3);
     expect(ledger.released).toBe(1);
     expect(decisions.get('o1')).toMatchObject({ outcome: 'unfillable', attempts: 3 });
@@ -154,7 +162,11 @@ describe('the Route stage use case', () => {
   it('does nothing for an order that is not ALLOCATED (a retried task after success)', async () => {
     const { deps, ledger } = await setup([]);
     await routeAllocatedOrder(deps, 'o1');
-    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({ orderId: 'o1', status: 'ROUTED' });
+    expect(await routeAllocatedOrder(deps, 'o1')).toEqual({
+      orderId: 'o1',
+      status: 'ROUTED',
+      shipments: [{ orderId: 'o1', shipmentId: 'o1-1' }],
+    });
     expect(ledger.routed).toHaveLength(1);
   });
 });

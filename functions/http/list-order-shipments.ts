@@ -1,0 +1,14 @@
+import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
+import { getOrder } from '../../shared/application/get-order';
+import { OrderIdParams } from '../../shared/contracts/order-schemas';
+import { fulfilmentDeps } from '../lib/fulfilment-deps';
+import { httpRoute, json } from '../lib/http-route';
+
+/** Every shipment of an order with its status, carrier, tracking number and history. */
+export const createHandler = (deps: CarrierWebhookDeps) =>
+  httpRoute({ params: OrderIdParams }, async ({ params }) => {
+    const order = await getOrder(deps, params.id);
+    return json(200, { items: await deps.shipments.ofOrder(order.id) });
+  });
+
+export const handler = createHandler(fulfilmentDeps());

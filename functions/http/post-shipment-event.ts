@@ -1,0 +1,13 @@
+import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
+import { recordWarehouseEvent } from '../../shared/application/fulfilment';
+import { ShipmentIdParams, WarehouseEventBody } from '../../shared/contracts/shipment-schemas';
+import { fulfilmentDeps } from '../lib/fulfilment-deps';
+import { httpRoute, json } from '../lib/http-route';
+
+/** A warehouse reports picked / packed / rejected; the same report twice is harmless. */
+export const createHandler = (deps: CarrierWebhookDeps) =>
+  httpRoute({ params: ShipmentIdParams, body: WarehouseEventBody }, async ({ params, body }) =>
+    json(200, await recordWarehouseEvent(deps, params.id, body)),
+  );
+
+export const handler = createHandler(fulfilmentDeps());

@@ -1,0 +1,144 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type ShipmentRepository, type ShipmentWait, StaleShipment } from '../../application/ports';
+import type { ShipmentRecord } from '../../domain/shipment';
+
+/** `<orderId>-<n>`: a shipment lives in its order's partition. */
+const orderIdOf = (shipmentId: string) => shipmentId.slice(0, shipmentId.lastIndexOf('-'));
+const shipmentKey = (id: string) => ({ pk: `ORDER#${orderIdOf(id)}`, sk: `SHIPMENT#${id}` });
+const trackingKey = (carrier: string, trackingNumber: string) => ({
+  pk: `TRACKING#${carrier}#${trackingNumber}`,
+  sk: 'TRACKING',
+});
+const waitAttribute = (wait: ShipmentWait) => `${wait}TaskToken`;
+
+function fromItem(item: Record<string, unknown>): ShipmentRecord {
+  const { pk: _pk, sk: _sk, entity: _entity, pickTaskToken: _p, deliveryTaskToken: _d, ...shipment } = item;
+  return shipment as unknown as ShipmentRecord;
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
+export class DynamoShipmentRepository implements ShipmentRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(shipment: ShipmentRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...shipmentKey(shipment.id), entity: 'SHIPMENT', ...shipment },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<ShipmentRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: shipmentKey(id), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async ofOrder(orderId: string): Promise<ShipmentRecord[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':prefix': 'SHIPMENT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(fromItem);
+  }
+
+  async update(shipment: ShipmentRecord): Promise<void> {
+    // Tokens are kept: the update names every attribute of the record instead of replacing the item.
+    const fields = Object.entries(shipment).filter(([name]) => name !== 'id');
+    const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
+    const write = {
+      TableName: this.tableName,
+      Key: shipmentKey(shipment.id),
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+      ConditionExpression: '#version = :previous',
+      ExpressionAttributeNames: { ...names, '#version': 'version' },
+      ExpressionAttributeValues: { ...values, ':previous': shipment.version - 1 },
+    };
+    try {
+      if (shipment.trackingNumber && shipment.carrier) {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: write },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...trackingKey(shipment.carrier.carrier, shipment.trackingNumber),
+                    shipmentId: shipment.id,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+      } else {
+        await this.db.send(new UpdateCommand(write));
+      }
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException') || isNamed(error, 'TransactionCanceledException'))
+        throw new StaleShipment(shipment.id);
+      throw error;
+    }
+  }
+
+  async byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: trackingKey(carrier, trackingNumber),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? this.get(String(Item.shipmentId)) : undefined;
+  }
+
+  async setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKey(id),
+        UpdateExpression: 'SET #token = :token',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#token': waitAttribute(wait) },
+        ExpressionAttributeValues: { ':token': taskToken },
+      }),
+    );
+  }
+
+  async waitToken(id: string, wait: ShipmentWait): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: shipmentKey(id), ConsistentRead: true }),
+    );
+    const token = Item?.[waitAttribute(wait)];
+    return typeof token === 'string' ? token : undefined;
+  }
+}

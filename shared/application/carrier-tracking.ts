@@ -1,0 +1,99 @@
+import { NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { OrderEventType } from '../domain/order-events';
+import { applyTracking, type ShipmentRecord } from '../domain/shipment';
+import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
+import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhookSignature } from '../domain/webhook-signature';
+import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
+import { getOrder } from './get-order';
+import { StaleShipment, type WebhookReplayGuard } from './ports';
+
+export interface CarrierWebhookDeps extends FulfilmentDeps {
+  replays: WebhookReplayGuard;
+}
+
+/**
+ * Checks a carrier webhook before anything reads it: a known carrier, a valid signature over the
+ * raw body within the tolerance, never seen before (a captured post replayed is refused).
+ */
+export async function verifyCarrierWebhook(
+  deps: Pick<CarrierWebhookDeps, 'carriers' | 'replays' | 'clock'>,
+  input: { carrier: string; rawBody: string; signature: string | undefined },
+): Promise<void> {
+  const secrets = deps.carriers.webhookSecrets(input.carrier);
+  if (secrets.length === 0) throw new NotFoundError(`No carrier named ${input.carrier} is configured`);
+  const now = Math.floor(Date.parse(deps.clock.now()) / 1000);
+  const check = verifyWebhookSignature(input.rawBody, input.signature, secrets, now);
+  if (!check.valid) throw new UnauthorizedError(`Webhook refused: ${check.reason}`);
+  const fresh = await deps.replays.firstSeen(
+    input.carrier,
+    check.signature,
+    check.timestamp + SIGNATURE_TOLERANCE_SECONDS,
+  );
+  if (!fresh) throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)');
+}
+
+export interface CarrierUpdate {
+  eventId: string;
+  trackingNumber: string;
+  status: string;
+  occurredAt: string;
+  description?: string;
+}
+
+const WRITE_ATTEMPTS = 8;
+
+/**
+ * A verified tracking update: mapped onto the canonical statuses, applied forward-only (a repeat
+ * is a no-op; a late one is history only), ShipmentTrackingUpdated on the bus. Delivered or
+ * returned ends the workflow's delivery wait; an exception or a return puts the order ON_HOLD.
+ */
+export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: string, update: CarrierUpdate) {
+  const status = deps.carriers.canonicalStatus(carrier, update.status);
+  if (!status) {
+    throw new ValidationError(`Unknown ${carrier} status ${update.status}`, [
+      { pointer: '#/status', detail: `not a ${carrier} tracking status` },
+    ]);
+  }
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.shipments.byTrackingNumber(carrier, update.trackingNumber);
+    if (!current) {
+      throw new NotFoundError(`No ${carrier} shipment has tracking number ${update.trackingNumber}`);
+    }
+    const result = applyTracking(
+      current,
+      {
+        carrier,
+        eventId: update.eventId,
+        status,
+        occurredAt: update.occurredAt,
+        ...(update.description ? { description: update.description } : {}),
+      },
+      deps.clock.now(),
+    );
+    if (result.duplicate)
+      return { shipmentId: current.id, duplicate: true, moved: false, status: current.status };
+    try {
+      await deps.shipments.update(result.shipment);
+    } catch (error) {
+      if (error instanceof StaleShipment && attempt < WRITE_ATTEMPTS) continue;
+      throw error;
+    }
+    await afterTracking(deps, result.shipment, result.moved ? status : undefined);
+    return { shipmentId: current.id, duplicate: false, moved: result.moved, status: result.shipment.status };
+  }
+}
+
+async function afterTracking(deps: CarrierWebhookDeps, shipment: ShipmentRecord, moved: string | undefined) {
+  const order = await getOrder(deps, shipment.orderId);
+  await deps.events.publish([
+    shipmentEvent(shipment, ShipmentEventType.TRACKING_UPDATED, order.correlationId),
+  ]);
+  if (moved === 'exception' || moved === 'returned_to_sender') {
+    const reason =
+      moved === 'exception'
+        ? `delivery exception on shipment ${shipment.id}${shipment.history.at(-1)?.detail ? `: ${shipment.history.at(-1)?.detail}` : ''}`
+        : `shipment ${shipment.id} was returned to sender`;
+    await advanceOrder(deps, order.id, 'ON_HOLD', OrderEventType.ON_HOLD, () => true, reason);
+  }
+  await endDeliveryWait(deps, shipment);
+}

@@ -1,0 +1,237 @@
+import { InvalidStateError, NotFoundError, UnprocessableError } from '../domain/errors';
+import { type Order, transitionOrder } from '../domain/order';
+import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
+import { canTransition, type OrderStatus } from '../domain/order-status';
+import {
+  applyWarehouseEvent,
+  markShipped,
+  requestPick as newPickRequest,
+  type ShipmentRecord,
+  ShipmentStatus,
+  type WarehouseEvent,
+} from '../domain/shipment';
+import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
+import { billableGrams, chooseQuote, zoneOf } from '../domain/shipping';
+import { getOrder } from './get-order';
+import {
+  type CarrierNetwork,
+  type Clock,
+  type EventPublisher,
+  type InventoryLedger,
+  type LocationRepository,
+  type OrderRepository,
+  type ShipmentRepository,
+  StaleOrderVersion,
+  type WorkflowCallbacks,
+} from './ports';
+
+export interface FulfilmentDeps {
+  orders: OrderRepository;
+  shipments: ShipmentRepository;
+  ledger: InventoryLedger;
+  locations: LocationRepository;
+  carriers: CarrierNetwork;
+  callbacks: WorkflowCallbacks;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+const ORDER_WRITE_ATTEMPTS = 8;
+
+/**
+ * Moves the order to `to` when `when(order)` says so and the move is legal; re-reads and tries
+ * again when another shipment's update got there first. Returns the order as stored.
+ */
+export async function advanceOrder(
+  deps: Pick<FulfilmentDeps, 'orders' | 'events' | 'clock'>,
+  orderId: string,
+  to: OrderStatus,
+  event: OrderEventType,
+  when: (order: Order) => boolean,
+  reason?: string,
+): Promise<Order> {
+  for (let attempt = 1; ; attempt++) {
+    const order = await getOrder(deps, orderId);
+    if (order.status === to || !canTransition(order.status, to) || !when(order)) return order;
+    const moved = transitionOrder(order, to, deps.clock.now(), reason === undefined ? {} : { reason });
+    try {
+      await deps.orders.update(moved);
+      await deps.events.publish([orderEvent(moved, event)]);
+      return moved;
+    } catch (error) {
+      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function shipmentOf(deps: Pick<FulfilmentDeps, 'shipments'>, id: string): Promise<ShipmentRecord> {
+  const shipment = await deps.shipments.get(id);
+  if (!shipment) throw new NotFoundError(`Shipment ${id} does not exist`, { shipmentId: id });
+  return shipment;
+}
+
+/** What the pick/pack wait ends with; the workflow chooses ship or re-route on it. */
+export type PickOutcome = { outcome: 'packed' } | { outcome: 'rejected'; reason?: string };
+
+const pickOutcome = (shipment: ShipmentRecord): PickOutcome | undefined =>
+  shipment.status === ShipmentStatus.REJECTED
+    ? { outcome: 'rejected', ...(shipment.rejectionReason ? { reason: shipment.rejectionReason } : {}) }
+    : shipment.status === ShipmentStatus.PICK_REQUESTED || shipment.status === ShipmentStatus.PICKED
+      ? undefined
+      : { outcome: 'packed' };
+
+/**
+ * Workflow task (waits on `taskToken`): asks the shipment's warehouse to pick it
+ * (ShipmentPickRequested) and keeps the token until the warehouse reports packed or rejected.
+ * Run again (retry, resume after a restart), it files the new token and answers at once if the
+ * warehouse has already answered.
+ */
+export async function requestPick(
+  deps: FulfilmentDeps,
+  input: { orderId: string; shipmentId: string; taskToken: string; slaHours: number },
+): Promise<void> {
+  const order = await getOrder(deps, input.orderId);
+  const planned = order.shipments?.find((s) => s.id === input.shipmentId);
+  if (!planned) throw new NotFoundError(`Order ${order.id} has no shipment ${input.shipmentId}`);
+  const fresh = newPickRequest({ ...planned, orderId: order.id }, deps.clock.now(), input.slaHours);
+  const created = await deps.shipments.create(fresh);
+  await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
+  const shipment = created ? fresh : await shipmentOf(deps, fresh.id);
+  if (created) {
+    await deps.events.publish([
+      shipmentEvent(shipment, ShipmentEventType.PICK_REQUESTED, order.correlationId),
+    ]);
+  }
+  await advanceOrder(deps, order.id, 'FULFILLING', OrderEvents.FULFILLING, (o) => o.status === 'ROUTED');
+  const answered = pickOutcome(shipment);
+  if (answered) await deps.callbacks.succeed(input.taskToken, answered);
+}
+
+/** Workflow task after the SLA passed without an answer: ShipmentSlaBreached (ops get an alert). */
+export async function reportPickSlaBreach(
+  deps: FulfilmentDeps,
+  input: { shipmentId: string },
+): Promise<void> {
+  const shipment = await shipmentOf(deps, input.shipmentId);
+  if (pickOutcome(shipment)) return;
+  const order = await getOrder(deps, shipment.orderId);
+  // One breach event per SLA period: the period's due time makes the id.
+  await deps.events.publish([
+    shipmentEvent(shipment, ShipmentEventType.SLA_BREACHED, order.correlationId, `-sla-${deps.clock.now()}`),
+  ]);
+}
+
+const warehouseEventType = {
+  picked: ShipmentEventType.PICKED,
+  packed: ShipmentEventType.PACKED,
+  rejected: ShipmentEventType.REJECTED,
+} as const;
+
+/**
+ * A warehouse reports on a shipment (POST /shipments/{id}/events). Packed or rejected ends the
+ * workflow's pick wait; the same report twice changes nothing but answers the wait again, so a
+ * report whose callback was lost can simply be re-sent.
+ */
+export async function recordWarehouseEvent(
+  deps: FulfilmentDeps,
+  shipmentId: string,
+  event: WarehouseEvent,
+): Promise<ShipmentRecord> {
+  const current = await shipmentOf(deps, shipmentId);
+  const { shipment, changed } = applyWarehouseEvent(current, event, deps.clock.now());
+  if (changed) {
+    await deps.shipments.update(shipment);
+    const order = await getOrder(deps, shipment.orderId);
+    await deps.events.publish([shipmentEvent(shipment, warehouseEventType[event.type], order.correlationId)]);
+    if (event.type === 'rejected') {
+      // Re-routing a rejected shipment's lines is not automatic yet: ops decide.
+      await advanceOrder(
+        deps,
+        order.id,
+        'ON_HOLD',
+        OrderEvents.ON_HOLD,
+        () => true,
+        `shipment ${shipment.id} rejected by ${shipment.locationId}: ${event.reason}`,
+      );
+    }
+  }
+  const outcome = pickOutcome(shipment);
+  const token = outcome ? await deps.shipments.waitToken(shipment.id, 'pick') : undefined;
+  if (outcome && token) await deps.callbacks.succeed(token, outcome);
+  return shipment;
+}
+
+/**
+ * Workflow task: rate-shops the packed shipment over the carriers, buys the label, and takes its
+ * units from the location (onHand and reservation together); SHIPPED, ShipmentShipped, and the
+ * order SHIPPED once every shipment is. Safe to repeat.
+ */
+export async function shipShipment(deps: FulfilmentDeps, input: { shipmentId: string }) {
+  let shipment = await shipmentOf(deps, input.shipmentId);
+  const order = await getOrder(deps, shipment.orderId);
+  if (shipment.status === ShipmentStatus.PACKED) {
+    const location = await deps.locations.get(shipment.locationId);
+    if (!location) throw new NotFoundError(`Location ${shipment.locationId} does not exist`);
+    const parcels = shipment.packages ?? [];
+    const quotes = await deps.carriers.quotes({
+      zone: zoneOf(location.address, order.shippingAddress),
+      billableGrams: billableGrams(parcels),
+    });
+    const quote = chooseQuote(quotes, order.shippingMethod);
+    if (!quote) {
+      throw new UnprocessableError(
+        `No carrier offers ${order.shippingMethod} shipping for shipment ${shipment.id}`,
+      );
+    }
+    const label = await deps.carriers.createLabel({
+      shipmentId: shipment.id,
+      quote,
+      from: location.address,
+      to: order.shippingAddress,
+      parcels,
+    });
+    const at = deps.clock.now();
+    await deps.ledger.ship(order.id, shipment.locationId, at);
+    shipment = markShipped(shipment, { quote, ...label }, at);
+    await deps.shipments.update(shipment);
+    await deps.events.publish([shipmentEvent(shipment, ShipmentEventType.SHIPPED, order.correlationId)]);
+  } else if (shipment.trackingNumber === undefined) {
+    throw new InvalidStateError(
+      `Shipment ${shipment.id} is ${shipment.status}: only a packed shipment ships`,
+    );
+  }
+  const all = await deps.shipments.ofOrder(order.id);
+  const shipped = (s: ShipmentRecord) => s.trackingNumber !== undefined;
+  await advanceOrder(deps, order.id, 'SHIPPED', OrderEvents.SHIPPED, (o) =>
+    (o.shipments ?? []).every((planned) => all.some((s) => s.id === planned.id && shipped(s))),
+  );
+  return { shipmentId: shipment.id, status: shipment.status, trackingNumber: shipment.trackingNumber };
+}
+
+const deliveryEnded = (shipment: ShipmentRecord) =>
+  shipment.status === ShipmentStatus.DELIVERED || shipment.status === ShipmentStatus.RETURNED_TO_SENDER;
+
+/** Workflow task (waits on `taskToken`): files the token the carrier's final update will answer. */
+export async function awaitDelivery(deps: FulfilmentDeps, input: { shipmentId: string; taskToken: string }) {
+  await deps.shipments.setWaitToken(input.shipmentId, 'delivery', input.taskToken);
+  const shipment = await shipmentOf(deps, input.shipmentId);
+  if (deliveryEnded(shipment)) await deps.callbacks.succeed(input.taskToken, { status: shipment.status });
+}
+
+/** Answers a shipment's delivery wait once the carrier says it arrived or came back. */
+export async function endDeliveryWait(deps: FulfilmentDeps, shipment: ShipmentRecord): Promise<void> {
+  if (!deliveryEnded(shipment)) return;
+  const token = await deps.shipments.waitToken(shipment.id, 'delivery');
+  if (token) await deps.callbacks.succeed(token, { status: shipment.status });
+}
+
+/** Workflow task after every shipment's trip ended: DELIVERED when all arrived, else it stays with ops. */
+export async function completeDelivery(deps: FulfilmentDeps, input: { orderId: string }) {
+  const shipments = await deps.shipments.ofOrder(input.orderId);
+  const order = await advanceOrder(deps, input.orderId, 'DELIVERED', OrderEvents.DELIVERED, (o) =>
+    (o.shipments ?? []).every((planned) =>
+      shipments.some((s) => s.id === planned.id && s.status === ShipmentStatus.DELIVERED),
+    ),
+  );
+  return { orderId: order.id, status: order.status };
+}

@@ -1,0 +1,226 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
+import { checkInvariants } from '../../shared/domain/inventory';
+import { postTracking, reportPacked } from '../support/carriers';
+import { eventually, request } from '../support/http';
+import { stockUp } from '../support/inventory';
+import { newKey, orderBody } from '../support/orders';
+import { useTestCloud } from '../support/test-cloud';
+
+const env = useTestCloud();
+const api = () => env.cloud.apiUrl;
+
+interface Shipment {
+  id: string;
+  status: string;
+  locationId: string;
+  trackingNumber?: string;
+  carrier?: { carrier: string; service: string; amount: number };
+  history: Array<{ tracking?: string; ignored?: boolean }>;
+}
+
+const order = async (id: string) => (await request(api(), 'GET', `/orders/${id}`)).body;
+const shipments = async (id: string) =>
+  (await request(api(), 'GET', `/orders/${id}/shipments`)).body.items as Shipment[];
+const statusOf = async (id: string) => String((await order(id)).status);
+
+async function place(lines: Array<{ sku: string; quantity: number }>): Promise<string> {
+  const reply = await request(api(), 'POST', '/orders', {
+    body: orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) }),
+    headers: { 'idempotency-key': newKey() },
+  });
+  expect(reply.status).toBe(201);
+  return String(reply.body.id);
+}
+
+/** Waits until every shipment of the order is waiting for its warehouse. */
+async function pickRequested(id: string, count = 1): Promise<Shipment[]> {
+  return eventually(async () => {
+    const items = await shipments(id);
+    return items.length === count && items.every((s) => s.status === 'PICK_REQUESTED') ? items : undefined;
+  }, 15_000);
+}
+
+async function shipped(id: string, shipmentId: string): Promise<Shipment> {
+  return eventually(async () => {
+    const s = (await shipments(id)).find((x) => x.id === shipmentId);
+    return s?.status === 'SHIPPED' ? s : undefined;
+  }, 15_000);
+}
+
+async function drift() {
+  const ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(env.aws.dynamodb), env.aws.tableName);
+  const { levels, network, reservations } = await ledger.snapshot();
+  return checkInvariants(levels, network, reservations);
+}
+
+async function activityTypes(id: string): Promise<string[]> {
+  return ((await request(api(), 'GET', `/orders/${id}/events`)).body.items as Array<{ type: string }>).map(
+    (e) => e.type,
+  );
+}
+
+beforeAll(async () => {
+  await stockUp(api(), 'ff-sp', 'FF-ONE', 100);
+});
+
+describe('fulfilment over HTTP', () => {
+  it('takes an order from placement to DELIVERED: packed, shipped with a label, tracked to the door', async () => {
+    const id = await place([{ sku: 'FF-ONE', quantity: 2 }]);
+    const [requested] = await pickRequested(id);
+    await eventually(async () => ((await statusOf(id)) === 'FULFILLING' ? true : undefined), 10_000);
+
+    expect((await reportPacked(api(), String(requested?.id))).status).toBe(200);
+    const label = await shipped(id, String(requested?.id));
+    expect(label.trackingNumber).toMatch(/^(SW|RX)[0-9A-F]{12}$/);
+    expect(label.carrier?.amount).toBeGreaterThan(0);
+    await eventually(async () => ((await statusOf(id)) === 'SHIPPED' ? true : undefined), 10_000);
+    const level = (await request(api(), 'GET', '/inventory/FF-ONE')).body.locations as Array<{
+      onHand: number;
+      reserved: number;
+    }>;
+    expect(level[0]).toMatchObject({ onHand: 98, reserved: 0 });
+
+    const carrier = String(label.carrier?.carrier);
+    for (const status of ['in_transit', 'out_for_delivery', 'delivered'] as const) {
+      const posted = await postTracking(api(), carrier, String(label.trackingNumber), status);
+      expect(posted.status).toBe(200);
+    }
+    await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
+    await env.cloud.idle();
+
+    const timeline = ((await order(id)).timeline as Array<{ status: string }>).map((t) => t.status);
+    expect(timeline).toEqual([
+      'PENDING',
+      'CONFIRMED',
+      'ALLOCATED',
+      'ROUTED',
+      'FULFILLING',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
+    const [done] = await shipments(id);
+    expect(done?.history.map((h) => h.tracking ?? null)).toEqual([
+      null,
+      null,
+      'label_created',
+      'in_transit',
+      'out_for_delivery',
+      'delivered',
+    ]);
+    const execution = (await env.aws.executions()).find((e) => e.name === id);
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(await activityTypes(id)).toEqual(
+      expect.arrayContaining(['OrderRouted', 'OrderFulfilling', 'OrderShipped', 'OrderDelivered']),
+    );
+    expect(await drift()).toEqual([]);
+  });
+
+  it('delivers a split order only when both of its shipments are delivered', async () => {
+    await stockUp(api(), 'ff-a', 'FF-SPLIT-A', 5);
+    await stockUp(api(), 'ff-b', 'FF-SPLIT-B', 5);
+    const id = await place([
+      { sku: 'FF-SPLIT-A', quantity: 1 },
+      { sku: 'FF-SPLIT-B', quantity: 1 },
+    ]);
+    const both = await pickRequested(id, 2);
+    const labels: Shipment[] = [];
+    for (const s of both) {
+      await reportPacked(api(), s.id);
+      labels.push(await shipped(id, s.id));
+    }
+    const [first, second] = labels as [Shipment, Shipment];
+    await postTracking(api(), String(first.carrier?.carrier), String(first.trackingNumber), 'delivered');
+    await env.cloud.idle();
+    expect(await statusOf(id)).toBe('SHIPPED');
+    await postTracking(api(), String(second.carrier?.carrier), String(second.trackingNumber), 'delivered');
+    await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
+    expect(await drift()).toEqual([]);
+  });
+});
+
+describe('carrier webhooks', () => {
+  let label: Shipment;
+  let carrier: string;
+  let orderId: string;
+
+  beforeAll(async () => {
+    orderId = await place([{ sku: 'FF-ONE', quantity: 1 }]);
+    const [requested] = await pickRequested(orderId);
+    await reportPacked(api(), String(requested?.id));
+    label = await shipped(orderId, String(requested?.id));
+    carrier = String(label.carrier?.carrier);
+  });
+
+  const current = async () => (await shipments(orderId))[0] as Shipment;
+
+  it('refuses a wrong signature, a stale timestamp, a replayed post, an unknown carrier and a malformed body, changing nothing', async () => {
+    const before = await current();
+    const tracking = String(label.trackingNumber);
+    expect(
+      (await postTracking(api(), carrier, tracking, 'in_transit', { secret: 'not-the-secret' })).status,
+    ).toBe(401);
+    expect((await postTracking(api(), carrier, tracking, 'in_transit', { signature: null })).status).toBe(
+      401,
+    );
+    const stale = await postTracking(api(), carrier, tracking, 'in_transit', {
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    expect(stale.status).toBe(401);
+    expect(String(stale.body.detail)).toMatch(/300 s/);
+    expect(
+      (
+        await postTracking(api(), 'no-such-carrier', tracking, 'in_transit', {
+          rawBody: '{}',
+          signature: 't=1,v1=00',
+        })
+      ).status,
+    ).toBe(404);
+    const malformed = await postTracking(api(), carrier, tracking, 'in_transit', { rawBody: '{"id":"x"}' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '#/trackingNumber' })]),
+    );
+    const unknownStatus = await postTracking(api(), carrier, tracking, 'in_transit', {
+      rawBody: JSON.stringify({
+        id: 'evt-bad',
+        trackingNumber: tracking,
+        status: 'TELEPORTED',
+        occurredAt: new Date().toISOString(),
+      }),
+    });
+    expect(unknownStatus.status).toBe(400);
+    expect(await current()).toEqual(before);
+
+    const first = await postTracking(api(), carrier, tracking, 'in_transit');
+    expect(first.status).toBe(200);
+    const replay = await fetch(`${api()}/webhooks/carriers/${carrier}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'oms-signature': String(first.signature) },
+      body: first.rawBody,
+    });
+    expect(replay.status).toBe(401);
+    expect((await current()).history).toHaveLength(before.history.length + 1);
+  });
+
+  it('treats a duplicate event id as a no-op and never moves a shipment backwards', async () => {
+    const tracking = String(label.trackingNumber);
+    const out = await postTracking(api(), carrier, tracking, 'out_for_delivery', { eventId: 'evt-dup-1' });
+    expect(out.body).toMatchObject({ duplicate: false, moved: true });
+    const again = await postTracking(api(), carrier, tracking, 'out_for_delivery', { eventId: 'evt-dup-1' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, moved: false });
+    const late = await postTracking(api(), carrier, tracking, 'in_transit');
+    expect(late.body).toMatchObject({ duplicate: false, moved: false, status: 'SHIPPED' });
+    const shipment = await current();
+    expect(shipment.history.at(-1)).toMatchObject({ tracking: 'in_transit', ignored: true });
+    expect((shipment as Shipment & { tracking: string }).tracking).toBe('out_for_delivery');
+  });
+
+  it('puts the order ON_HOLD for ops on a delivery exception', async () => {
+    await postTracking(api(), carrier, String(label.trackingNumber), 'exception');
+    await eventually(async () => ((await statusOf(orderId)) === 'ON_HOLD' ? true : undefined), 10_000);
+    expect(String((await order(orderId)).statusReason)).toMatch(/^delivery exception on shipment/);
+  });
+});

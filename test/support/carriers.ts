@@ -1,0 +1,67 @@
+import { SANDBOX_CARRIERS } from '../../shared/adapters/carriers/sandbox-carriers';
+import type { TrackingStatus } from '../../shared/domain/tracking';
+import { signWebhook } from '../../shared/domain/webhook-signature';
+import { request } from './http';
+
+/** The sandbox secret the CDK app configures by default. */
+export const sandboxSecret = (carrier: string) => `whsec_sandbox_${carrier}`;
+
+/** The carrier's own code for a canonical status. */
+export function carrierCode(carrier: string, status: TrackingStatus): string {
+  const entry = Object.entries(SANDBOX_CARRIERS[carrier]?.statuses ?? {}).find(([, s]) => s === status);
+  if (!entry) throw new Error(`${carrier} has no code for ${status}`);
+  return entry[0];
+}
+
+let sequence = 0;
+
+/** Posts a tracking update as the carrier would: raw JSON body, signed now (or as told). */
+export async function postTracking(
+  apiUrl: string,
+  carrier: string,
+  trackingNumber: string,
+  status: TrackingStatus,
+  options: {
+    eventId?: string;
+    secret?: string;
+    timestamp?: number;
+    signature?: string | null;
+    rawBody?: string;
+  } = {},
+) {
+  const rawBody =
+    options.rawBody ??
+    JSON.stringify({
+      id: options.eventId ?? `evt-${Date.now()}-${++sequence}`,
+      trackingNumber,
+      status: carrierCode(carrier, status),
+      occurredAt: new Date().toISOString(),
+    });
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature =
+    options.signature === undefined
+      ? signWebhook(rawBody, options.secret ?? sandboxSecret(carrier), timestamp)
+      : options.signature;
+  const response = await fetch(`${apiUrl}/webhooks/carriers/${carrier}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'oms-signature': signature }),
+    },
+    body: rawBody,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    rawBody,
+    signature,
+  };
+}
+
+/** Plays the warehouse: reports the shipment packed in one 1.2 kg box. */
+export function reportPacked(apiUrl: string, shipmentId: string) {
+  return request(apiUrl, 'POST', `/shipments/${shipmentId}/events`, {
+    body: { type: 'packed', packages: [{ weightGrams: 1200, lengthCm: 30, widthCm: 20, heightCm: 10 }] },
+  });
+}
