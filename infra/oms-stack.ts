@@ -121,6 +121,25 @@ export class OmsStack extends Stack {
       { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
       writer('RecordStockAlert', 'functions/events/record-stock-alert.ts'),
     );
+    const shipmentAlerts = writer('RecordShipmentAlert', 'functions/events/record-shipment-alert.ts');
+    onEvents(
+      'ShipmentTroubleAlerts',
+      'A warehouse missed its pick SLA or rejected a shipment: raise an alert for ops',
+      { source: ['oms.fulfillment'], detailType: ['ShipmentSlaBreached', 'ShipmentRejected'] },
+      shipmentAlerts,
+    );
+    onEvents(
+      'DeliveryExceptionAlerts',
+      'A carrier reports a delivery exception or a return: raise an alert for ops',
+      {
+        source: ['oms.fulfillment'],
+        detailType: ['ShipmentTrackingUpdated'],
+        detail: {
+          data: { latest: { tracking: ['exception', 'returned_to_sender'], ignored: [{ exists: false }] } },
+        },
+      },
+      shipmentAlerts,
+    );
     onEvents(
       'OrderEventsToActivity',
       'Every order event lands in the order activity log ops read',

@@ -140,6 +140,67 @@ describe('fulfilment over HTTP', () => {
   });
 });
 
+const alerts = async () =>
+  (await request(api(), 'GET', '/alerts?limit=100')).body.items as Array<{
+    type: string;
+    subject: Record<string, unknown>;
+    message: string;
+  }>;
+
+describe('warehouse trouble', () => {
+  it('raises ShipmentSlaBreached and an alert when the warehouse does not answer within the SLA, and keeps waiting for it', async () => {
+    const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
+    const [requested] = await pickRequested(id);
+    await env.cloud.idle();
+    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
+    expect(wait?.stateName).toBe('RequestPick');
+    // What the 48-hour TimeoutSeconds does when it fires.
+    env.cloud.stepFunctions.tokens.fail(String(wait?.token), 'States.Timeout', 'Task timed out');
+    await env.cloud.idle();
+    expect(await alerts()).toContainEqual(
+      expect.objectContaining({
+        type: 'ShipmentSlaBreached',
+        subject: expect.objectContaining({ shipmentId: requested?.id }),
+      }),
+    );
+    // Still waiting: the late warehouse's answer is taken.
+    expect(env.cloud.stepFunctions.tokens.waiting(executionArn)[0]?.stateName).toBe('RequestPick');
+    await reportPacked(api(), String(requested?.id));
+    await shipped(id, String(requested?.id));
+  });
+
+  it('puts the order ON_HOLD for ops, with an alert, when the warehouse rejects a shipment', async () => {
+    const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
+    const [requested] = await pickRequested(id);
+    const rejected = await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
+      body: { type: 'rejected', reason: 'damaged stock' },
+    });
+    expect(rejected.status).toBe(200);
+    await env.cloud.idle();
+    expect(await order(id)).toMatchObject({
+      status: 'ON_HOLD',
+      statusReason: `shipment ${requested?.id} rejected by ff-sp: damaged stock`,
+    });
+    expect(await alerts()).toContainEqual(expect.objectContaining({ type: 'ShipmentRejected' }));
+    const late = await reportPacked(api(), String(requested?.id));
+    expect(late.status).toBe(409);
+  });
+
+  it('refuses a warehouse report with bad input, naming the field, and changes nothing', async () => {
+    const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
+    const [requested] = await pickRequested(id);
+    const noPackages = await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
+      body: { type: 'packed' },
+    });
+    expect(noPackages.status).toBe(400);
+    expect(noPackages.body.errors).toEqual([expect.objectContaining({ pointer: '#/packages' })]);
+    const unknown = await request(api(), 'POST', `/shipments/${id}-9/events`, { body: { type: 'picked' } });
+    expect(unknown.status).toBe(404);
+    expect((await shipments(id))[0]?.status).toBe('PICK_REQUESTED');
+  });
+});
+
 describe('carrier webhooks', () => {
   let label: Shipment;
   let carrier: string;
@@ -222,5 +283,9 @@ describe('carrier webhooks', () => {
     await postTracking(api(), carrier, String(label.trackingNumber), 'exception');
     await eventually(async () => ((await statusOf(orderId)) === 'ON_HOLD' ? true : undefined), 10_000);
     expect(String((await order(orderId)).statusReason)).toMatch(/^delivery exception on shipment/);
+    await env.cloud.idle();
+    expect(await alerts()).toContainEqual(
+      expect.objectContaining({ type: 'ShipmentException', subject: expect.objectContaining({ orderId }) }),
+    );
   });
 });
