@@ -95,6 +95,7 @@ export class OmsStack extends Stack {
         putRoutingPolicy: writer('PutRoutingPolicy', http('put-routing-policy.ts')).fn,
         simulateRouting: reader('SimulateRouting', http('simulate-routing.ts')).fn,
         listAlerts: reader('ListAlerts', http('list-alerts.ts')).fn,
+        listNotifications: reader('ListNotifications', http('list-notifications.ts')).fn,
         checkInventory: reader('CheckInventory', http('check-inventory.ts')).fn,
         getOpenApi: plain('GetOpenApi', http('get-openapi.ts')).fn,
         getDocs: plain('GetDocs', http('get-docs.ts')).fn,
@@ -139,6 +140,27 @@ export class OmsStack extends Stack {
         },
       },
       shipmentAlerts,
+    );
+    const notifier = writer('SendNotification', 'functions/events/send-notification.ts');
+    notifier.fn.addEnvironment(
+      'OPERATIONS_EMAIL',
+      this.node.tryGetContext('operationsEmail') ?? 'ops@example.com',
+    );
+    onEvents(
+      'Notifications',
+      'Customers and internal teams are told at each step',
+      {
+        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory'],
+        detailType: [
+          'OrderConfirmed',
+          'ShipmentShipped',
+          'ShipmentTrackingUpdated',
+          'ShipmentSlaBreached',
+          'StockLow',
+          'StockOut',
+        ],
+      },
+      notifier,
     );
     onEvents(
       'OrderEventsToActivity',

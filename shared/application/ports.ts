@@ -1,5 +1,6 @@
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { Location } from '../domain/location';
+import type { Notification } from '../domain/notifications';
 import type { Address, Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
@@ -315,4 +316,12 @@ export interface CarrierNetwork {
 export interface WebhookReplayGuard {
   /** True the first time this signature is seen; false for a replay. */
   firstSeen(carrier: string, signature: string, expiresAtSeconds: number): Promise<boolean>;
+}
+
+/** Delivers notifications; sending the same id twice delivers once. */
+export interface NotificationSender {
+  /** False when this notification was already sent. */
+  send(notification: Notification): Promise<boolean>;
+  /** What was sent, newest first (the local outbox; on AWS, the sent log). */
+  list(page: { limit: number; cursor?: string }): Promise<Page<Notification>>;
 }

@@ -271,6 +271,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    operationId: 'listNotifications',
+    method: 'GET',
+    path: '/notifications',
+    summary: 'Messages sent to customers and internal teams (the outbox), newest first',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of notifications' }, ...problems },
+  },
+  {
     operationId: 'listAlerts',
     method: 'GET',
     path: '/alerts',

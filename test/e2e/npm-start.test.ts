@@ -120,8 +120,8 @@ describe('npm start', () => {
       return executions.length === 1 ? true : undefined;
     }, 10_000);
     await eventually(async () => {
-      const order = await request(api, 'GET', `/orders/${visa.body.id}/shipments`);
-      return (order.body.items as unknown[]).length === 1 ? true : undefined;
+      const order = await request(api, 'GET', `/orders/${visa.body.id}`);
+      return order.body.status === 'FULFILLING' ? true : undefined;
     }, 10_000);
     ops.destroy();
 
@@ -136,7 +136,10 @@ describe('npm start', () => {
     await npmStart(port);
     expect(output).toContain('Sources unchanged since the last start: reusing its synthesized app.');
     expect(output).toMatch(/Resumed\s+1 execution/);
-    expect((await request(api, 'GET', `/orders/${visa.body.id}`)).body.status).toBe('FULFILLING');
+    await eventually(async () => {
+      const order = await request(api, 'GET', `/orders/${visa.body.id}`);
+      return order.body.status === 'FULFILLING' ? true : undefined;
+    }, 10_000);
     const sfn = opsClient(port);
     const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     const listed = async () =>

@@ -1,3 +1,4 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
@@ -53,6 +54,17 @@ async function drift() {
   const ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(env.aws.dynamodb), env.aws.tableName);
   const { levels, network, reservations } = await ledger.snapshot();
   return checkInvariants(levels, network, reservations);
+}
+
+async function notificationsFor(orderId: string) {
+  const page = (await request(api(), 'GET', '/notifications?limit=100')).body.items as Array<{
+    template: string;
+    audience: string;
+    to: string;
+    body: string;
+    orderId?: string;
+  }>;
+  return page.filter((n) => n.orderId === orderId);
 }
 
 async function activityTypes(id: string): Promise<string[]> {
@@ -115,6 +127,48 @@ describe('fulfilment over HTTP', () => {
       expect.arrayContaining(['OrderRouted', 'OrderFulfilling', 'OrderShipped', 'OrderDelivered']),
     );
     expect(await drift()).toEqual([]);
+
+    const sent = await notificationsFor(id);
+    expect(sent.map((n) => n.template).sort()).toEqual(
+      ['order-confirmed', 'shipment-delivered', 'shipment-out_for_delivery', 'shipment-shipped'].sort(),
+    );
+    const confirmation = sent.find((n) => n.template === 'order-confirmed');
+    expect(confirmation).toMatchObject({ audience: 'customer', to: 'ana@example.com' });
+    expect(confirmation?.body).toMatch(/Estimated delivery: between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}/);
+    expect(sent.find((n) => n.template === 'shipment-shipped')?.body).toContain(String(label.trackingNumber));
+
+    // The bus delivers an event twice: the customer still gets one message.
+    const activity = (await request(api(), 'GET', `/orders/${id}/events`)).body.items as Array<{
+      type: string;
+      data: unknown;
+      eventId: string;
+      sequence: number;
+      occurredAt: string;
+    }>;
+    const confirmed = activity.find((e) => e.type === 'OrderConfirmed');
+    await env.aws.events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: env.aws.busName,
+            Source: 'oms.orders',
+            DetailType: 'OrderConfirmed',
+            Detail: JSON.stringify({
+              metadata: {
+                eventId: confirmed?.eventId,
+                orderId: id,
+                sequence: confirmed?.sequence,
+                occurredAt: confirmed?.occurredAt,
+                correlationId: id,
+              },
+              data: confirmed?.data,
+            }),
+          },
+        ],
+      }),
+    );
+    await env.cloud.idle();
+    expect((await notificationsFor(id)).filter((n) => n.template === 'order-confirmed')).toHaveLength(1);
   });
 
   it('delivers a split order only when both of its shipments are delivered', async () => {

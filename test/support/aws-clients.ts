@@ -12,6 +12,7 @@ export function clientsFor(cloud: LocalCloud) {
   const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials });
   const stateMachineArn = [...cloud.stepFunctions.definitions().keys()][0] ?? '';
   const tableName = cloud.template.resourcesOfType('AWS::DynamoDB::GlobalTable')[0]?.logicalId ?? '';
+  const busName = cloud.template.resourcesOfType('AWS::Events::EventBus')[0]?.logicalId ?? '';
 
   return {
     sfn,
@@ -19,6 +20,7 @@ export function clientsFor(cloud: LocalCloud) {
     dynamodb,
     stateMachineArn,
     tableName,
+    busName,
     /** Every execution of the order workflow. */
     async executions() {
       const all = [];

@@ -4,6 +4,7 @@ import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
 import { DynamoLocationRepository } from './dynamo-location-repository';
+import { DynamoNotificationOutbox } from './dynamo-notification-outbox';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
@@ -33,6 +34,7 @@ export const awsAdapters = {
   webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   carriers: () =>
     new SandboxCarrierNetwork(JSON.parse(requiredEnv('CARRIER_WEBHOOK_SECRETS')) as Record<string, string[]>),
+  notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../../shared/domain/errors';
+import { deliveryEstimate, renderNotification } from '../../../shared/domain/notifications';
 import {
   applyTracking,
   applyWarehouseEvent,
@@ -143,5 +144,47 @@ describe('a shipment', () => {
     expect(late.shipment.status).toBe('DELIVERED');
     expect(late.shipment.history.at(-1)).toMatchObject({ tracking: 'in_transit', ignored: true });
     expect(update('e2', 'delivered')).toMatchObject({ duplicate: true, moved: false });
+  });
+});
+
+describe('notifications', () => {
+  it('promise delivery in business days from confirmation, skipping weekends', () => {
+    // Friday 2026-11-20: standard is 3-7 business days, express 1-3.
+    expect(deliveryEstimate('2026-11-20T15:00:00.000Z', 'standard')).toEqual({
+      from: '2026-11-25',
+      to: '2026-12-01',
+    });
+    expect(deliveryEstimate('2026-11-20T15:00:00.000Z', 'express')).toEqual({
+      from: '2026-11-23',
+      to: '2026-11-25',
+    });
+  });
+
+  it('render one message per event and template, addressed to the customer or to operations', () => {
+    const context = { eventId: 'o1-4', occurredAt: at, operationsAddress: 'ops@shop.example' };
+    const shipped = renderNotification(
+      {
+        kind: 'shipment',
+        stage: 'shipped',
+        order: { id: 'o1', email: 'ana@example.com', name: 'Ana' },
+        shipment: { id: 'o1-1', carrier: 'swiftpost', trackingNumber: 'SW1', transitDays: 2 },
+      },
+      context,
+    );
+    expect(shipped).toMatchObject({
+      id: 'o1-4:shipment-shipped',
+      audience: 'customer',
+      to: 'ana@example.com',
+    });
+    expect(shipped.body).toContain('Tracking number: SW1 (swiftpost)');
+    const low = renderNotification(
+      { kind: 'stockLow', sku: 'A', locationId: 'sp', ats: 2, threshold: 5 },
+      context,
+    );
+    expect(low).toMatchObject({
+      audience: 'operations',
+      to: 'ops@shop.example',
+      subject: 'Low stock: A at sp',
+    });
   });
 });

@@ -1,0 +1,156 @@
+import type { ShippingMethod } from './order';
+
+/** A message for a customer or for the internal teams, rendered from one event. */
+export interface Notification {
+  /** `<event id>:<template>`: the same event renders the same notification once. */
+  id: string;
+  template: string;
+  audience: 'customer' | 'operations';
+  channel: 'email';
+  to: string;
+  subject: string;
+  body: string;
+  orderId?: string;
+  createdAt: string;
+}
+
+/** Business days a service level takes, door to door, before a carrier is chosen. */
+const PROMISE: Record<ShippingMethod, [number, number]> = { standard: [3, 7], express: [1, 3] };
+
+function addBusinessDays(from: string, days: number): string {
+  const date = new Date(from);
+  let left = days;
+  while (left > 0) {
+    date.setUTCDate(date.getUTCDate() + 1);
+    const day = date.getUTCDay();
+    if (day !== 0 && day !== 6) left--;
+  }
+  return date.toISOString().slice(0, 10);
+}
+
+/** The window promised at confirmation: from the first to the last business day of the service level. */
+export function deliveryEstimate(confirmedAt: string, method: ShippingMethod): { from: string; to: string } {
+  const [min, max] = PROMISE[method];
+  return { from: addBusinessDays(confirmedAt, min), to: addBusinessDays(confirmedAt, max) };
+}
+
+const money = (minor: number, currency: string) => `${currency} ${(minor / 100).toFixed(2)}`;
+
+export interface NotificationContext {
+  eventId: string;
+  occurredAt: string;
+  /** Where internal messages go. */
+  operationsAddress: string;
+}
+
+export type RenderInput =
+  | {
+      kind: 'orderConfirmed';
+      order: {
+        id: string;
+        email: string;
+        name: string;
+        total: number;
+        currency: string;
+        method: ShippingMethod;
+      };
+    }
+  | {
+      kind: 'shipment';
+      stage: 'shipped' | 'out_for_delivery' | 'delivered';
+      order: { id: string; email: string; name: string };
+      shipment: { id: string; carrier?: string; trackingNumber?: string; transitDays?: number };
+    }
+  | { kind: 'stockLow' | 'stockOut'; sku: string; locationId: string; ats: number; threshold: number }
+  | { kind: 'slaBreached'; orderId: string; shipmentId: string; locationId: string; dueAt: string }
+  | {
+      kind: 'deliveryException';
+      orderId: string;
+      shipmentId: string;
+      trackingNumber?: string;
+      detail?: string;
+    };
+
+/** Renders the message one event calls for (plain text; templates are data-free code, reviewed like code). */
+export function renderNotification(input: RenderInput, context: NotificationContext): Notification {
+  const base = { channel: 'email' as const, createdAt: context.occurredAt };
+  const id = (template: string) => `${context.eventId}:${template}`;
+  const internal = (template: string, subject: string, body: string, orderId?: string): Notification => ({
+    ...base,
+    id: id(template),
+    template,
+    audience: 'operations',
+    to: context.operationsAddress,
+    subject,
+    body,
+    ...(orderId ? { orderId } : {}),
+  });
+  switch (input.kind) {
+    case 'orderConfirmed': {
+      const { order } = input;
+      const estimate = deliveryEstimate(context.occurredAt, order.method);
+      return {
+        ...base,
+        id: id('order-confirmed'),
+        template: 'order-confirmed',
+        audience: 'customer',
+        to: order.email,
+        orderId: order.id,
+        subject: `Your order ${order.id} is confirmed`,
+        body: `Hi ${order.name}, we have your order ${order.id} (${money(order.total, order.currency)}). Estimated delivery: between ${estimate.from} and ${estimate.to}.`,
+      };
+    }
+    case 'shipment': {
+      const { order, shipment } = input;
+      const tracking = shipment.trackingNumber
+        ? ` Tracking number: ${shipment.trackingNumber} (${shipment.carrier}).`
+        : '';
+      const copies: Record<typeof input.stage, [string, string]> = {
+        shipped: [
+          `Your order ${order.id} has shipped`,
+          `Hi ${order.name}, part ${shipment.id} of your order is on its way${shipment.transitDays ? `, expected in ${shipment.transitDays} business day(s)` : ''}.${tracking}`,
+        ],
+        out_for_delivery: [
+          `Your order ${order.id} is out for delivery`,
+          `Hi ${order.name}, ${shipment.id} arrives today.${tracking}`,
+        ],
+        delivered: [
+          `Your order ${order.id} was delivered`,
+          `Hi ${order.name}, ${shipment.id} was delivered. Enjoy!`,
+        ],
+      };
+      const [subject, body] = copies[input.stage];
+      return {
+        ...base,
+        id: id(`shipment-${input.stage}`),
+        template: `shipment-${input.stage}`,
+        audience: 'customer',
+        to: order.email,
+        orderId: order.id,
+        subject,
+        body,
+      };
+    }
+    case 'stockLow':
+    case 'stockOut':
+      return internal(
+        input.kind === 'stockOut' ? 'stock-out' : 'stock-low',
+        `${input.kind === 'stockOut' ? 'Out of stock' : 'Low stock'}: ${input.sku} at ${input.locationId}`,
+        `${input.sku} at ${input.locationId} has ${input.ats} available to sell (threshold ${input.threshold}).`,
+      );
+    case 'slaBreached':
+      return internal(
+        'pick-sla-breached',
+        `Pick SLA breached: shipment ${input.shipmentId}`,
+        `${input.locationId} has not packed shipment ${input.shipmentId} (order ${input.orderId}), due ${input.dueAt}.`,
+        input.orderId,
+      );
+    case 'deliveryException':
+      return internal(
+        'delivery-exception',
+        `Delivery exception: shipment ${input.shipmentId}`,
+        `The carrier reports a problem with ${input.shipmentId} (${input.trackingNumber ?? 'no tracking'})${input.detail ? `: ${input.detail}` : ''}. Order ${input.orderId} is on hold.`,
+        input.orderId,
+      );
+  }
+}
