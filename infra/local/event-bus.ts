@@ -61,6 +61,7 @@ export interface DeadLetter {
 export class LocalEventBus {
   readonly deadLetters: DeadLetter[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly taps: Array<(event: BusEvent) => void> = [];
   private stopped = false;
 
   constructor(
@@ -104,6 +105,11 @@ export class LocalEventBus {
     return problems;
   }
 
+  /** Lets a local tool outside the template (the simulators) watch every event put on the bus. */
+  tap(listener: (event: BusEvent) => void): void {
+    this.taps.push(listener);
+  }
+
   putEvents(entries: PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     const results = entries.map((entry) => this.putOne(entry));
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
@@ -140,6 +146,7 @@ export class LocalEventBus {
       resources: entry.Resources ?? [],
       detail,
     };
+    for (const tap of this.taps) tap(event);
     for (const rule of this.rules) {
       if (rule.busName !== bus || !matchesPattern(rule.pattern, event)) continue;
       for (const target of rule.targets) this.track(this.deliver(rule, target, event));

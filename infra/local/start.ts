@@ -1,10 +1,23 @@
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../constructs/oms-function';
 import { startLocalCloud } from './local-cloud';
+import { startSimulators } from './simulators';
 import { synthesize } from './synthesize';
 
-/** `npm start`: synthesize the CDK app, then run it on this machine until Ctrl-C. */
+/**
+ * `npm start`: synthesize the CDK app, then run it on this machine until Ctrl-C.
+ * `npm start -- --simulate [--pick-delay-ms 2000] [--transit-delay-ms 3000]` adds a simulated
+ * warehouse and carriers, so orders flow to DELIVERED by themselves.
+ */
 async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: {
+      simulate: { type: 'boolean', default: false },
+      'pick-delay-ms': { type: 'string', default: '2000' },
+      'transit-delay-ms': { type: 'string', default: '3000' },
+    },
+  });
   const stateDir = path.resolve(process.env.OMS_HOME ?? path.join(PROJECT_ROOT, '.oms'));
   const port = Number(process.env.PORT || 3000);
   const started = Date.now();
@@ -18,6 +31,12 @@ async function main(): Promise<void> {
     awsPort: Number(process.env.AWS_PORT || port + 1),
     dataDir: path.join(stateDir, 'dynamodb'),
   });
+  const simulators = flags.simulate
+    ? startSimulators(cloud, {
+        pickDelayMs: Number(flags['pick-delay-ms']),
+        transitDelayMs: Number(flags['transit-delay-ms']),
+      })
+    : undefined;
   console.log(`
 OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${stateDir})
   HTTP API        ${cloud.apiUrl}          (try ${cloud.apiUrl}/health, ${cloud.apiUrl}/openapi.json)
@@ -26,12 +45,14 @@ OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data i
   DynamoDB        ${cloud.dynamodbEndpoint}     (AWS_ENDPOINT_URL_DYNAMODB)
   Routes          ${cloud.routes.map((r) => r.routeKey).join(', ')}
   Resumed         ${cloud.resumedExecutions} execution(s) that were running when the last run stopped
+  Simulators      ${simulators ? `warehouse packs after ${flags['pick-delay-ms']} ms, carriers move parcels every ${flags['transit-delay-ms']} ms` : 'off (npm start -- --simulate to let orders flow to DELIVERED)'}
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping (running executions resume at the next start)...`);
+    simulators?.stop();
     await cloud.stop();
     console.log('Stopped.');
     process.exit(0);
