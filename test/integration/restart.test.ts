@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from '../support/aws-clients';
+import { postTracking, reportPacked } from '../support/carriers';
 import { eventually, request } from '../support/http';
-import { stockForOrders } from '../support/inventory';
+import { stockForOrders, stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { startTestCloud } from '../support/test-cloud';
 
@@ -59,3 +60,95 @@ describe('stopping and starting the local cloud', () => {
     after.destroy();
   });
 });
+
+describe('stopping the local cloud mid-flight', () => {
+  const midFlightDir = mkdtempSync(path.join(tmpdir(), 'oms-midflight-'));
+  afterAll(() => rmSync(midFlightDir, { recursive: true, force: true }));
+
+  it('resumes executions waiting at the warehouse and at the carrier, finishes them all, and repeats no side effect', async () => {
+    cloud = await startTestCloud({ dataDir: midFlightDir });
+    await stockUp(cloud.apiUrl, 'mf-sp', 'MF-1', 50);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const reply = await request(cloud.apiUrl, 'POST', '/orders', {
+        body: orderBody({ lines: [{ sku: 'MF-1', quantity: 2, unitPrice: 1000 }] }),
+        headers: { 'idempotency-key': newKey() },
+      });
+      ids.push(String(reply.body.id));
+    }
+    await cloud.idle();
+    // Two wait for their warehouse; two are packed and shipped and wait for their carrier.
+    for (const id of ids.slice(2)) await reportPacked(cloud.apiUrl, `${id}-1`);
+    await cloud.idle();
+    await cloud.stop();
+
+    cloud = await startTestCloud({ dataDir: midFlightDir });
+    expect(cloud.resumedExecutions).toBe(4);
+    const api = cloud.apiUrl;
+    for (const id of ids.slice(0, 2)) {
+      await eventually(
+        async () => ((await reportPacked(api, `${id}-1`)).status === 200 ? true : undefined),
+        10_000,
+      );
+    }
+    const labels = await eventually(async () => {
+      const all = await Promise.all(
+        ids.map(
+          async (id) =>
+            ((await request(api, 'GET', `/orders/${id}/shipments`)).body.items as ShipmentView[])[0],
+        ),
+      );
+      return all.every((s) => s?.status === 'SHIPPED') ? (all as ShipmentView[]) : undefined;
+    }, 15_000);
+    await cloud.idle();
+    for (const shipment of labels) {
+      const posted = await postTracking(
+        api,
+        String(shipment.carrier?.carrier),
+        String(shipment.trackingNumber),
+        'delivered',
+      );
+      expect(posted.status).toBe(200);
+    }
+    await cloud.idle();
+
+    const aws = clientsFor(cloud);
+    const executions = await aws.executions();
+    expect(ids.map((id) => executions.find((e) => e.name === id)?.status)).toEqual(
+      ids.map(() => 'SUCCEEDED'),
+    );
+    for (const id of ids) {
+      expect((await request(api, 'GET', `/orders/${id}`)).body.status).toBe('DELIVERED');
+      const [shipment] = (await request(api, 'GET', `/orders/${id}/shipments`)).body.items as ShipmentView[];
+      // One label, one pick request, one delivery: nothing happened twice.
+      expect(shipment?.history.filter((h) => h.tracking === 'label_created')).toHaveLength(1);
+      expect(shipment?.history.filter((h) => h.status === 'PICK_REQUESTED')).toHaveLength(1);
+      const events = (
+        (await request(api, 'GET', `/orders/${id}/events`)).body.items as Array<{ type: string }>
+      ).map((e) => e.type);
+      expect(events.filter((t) => t === 'OrderPlaced')).toHaveLength(1);
+      expect(events.filter((t) => t === 'OrderDelivered')).toHaveLength(1);
+    }
+    const notifications = (await request(api, 'GET', '/notifications?limit=100')).body.items as Array<{
+      template: string;
+      orderId?: string;
+    }>;
+    for (const id of ids) {
+      const mine = notifications.filter((n) => n.orderId === id).map((n) => n.template);
+      expect(mine.sort()).toEqual(['order-confirmed', 'shipment-delivered', 'shipment-shipped']);
+    }
+    // Stock left the warehouse exactly once per order.
+    expect((await request(api, 'GET', '/inventory/MF-1')).body.network).toMatchObject({
+      onHand: 42,
+      reserved: 0,
+    });
+    aws.destroy();
+  });
+});
+
+interface ShipmentView {
+  status: string;
+  trackingNumber?: string;
+  carrier?: { carrier: string };
+  history: Array<{ status: string; tracking?: string }>;
+}
