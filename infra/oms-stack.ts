@@ -67,6 +67,7 @@ export class OmsStack extends Stack {
       reportPickSlaBreach: fulfiller('ReportPickSlaBreach', 'functions/workflow/report-pick-sla-breach.ts')
         .fn,
       shipShipment: fulfiller('ShipShipment', 'functions/workflow/ship-shipment.ts').fn,
+      rerouteShipment: fulfiller('RerouteShipment', 'functions/workflow/reroute-shipment.ts').fn,
       awaitDelivery: fulfiller('AwaitDelivery', 'functions/workflow/await-delivery.ts').fn,
       completeDelivery: fulfiller('CompleteDelivery', 'functions/workflow/complete-delivery.ts').fn,
     });

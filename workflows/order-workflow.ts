@@ -13,6 +13,7 @@ export interface OrderWorkflowTasks {
   requestPick: IFunction;
   reportPickSlaBreach: IFunction;
   shipShipment: IFunction;
+  rerouteShipment: IFunction;
   awaitDelivery: IFunction;
   completeDelivery: IFunction;
   /**
@@ -106,13 +107,34 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' });
 
+  const reroute = task(
+    scope,
+    'RerouteShipment',
+    t.rerouteShipment,
+    { 'shipmentId.$': '$.shipmentId' },
+    '$.reroute',
+  );
+  const nextShipment = new sfn.Pass(scope, 'FulfilReroutedShipment', {
+    comment: 'The rejected lines now ship from another location: pick them there',
+    parameters: { 'orderId.$': '$.reroute.orderId', 'shipmentId.$': '$.reroute.shipmentId' },
+  });
+  nextShipment.next(requestPick);
+  reroute.next(
+    new sfn.Choice(scope, 'CheckReroute')
+      .when(sfn.Condition.stringEquals('$.reroute.outcome', 'rerouted'), nextShipment)
+      .otherwise(
+        new sfn.Succeed(scope, 'ShipmentRejected', {
+          comment: 'No other location can ship it: the order is ON_HOLD with ops',
+        }),
+      ),
+  );
   const perShipment = requestPick.next(
     new sfn.Choice(scope, 'CheckPick')
       .when(
         sfn.Condition.stringEquals('$.pick.outcome', 'packed'),
         ship.next(awaitDelivery).next(shipmentDone),
       )
-      .otherwise(new sfn.Succeed(scope, 'ShipmentRejected', { comment: 'The order is ON_HOLD with ops' })),
+      .otherwise(reroute),
   );
   const shipments = new sfn.Map(scope, 'FulfilShipments', {
     itemsPath: '$.routing.shipments',

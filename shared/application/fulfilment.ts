@@ -3,6 +3,7 @@ import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
 import { canTransition, type OrderStatus } from '../domain/order-status';
 import {
+  activeShipments,
   applyWarehouseEvent,
   markShipped,
   requestPick as newPickRequest,
@@ -143,17 +144,6 @@ export async function recordWarehouseEvent(
     await deps.shipments.update(shipment);
     const order = await getOrder(deps, shipment.orderId);
     await deps.events.publish([shipmentEvent(shipment, warehouseEventType[event.type], order.correlationId)]);
-    if (event.type === 'rejected') {
-      // Re-routing a rejected shipment's lines is not automatic yet: ops decide.
-      await advanceOrder(
-        deps,
-        order.id,
-        'ON_HOLD',
-        OrderEvents.ON_HOLD,
-        () => true,
-        `shipment ${shipment.id} rejected by ${shipment.locationId}: ${event.reason}`,
-      );
-    }
   }
   const outcome = pickOutcome(shipment);
   const token = outcome ? await deps.shipments.waitToken(shipment.id, 'pick') : undefined;
@@ -202,8 +192,17 @@ export async function shipShipment(deps: FulfilmentDeps, input: { shipmentId: st
   }
   const all = await deps.shipments.ofOrder(order.id);
   const shipped = (s: ShipmentRecord) => s.trackingNumber !== undefined;
-  await advanceOrder(deps, order.id, 'SHIPPED', OrderEvents.SHIPPED, (o) =>
-    (o.shipments ?? []).every((planned) => all.some((s) => s.id === planned.id && shipped(s))),
+  // An order on hold stays with ops until they release it.
+  await advanceOrder(
+    deps,
+    order.id,
+    'SHIPPED',
+    OrderEvents.SHIPPED,
+    (o) =>
+      o.status !== 'ON_HOLD' &&
+      activeShipments(o.shipments ?? [], all).every((planned) =>
+        all.some((s) => s.id === planned.id && shipped(s)),
+      ),
   );
   return { shipmentId: shipment.id, status: shipment.status, trackingNumber: shipment.trackingNumber };
 }
@@ -229,7 +228,7 @@ export async function endDeliveryWait(deps: FulfilmentDeps, shipment: ShipmentRe
 export async function completeDelivery(deps: FulfilmentDeps, input: { orderId: string }) {
   const shipments = await deps.shipments.ofOrder(input.orderId);
   const order = await advanceOrder(deps, input.orderId, 'DELIVERED', OrderEvents.DELIVERED, (o) =>
-    (o.shipments ?? []).every((planned) =>
+    activeShipments(o.shipments ?? [], shipments).every((planned) =>
       shipments.some((s) => s.id === planned.id && s.status === ShipmentStatus.DELIVERED),
     ),
   );

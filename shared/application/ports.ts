@@ -185,6 +185,11 @@ export interface InventoryLedger {
    * (and at network level) in one transaction. A repeat after success is a no-op (false).
    */
   ship(orderId: string, locationId: string, at: string): Promise<boolean>;
+  /**
+   * Moves what the order holds at one location onto another (a rejected shipment re-routed), in
+   * one transaction conditional on the new location's ATS. A repeat after success is a no-op.
+   */
+  moveRouted(orderId: string, from: string, to: string, at: string): Promise<RouteResult>;
   /** Orders routed to each location on a day. */
   routedOn(day: string): Promise<Map<string, number>>;
   /** Releases whatever the order holds, routed or not; a repeat is a no-op. */

@@ -167,3 +167,13 @@ export function transitionOrder(
     ],
   };
 }
+
+/** A shipment added after routing (a rejected one re-routed); the status does not change. */
+export function addShipment(order: Order, shipment: Shipment, at: string): Order {
+  return {
+    ...order,
+    shipments: [...(order.shipments ?? []), shipment],
+    version: order.version + 1,
+    updatedAt: at,
+  };
+}

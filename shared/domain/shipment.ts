@@ -47,6 +47,8 @@ export interface ShipmentRecord {
   pickDueAt: string;
   packages?: Parcel[];
   rejectionReason?: string;
+  /** The shipment that took over this rejected one's lines, from another location. */
+  reroutedTo?: string;
   carrier?: Pick<Quote, 'carrier' | 'service' | 'amount' | 'transitDays'>;
   trackingNumber?: string;
   labelRef?: string;
@@ -200,4 +202,9 @@ export function applyTracking(
       updatedAt: at,
     },
   };
+}
+
+/** The planned shipments an order still counts on: a rejected one handed to another location no longer does. */
+export function activeShipments<T extends { id: string }>(planned: T[], records: ShipmentRecord[]): T[] {
+  return planned.filter((p) => !records.some((r) => r.id === p.id && r.reroutedTo !== undefined));
 }

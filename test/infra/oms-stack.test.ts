@@ -176,7 +176,7 @@ describe('the OMS stack', () => {
     expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
   });
 
-  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, ship, delivery wait) or waits for stock like a backorder', () => {
+  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
     if (!machine) throw new Error('no state machine');
     const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })[
@@ -234,6 +234,9 @@ describe('the OMS stack', () => {
     ]);
     expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
     expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('AwaitDelivery');
+    // A rejected pick: re-route, then pick the new shipment in the same branch.
+    expect(map.ItemProcessor.States.RerouteShipment?.Next).toBe('CheckReroute');
+    expect(map.ItemProcessor.States.FulfilReroutedShipment?.Next).toBe('RequestPick');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
     expect(definition.States.RouteOrder?.Catch?.[0]?.Next).toBe('RoutingFailed');
   });

@@ -224,19 +224,57 @@ describe('warehouse trouble', () => {
     await shipped(id, String(requested?.id));
   });
 
-  it('puts the order ON_HOLD for ops, with an alert, when the warehouse rejects a shipment', async () => {
-    const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
-    const [requested] = await pickRequested(id);
-    const rejected = await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
+  it('re-routes a rejected shipment to another location with the stock, and delivers the order from there', async () => {
+    await stockUp(api(), 'ff-rr-a', 'FF-RR', 3);
+    await stockUp(api(), 'ff-rr-b', 'FF-RR', 3);
+    const id = await place([{ sku: 'FF-RR', quantity: 2 }]);
+    const [first] = await pickRequested(id);
+    expect(first?.locationId).toBe('ff-rr-a');
+    const rejected = await request(api(), 'POST', `/shipments/${first?.id}/events`, {
       body: { type: 'rejected', reason: 'damaged stock' },
     });
     expect(rejected.status).toBe(200);
-    await env.cloud.idle();
-    expect(await order(id)).toMatchObject({
-      status: 'ON_HOLD',
-      statusReason: `shipment ${requested?.id} rejected by ff-sp: damaged stock`,
-    });
+    const second = await eventually(async () => {
+      const items = await shipments(id);
+      const next = items.find((s) => s.id === `${id}-2`);
+      return next?.status === 'PICK_REQUESTED' ? next : undefined;
+    }, 10_000);
+    expect(second.locationId).toBe('ff-rr-b');
+    const levels = (await request(api(), 'GET', '/inventory/FF-RR')).body.locations as Array<{
+      locationId: string;
+      reserved: number;
+    }>;
+    expect(levels.map((l) => [l.locationId, l.reserved])).toEqual([
+      ['ff-rr-a', 0],
+      ['ff-rr-b', 2],
+    ]);
     expect(await alerts()).toContainEqual(expect.objectContaining({ type: 'ShipmentRejected' }));
+
+    await reportPacked(api(), second.id);
+    const label = await shipped(id, second.id);
+    await postTracking(api(), String(label.carrier?.carrier), String(label.trackingNumber), 'delivered');
+    await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
+    expect((await order(id)).shipments).toHaveLength(2);
+    expect(await drift()).toEqual([]);
+  });
+
+  it('puts the order ON_HOLD for ops, with an alert, when no other location can ship a rejected shipment', async () => {
+    await stockUp(api(), 'ff-only', 'FF-ONLY', 3);
+    const id = await place([{ sku: 'FF-ONLY', quantity: 1 }]);
+    const [requested] = await pickRequested(id);
+    await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
+      body: { type: 'rejected', reason: 'damaged stock' },
+    });
+    await eventually(async () => ((await statusOf(id)) === 'ON_HOLD' ? true : undefined), 10_000);
+    expect((await order(id)).statusReason).toBe(
+      `shipment ${requested?.id} rejected by ff-only (damaged stock); no other location can ship it`,
+    );
+    expect(await alerts()).toContainEqual(
+      expect.objectContaining({
+        type: 'ShipmentRejected',
+        subject: expect.objectContaining({ shipmentId: requested?.id }),
+      }),
+    );
     const late = await reportPacked(api(), String(requested?.id));
     expect(late.status).toBe(409);
   });

@@ -428,6 +428,55 @@ export class DynamoInventoryLedger implements InventoryLedger {
     return this.release(orderId);
   }
 
+  async moveRouted(orderId: string, from: string, to: string, at: string): Promise<RouteResult> {
+    const [source, target] = await Promise.all(
+      [from, to].map(async (locationId) => {
+        const { Item } = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: routedReservationKey(orderId, locationId),
+            ConsistentRead: true,
+          }),
+        );
+        return Item ? toRouted(Item) : undefined;
+      }),
+    );
+    // Moved already (a retried task): the units are at the new location.
+    if (!source) return target ? { routed: true } : { routed: false, conflict: `nothing is held at ${from}` };
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: routedReservationKey(orderId, from),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...routedReservationKey(orderId, to),
+            entity: ROUTED_RESERVATION,
+            orderId,
+            locationId: to,
+            day: at.slice(0, 10),
+            lines: source.lines,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...source.lines.map((line) => locationUpdate(this.tableName, { ...line, locationId: from }, -1, at)),
+      ...source.lines.map((line) => locationUpdate(this.tableName, { ...line, locationId: to }, 1, at)),
+    ];
+    const refused = await this.transact(items, async (reasons): Promise<RouteResult> => {
+      const row = source.lines.find((_, i) => failed(reasons[2 + source.lines.length + i]));
+      return row
+        ? { routed: false, conflict: `another order took the stock of ${row.sku} at ${to}` }
+        : { routed: false, conflict: `the order's units at ${from} changed meanwhile` };
+    });
+    return refused ?? { routed: true };
+  }
+
   async ship(orderId: string, locationId: string, at: string): Promise<boolean> {
     const { Item } = await this.db.send(
       new GetCommand({

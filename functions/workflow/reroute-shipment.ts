@@ -1,0 +1,10 @@
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { type RerouteDeps, rerouteRejectedShipment } from '../../shared/application/reroute-shipment';
+import { fulfilmentDeps } from '../lib/fulfilment-deps';
+import { taskHandler } from '../lib/task-handler';
+
+/** Task `{ shipmentId }` after a rejection: the lines go to another location, or the order to ops. */
+export const createHandler = (deps: RerouteDeps) =>
+  taskHandler((input: { shipmentId: string }) => rerouteRejectedShipment(deps, input));
+
+export const handler = createHandler({ ...fulfilmentDeps(), policies: awsAdapters.routingPolicies() });
