@@ -1,14 +1,14 @@
 /**
  * `npm run import-stock -- counts.csv [--url http://127.0.0.1:3000]`: sends a CSV of cycle counts
  * (sku,locationId,onHand[,safetyStock,lowStockThreshold]) to POST /inventory/import in chunks of
- * 1,000 rows with a progress bar. The Idempotency-Key of each chunk comes from the file's content,
- * so running the same file again replays instead of counting twice. Exits 1 if any row was rejected.
+ * 250 rows with a progress bar. The Idempotency-Key of each chunk comes from the file's content,
+ * so running the same file again replays instead of counting twice, and a chunk the OMS could not
+ * take (503, 429, a dropped connection) is simply sent again. Exits 1 if any row was rejected.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../../shared/contracts/csv';
-import { MAX_IMPORT_ROWS } from '../../shared/contracts/inventory-schemas';
 import { progressBar } from './progress-bar';
 
 const { values, positionals } = parseArgs({
@@ -26,14 +26,32 @@ const fileHash = createHash('sha256').update(text).digest('hex').slice(0, 24);
 const show = progressBar(rows.length, 'rows');
 const totals = { applied: 0, replayed: 0, rejected: 0 };
 const rejected: Array<{ row: number; error?: string }> = [];
+/** Rows per request: well under the API's 1,000, so each stays far inside the function's timeout. */
+const CHUNK_ROWS = 250;
+const ATTEMPTS = 5;
+
+/** Sends one chunk, again after a pause when the OMS is busy: the idempotency key makes that safe. */
+async function send(chunk: unknown[], key: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(`${values.url}/inventory/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ rows: chunk }),
+      });
+      const busy = response.status === 429 || response.status === 409 || response.status >= 500;
+      if (!busy || attempt === ATTEMPTS) return response;
+    } catch (error) {
+      if (attempt === ATTEMPTS) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+  }
+}
+
 show(0);
-for (let start = 0; start < rows.length; start += MAX_IMPORT_ROWS) {
-  const chunk = rows.slice(start, start + MAX_IMPORT_ROWS);
-  const response = await fetch(`${values.url}/inventory/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `import-${fileHash}-${start}` },
-    body: JSON.stringify({ rows: chunk }),
-  });
+for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+  const chunk = rows.slice(start, start + CHUNK_ROWS);
+  const response = await send(chunk, `import-${fileHash}-${start}`);
   const report = (await response.json()) as typeof totals & {
     results?: Array<{ row: number; status: string; error?: string }>;
     detail?: string;
