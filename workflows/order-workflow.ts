@@ -269,19 +269,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     errors: ['States.Timeout'],
     resultPath: '$.error',
   });
-  const route = new tasks.LambdaInvoke(scope, 'RouteOrder', {
-    lambdaFunction: t.routeOrder,
-    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
-    resultSelector: { 'status.$': '$.Payload.status', 'shipments.$': '$.Payload.shipments' },
-    resultPath: '$.routing',
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-  });
-  route.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 3,
-    backoffRate: 2,
-  });
+  const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
   route.addCatch(
     new sfn.Fail(scope, 'RoutingFailed', {
       error: 'RoutingFailed',

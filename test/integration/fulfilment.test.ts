@@ -6,7 +6,7 @@ import { checkInvariants } from '../../shared/domain/inventory';
 import { postTracking, reportPacked } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
-import { newKey, orderBody } from '../support/orders';
+import { placeLines } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -26,14 +26,7 @@ const shipments = async (id: string) =>
   (await request(api(), 'GET', `/orders/${id}/shipments`)).body.items as Shipment[];
 const statusOf = async (id: string) => String((await order(id)).status);
 
-async function place(lines: Array<{ sku: string; quantity: number }>): Promise<string> {
-  const reply = await request(api(), 'POST', '/orders', {
-    body: orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) }),
-    headers: { 'idempotency-key': newKey() },
-  });
-  expect(reply.status).toBe(201);
-  return String(reply.body.id);
-}
+const place = (lines: Array<{ sku: string; quantity: number }>) => placeLines(api(), lines);
 
 /** Waits until every shipment of the order is waiting for its warehouse. */
 async function pickRequested(id: string, count = 1): Promise<Shipment[]> {

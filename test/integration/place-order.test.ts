@@ -66,9 +66,9 @@ describe('placing an order through the local cloud', () => {
     const events = await eventually(async () => {
       const reply = await request(env.cloud.apiUrl, 'GET', `/orders/${id}/events`);
       const items = reply.body.items as Array<Record<string, unknown>>;
-      return items.length === 4 ? items : undefined;
+      return items.length >= 4 ? items : undefined;
     });
-    expect(events.map((e) => e.type)).toEqual([
+    expect(events.slice(0, 4).map((e) => e.type)).toEqual([
       'OrderPlaced',
       'OrderConfirmed',
       'OrderAllocated',

@@ -4,7 +4,7 @@ import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventor
 import { checkInvariants } from '../../shared/domain/inventory';
 import { DEFAULT_ROUTING_POLICY } from '../../shared/domain/routing';
 import { eventually, request } from '../support/http';
-import { newKey, orderBody } from '../support/orders';
+import { newKey, placeLines } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -30,14 +30,7 @@ async function stock(location: typeof near, sku: string, onHand: number, lowStoc
   expect(reply.status).toBeLessThan(300);
 }
 
-async function place(lines: Array<{ sku: string; quantity: number }>): Promise<string> {
-  const reply = await request(api(), 'POST', '/orders', {
-    body: orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) }),
-    headers: { 'idempotency-key': newKey() },
-  });
-  expect(reply.status).toBe(201);
-  return String(reply.body.id);
-}
+const place = (lines: Array<{ sku: string; quantity: number }>) => placeLines(api(), lines);
 
 const order = async (id: string) => (await request(api(), 'GET', `/orders/${id}`)).body;
 const routing = async (id: string) => (await request(api(), 'GET', `/orders/${id}/routing`)).body;

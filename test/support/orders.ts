@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from './http';
 
 /** A valid POST /orders body; override any part. */
 export function orderBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -26,3 +27,16 @@ export function orderBody(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 export const newKey = () => randomUUID();
+
+/** Places an order of these lines (1000 each) through the API and returns its id. */
+export async function placeLines(
+  apiUrl: string,
+  lines: Array<{ sku: string; quantity: number }>,
+): Promise<string> {
+  const reply = await request(apiUrl, 'POST', '/orders', {
+    body: orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) }),
+    headers: { 'idempotency-key': newKey() },
+  });
+  if (reply.status !== 201) throw new Error(`POST /orders answered ${reply.status}: ${reply.text}`);
+  return String(reply.body.id);
+}
