@@ -70,39 +70,59 @@ function task(
 }
 
 /**
+ * A Lambda task the execution then waits on, at no cost, until someone answers its task token
+ * (SendTaskSuccess) or `timeout` passes (States.Timeout).
+ */
+function waitTask(
+  scope: Construct,
+  id: string,
+  fn: IFunction,
+  payload: Record<string, unknown>,
+  timeout: Duration,
+  resultPath: string,
+) {
+  return new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ ...payload, taskToken: sfn.JsonPath.taskToken }),
+    resultPath,
+    taskTimeout: sfn.Timeout.duration(timeout),
+  });
+}
+
+/**
  * Each shipment in parallel (a Map): ask its warehouse to pick it and wait (an unanswered SLA
  * raises ShipmentSlaBreached and the wait goes on), ship it, wait for the carrier to deliver it;
  * then the order is DELIVERED when every shipment arrived, or left with ops (ON_HOLD) when not.
  */
 function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
-  const requestPick = new tasks.LambdaInvoke(scope, 'RequestPick', {
-    lambdaFunction: t.requestPick,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
+  const pickSla = t.pickSla ?? Duration.hours(48);
+  const requestPick = waitTask(
+    scope,
+    'RequestPick',
+    t.requestPick,
+    {
       orderId: sfn.JsonPath.stringAt('$.orderId'),
       shipmentId: sfn.JsonPath.stringAt('$.shipmentId'),
-      slaHours: (t.pickSla ?? Duration.hours(48)).toHours({ integral: false }),
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    resultPath: '$.pick',
-    taskTimeout: sfn.Timeout.duration(t.pickSla ?? Duration.hours(48)),
-  });
+      slaHours: pickSla.toHours({ integral: false }),
+    },
+    pickSla,
+    '$.pick',
+  );
   const slaBreached = task(scope, 'ReportPickSlaBreach', t.reportPickSlaBreach, {
     'shipmentId.$': '$.shipmentId',
   });
   requestPick.addCatch(slaBreached, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
   slaBreached.next(requestPick);
 
-  const awaitDelivery = new tasks.LambdaInvoke(scope, 'AwaitDelivery', {
-    lambdaFunction: t.awaitDelivery,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      shipmentId: sfn.JsonPath.stringAt('$.shipmentId'),
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    resultPath: '$.delivery',
-    taskTimeout: sfn.Timeout.duration(t.deliveryTimeout ?? Duration.days(60)),
-  });
+  const awaitDelivery = waitTask(
+    scope,
+    'AwaitDelivery',
+    t.awaitDelivery,
+    { shipmentId: sfn.JsonPath.stringAt('$.shipmentId') },
+    t.deliveryTimeout ?? Duration.days(60),
+    '$.delivery',
+  );
   const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
   awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' });
@@ -255,16 +275,14 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   });
 
   // Waits, at no cost, until stock events wake it (SendTaskSuccess), then allocates again.
-  const waitForStock = new tasks.LambdaInvoke(scope, 'WaitForStock', {
-    lambdaFunction: t.registerBackorder,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      orderId: sfn.JsonPath.stringAt('$.orderId'),
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    resultPath: sfn.JsonPath.DISCARD,
-    taskTimeout: sfn.Timeout.duration(t.backorderTimeout ?? Duration.days(7)),
-  });
+  const waitForStock = waitTask(
+    scope,
+    'WaitForStock',
+    t.registerBackorder,
+    { orderId: sfn.JsonPath.stringAt('$.orderId') },
+    t.backorderTimeout ?? Duration.days(7),
+    sfn.JsonPath.DISCARD,
+  );
   waitForStock.addCatch(cancelExpired.next(new sfn.Succeed(scope, 'BackorderExpired')), {
     errors: ['States.Timeout'],
     resultPath: '$.error',

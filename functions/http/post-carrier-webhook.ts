@@ -1,5 +1,9 @@
 import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
-import { applyCarrierUpdate, verifyCarrierWebhook } from '../../shared/application/carrier-tracking';
+import {
+  applyCarrierUpdate,
+  rememberSignature,
+  verifyCarrierWebhook,
+} from '../../shared/application/carrier-tracking';
 import { CarrierParams, CarrierWebhookBody } from '../../shared/contracts/shipment-schemas';
 import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { httpRoute, json } from '../lib/http-route';
@@ -8,7 +12,7 @@ import { parseJsonBody } from '../lib/parse-request';
 /** Carrier tracking: the signature over the raw body is checked before the body is even parsed. */
 export const createHandler = (deps: CarrierWebhookDeps) =>
   httpRoute({ params: CarrierParams }, async ({ params, rawBody, headers }) => {
-    await verifyCarrierWebhook(deps, {
+    const accepted = await verifyCarrierWebhook(deps, {
       carrier: params.carrier,
       rawBody,
       signature: headers['oms-signature'],
@@ -21,6 +25,7 @@ export const createHandler = (deps: CarrierWebhookDeps) =>
       occurredAt: body.occurredAt,
       ...(body.description ? { description: body.description } : {}),
     });
+    await rememberSignature(deps, accepted);
     return json(200, result);
   });
 

@@ -11,25 +11,46 @@ export interface CarrierWebhookDeps extends FulfilmentDeps {
   replays: WebhookReplayGuard;
 }
 
+/** A verified post's signature, to remember once the update is applied. */
+export interface AcceptedSignature {
+  carrier: string;
+  signature: string;
+  expiresAtSeconds: number;
+}
+
 /**
  * Checks a carrier webhook before anything reads it: a known carrier, a valid signature over the
- * raw body within the tolerance, never seen before (a captured post replayed is refused).
+ * raw body within the tolerance, not a post already applied (a captured post replayed is refused).
  */
 export async function verifyCarrierWebhook(
   deps: Pick<CarrierWebhookDeps, 'carriers' | 'replays' | 'clock'>,
   input: { carrier: string; rawBody: string; signature: string | undefined },
-): Promise<void> {
+): Promise<AcceptedSignature> {
   const secrets = deps.carriers.webhookSecrets(input.carrier);
   if (secrets.length === 0) throw new NotFoundError(`No carrier named ${input.carrier} is configured`);
   const now = Math.floor(Date.parse(deps.clock.now()) / 1000);
   const check = verifyWebhookSignature(input.rawBody, input.signature, secrets, now);
   if (!check.valid) throw new UnauthorizedError(`Webhook refused: ${check.reason}`);
-  const fresh = await deps.replays.firstSeen(
-    input.carrier,
-    check.signature,
-    check.timestamp + SIGNATURE_TOLERANCE_SECONDS,
-  );
-  if (!fresh) throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)');
+  const accepted = {
+    carrier: input.carrier,
+    signature: check.signature,
+    expiresAtSeconds: check.timestamp + SIGNATURE_TOLERANCE_SECONDS,
+  };
+  if (await deps.replays.seen(accepted.carrier, accepted.signature)) {
+    throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)');
+  }
+  return accepted;
+}
+
+/**
+ * Remembers a signature once its post was applied: a replay is refused from then on, while a
+ * carrier's retry of a post we failed to apply (a 5xx) still goes through.
+ */
+export async function rememberSignature(
+  deps: Pick<CarrierWebhookDeps, 'replays'>,
+  accepted: AcceptedSignature,
+): Promise<void> {
+  await deps.replays.remember(accepted.carrier, accepted.signature, accepted.expiresAtSeconds);
 }
 
 export interface CarrierUpdate {

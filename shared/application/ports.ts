@@ -317,10 +317,11 @@ export interface CarrierNetwork {
   webhookSecrets(carrier: string): readonly string[];
 }
 
-/** Remembers signatures seen within the tolerance window, so a captured post cannot be replayed. */
+/** Remembers the signatures of applied posts within the tolerance window, so a captured post cannot be replayed. */
 export interface WebhookReplayGuard {
-  /** True the first time this signature is seen; false for a replay. */
-  firstSeen(carrier: string, signature: string, expiresAtSeconds: number): Promise<boolean>;
+  seen(carrier: string, signature: string): Promise<boolean>;
+  /** Idempotent; forgets it once `expiresAtSeconds` passed (the signature is stale by then anyway). */
+  remember(carrier: string, signature: string, expiresAtSeconds: number): Promise<void>;
 }
 
 /** Delivers notifications; sending the same id twice delivers once. */

@@ -325,6 +325,12 @@ describe('carrier webhooks', () => {
     ).toBe(404);
     const malformed = await postTracking(api(), carrier, tracking, 'in_transit', { rawBody: '{"id":"x"}' });
     expect(malformed.status).toBe(400);
+    // A post that was not applied does not use up its signature: the carrier's retry is judged again.
+    const retried = await postTracking(api(), carrier, tracking, 'in_transit', {
+      rawBody: malformed.rawBody,
+      signature: malformed.signature,
+    });
+    expect(retried.status).toBe(400);
     expect(malformed.body.errors).toEqual(
       expect.arrayContaining([expect.objectContaining({ pointer: '#/trackingNumber' })]),
     );
