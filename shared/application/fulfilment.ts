@@ -98,7 +98,9 @@ export async function requestPick(
   const created = await deps.shipments.create(fresh);
   await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
   const shipment = created ? fresh : await shipmentOf(deps, fresh.id);
-  if (created) {
+  // Published again on a re-run too (same event id): a crash after the create must not leave the
+  // warehouse untold, and consumers deduplicate by id.
+  if (shipment.status === ShipmentStatus.PICK_REQUESTED) {
     await deps.events.publish([
       shipmentEvent(shipment, ShipmentEventType.PICK_REQUESTED, order.correlationId),
     ]);
@@ -116,7 +118,7 @@ export async function reportPickSlaBreach(
   const shipment = await shipmentOf(deps, input.shipmentId);
   if (pickOutcome(shipment)) return;
   const order = await getOrder(deps, shipment.orderId);
-  // One breach event per SLA period: the period's due time makes the id.
+  // Each breach is its own event: the wait starts a new SLA period after it.
   await deps.events.publish([
     shipmentEvent(shipment, ShipmentEventType.SLA_BREACHED, order.correlationId, `-sla-${deps.clock.now()}`),
   ]);
