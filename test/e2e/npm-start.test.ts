@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
-import { postTracking, reportPacked } from '../support/carriers';
+import { postDelivered, reportPacked, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
@@ -170,19 +170,10 @@ describe('npm start', () => {
       10_000,
     );
     const shipped = await eventually(async () => {
-      const items = (await request(api, 'GET', `/orders/${visa.body.id}/shipments`)).body.items as Array<{
-        status: string;
-        trackingNumber?: string;
-        carrier?: { carrier: string };
-      }>;
-      return items[0]?.status === 'SHIPPED' ? items[0] : undefined;
+      const [shipment] = await shipmentsOf(api, String(visa.body.id));
+      return shipment?.status === 'SHIPPED' ? shipment : undefined;
     }, 15_000);
-    const delivered = await postTracking(
-      api,
-      String(shipped.carrier?.carrier),
-      String(shipped.trackingNumber),
-      'delivered',
-    );
+    const delivered = await postDelivered(api, shipped);
     expect(delivered.status).toBe(200);
     await eventually(async () => {
       const executions = await listed();

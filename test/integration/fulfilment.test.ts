@@ -3,7 +3,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { checkInvariants } from '../../shared/domain/inventory';
-import { postTracking, reportPacked } from '../support/carriers';
+import {
+  postDelivered,
+  postTracking,
+  reportPacked,
+  type ShipmentView,
+  shipmentsOf,
+} from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
 import { placeLines } from '../support/orders';
@@ -12,31 +18,21 @@ import { useTestCloud } from '../support/test-cloud';
 const env = useTestCloud();
 const api = () => env.cloud.apiUrl;
 
-interface Shipment {
-  id: string;
-  status: string;
-  locationId: string;
-  trackingNumber?: string;
-  carrier?: { carrier: string; service: string; amount: number };
-  history: Array<{ tracking?: string; ignored?: boolean }>;
-}
-
 const order = async (id: string) => (await request(api(), 'GET', `/orders/${id}`)).body;
-const shipments = async (id: string) =>
-  (await request(api(), 'GET', `/orders/${id}/shipments`)).body.items as Shipment[];
+const shipments = (id: string) => shipmentsOf(api(), id);
 const statusOf = async (id: string) => String((await order(id)).status);
 
 const place = (lines: Array<{ sku: string; quantity: number }>) => placeLines(api(), lines);
 
 /** Waits until every shipment of the order is waiting for its warehouse. */
-async function pickRequested(id: string, count = 1): Promise<Shipment[]> {
+async function pickRequested(id: string, count = 1): Promise<ShipmentView[]> {
   return eventually(async () => {
     const items = await shipments(id);
     return items.length === count && items.every((s) => s.status === 'PICK_REQUESTED') ? items : undefined;
   }, 15_000);
 }
 
-async function shipped(id: string, shipmentId: string): Promise<Shipment> {
+async function shipped(id: string, shipmentId: string): Promise<ShipmentView> {
   return eventually(async () => {
     const s = (await shipments(id)).find((x) => x.id === shipmentId);
     return s?.status === 'SHIPPED' ? s : undefined;
@@ -172,16 +168,16 @@ describe('fulfilment over HTTP', () => {
       { sku: 'FF-SPLIT-B', quantity: 1 },
     ]);
     const both = await pickRequested(id, 2);
-    const labels: Shipment[] = [];
+    const labels: ShipmentView[] = [];
     for (const s of both) {
       await reportPacked(api(), s.id);
       labels.push(await shipped(id, s.id));
     }
-    const [first, second] = labels as [Shipment, Shipment];
-    await postTracking(api(), String(first.carrier?.carrier), String(first.trackingNumber), 'delivered');
+    const [first, second] = labels as [ShipmentView, ShipmentView];
+    await postDelivered(api(), first);
     await env.cloud.idle();
     expect(await statusOf(id)).toBe('SHIPPED');
-    await postTracking(api(), String(second.carrier?.carrier), String(second.trackingNumber), 'delivered');
+    await postDelivered(api(), second);
     await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
     expect(await drift()).toEqual([]);
   });
@@ -245,7 +241,7 @@ describe('warehouse trouble', () => {
 
     await reportPacked(api(), second.id);
     const label = await shipped(id, second.id);
-    await postTracking(api(), String(label.carrier?.carrier), String(label.trackingNumber), 'delivered');
+    await postDelivered(api(), label);
     await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
     expect((await order(id)).shipments).toHaveLength(2);
     expect(await drift()).toEqual([]);
@@ -287,7 +283,7 @@ describe('warehouse trouble', () => {
 });
 
 describe('carrier webhooks', () => {
-  let label: Shipment;
+  let label: ShipmentView;
   let carrier: string;
   let orderId: string;
 
@@ -299,7 +295,7 @@ describe('carrier webhooks', () => {
     carrier = String(label.carrier?.carrier);
   });
 
-  const current = async () => (await shipments(orderId))[0] as Shipment;
+  const current = async () => (await shipments(orderId))[0] as ShipmentView;
 
   it('refuses a wrong signature, a stale timestamp, a replayed post, an unknown carrier and a malformed body, changing nothing', async () => {
     const before = await current();
@@ -367,7 +363,7 @@ describe('carrier webhooks', () => {
     expect(late.body).toMatchObject({ duplicate: false, moved: false, status: 'SHIPPED' });
     const shipment = await current();
     expect(shipment.history.at(-1)).toMatchObject({ tracking: 'in_transit', ignored: true });
-    expect((shipment as Shipment & { tracking: string }).tracking).toBe('out_for_delivery');
+    expect((shipment as ShipmentView & { tracking: string }).tracking).toBe('out_for_delivery');
   });
 
   it('puts the order ON_HOLD for ops on a delivery exception', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from '../support/aws-clients';
-import { postTracking, reportPacked } from '../support/carriers';
+import { postDelivered, reportPacked, type ShipmentView, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockForOrders, stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
@@ -92,24 +92,11 @@ describe('stopping the local cloud mid-flight', () => {
       );
     }
     const labels = await eventually(async () => {
-      const all = await Promise.all(
-        ids.map(
-          async (id) =>
-            ((await request(api, 'GET', `/orders/${id}/shipments`)).body.items as ShipmentView[])[0],
-        ),
-      );
+      const all = await Promise.all(ids.map(async (id) => (await shipmentsOf(api, id))[0]));
       return all.every((s) => s?.status === 'SHIPPED') ? (all as ShipmentView[]) : undefined;
     }, 15_000);
     await cloud.idle();
-    for (const shipment of labels) {
-      const posted = await postTracking(
-        api,
-        String(shipment.carrier?.carrier),
-        String(shipment.trackingNumber),
-        'delivered',
-      );
-      expect(posted.status).toBe(200);
-    }
+    for (const shipment of labels) expect((await postDelivered(api, shipment)).status).toBe(200);
     await cloud.idle();
 
     const aws = clientsFor(cloud);
@@ -119,7 +106,7 @@ describe('stopping the local cloud mid-flight', () => {
     );
     for (const id of ids) {
       expect((await request(api, 'GET', `/orders/${id}`)).body.status).toBe('DELIVERED');
-      const [shipment] = (await request(api, 'GET', `/orders/${id}/shipments`)).body.items as ShipmentView[];
+      const [shipment] = await shipmentsOf(api, id);
       // One label, one pick request, one delivery: nothing happened twice.
       expect(shipment?.history.filter((h) => h.tracking === 'label_created')).toHaveLength(1);
       expect(shipment?.history.filter((h) => h.status === 'PICK_REQUESTED')).toHaveLength(1);
@@ -145,10 +132,3 @@ describe('stopping the local cloud mid-flight', () => {
     aws.destroy();
   });
 });
-
-interface ShipmentView {
-  status: string;
-  trackingNumber?: string;
-  carrier?: { carrier: string };
-  history: Array<{ status: string; tracking?: string }>;
-}

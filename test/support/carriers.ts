@@ -65,3 +65,27 @@ export function reportPacked(apiUrl: string, shipmentId: string) {
     body: { type: 'packed', packages: [{ weightGrams: 1200, lengthCm: 30, widthCm: 20, heightCm: 10 }] },
   });
 }
+
+/** A shipment as GET /orders/{id}/shipments shows it (the parts tests read). */
+export interface ShipmentView {
+  id: string;
+  status: string;
+  locationId: string;
+  trackingNumber?: string;
+  carrier?: { carrier: string; service: string; amount: number };
+  history: Array<{ status: string; tracking?: string; ignored?: boolean }>;
+}
+
+export async function shipmentsOf(apiUrl: string, orderId: string): Promise<ShipmentView[]> {
+  return (await request(apiUrl, 'GET', `/orders/${orderId}/shipments`)).body.items as ShipmentView[];
+}
+
+/** Plays the carrier: a signed `delivered` update for a shipped shipment. */
+export function postDelivered(apiUrl: string, shipment: Pick<ShipmentView, 'carrier' | 'trackingNumber'>) {
+  return postTracking(
+    apiUrl,
+    String(shipment.carrier?.carrier),
+    String(shipment.trackingNumber),
+    'delivered',
+  );
+}

@@ -429,18 +429,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
   }
 
   async moveRouted(orderId: string, from: string, to: string, at: string): Promise<RouteResult> {
-    const [source, target] = await Promise.all(
-      [from, to].map(async (locationId) => {
-        const { Item } = await this.db.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: routedReservationKey(orderId, locationId),
-            ConsistentRead: true,
-          }),
-        );
-        return Item ? toRouted(Item) : undefined;
-      }),
-    );
+    const [source, target] = await Promise.all([this.heldAt(orderId, from), this.heldAt(orderId, to)]);
     // Moved already (a retried task): the units are at the new location.
     if (!source) return target ? { routed: true } : { routed: false, conflict: `nothing is held at ${from}` };
     const items: TransactItem[] = [
@@ -478,15 +467,9 @@ export class DynamoInventoryLedger implements InventoryLedger {
   }
 
   async ship(orderId: string, locationId: string, at: string): Promise<boolean> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: routedReservationKey(orderId, locationId),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return false;
-    const { lines } = toRouted(Item);
+    const held = await this.heldAt(orderId, locationId);
+    if (!held) return false;
+    const { lines } = held;
     const items: TransactItem[] = [
       {
         Delete: {
@@ -540,6 +523,18 @@ export class DynamoInventoryLedger implements InventoryLedger {
         await sleep(jitter(attempt));
       }
     }
+  }
+
+  /** What the order holds at one location, if it was routed there. */
+  private async heldAt(orderId: string, locationId: string) {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: routedReservationKey(orderId, locationId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toRouted(Item) : undefined;
   }
 
   private async header(orderId: string) {
