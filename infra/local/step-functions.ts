@@ -10,8 +10,15 @@ import {
 } from './asl';
 import { AwsServiceError } from './aws-error';
 import type { ExecutionJournal, ExecutionRecord, ExecutionStatus, HistoryEvent } from './execution-journal';
+import {
+  ExecutionReplay,
+  type LocalTaskMark,
+  type RecordedTask,
+  type TaskOutcome,
+  taskKey,
+} from './execution-replay';
 import { setLongTimeout } from './long-timer';
-import { TaskTokens } from './task-tokens';
+import { TaskTokens, type TaskWait } from './task-tokens';
 import type { LocalTemplate } from './template';
 
 /** A service a Task state calls, chosen by its Resource; `input` is the state's effective Parameters. */
@@ -25,12 +32,18 @@ type TaskRunner = (input: unknown, run: RunContext) => Promise<unknown>;
 
 interface RunContext {
   executionArn: string;
-  record: (type: string, details?: Record<string, unknown>) => void;
-  flush: (ended?: ExecutionRecord) => Promise<void>;
+  /** Appends a history event and returns its id; task events point back to the task's previous one. */
+  record: (type: string, details?: Record<string, unknown>, previousEventId?: number) => number;
+  /** Journals what is not yet; false when the execution was detached (the process is stopping). */
+  flush: (ended?: ExecutionRecord) => Promise<boolean>;
   /** Marks the execution parked on a task token (idle) or busy again. */
   park: (parked: boolean) => void;
   /** Counts tasks in flight, parked or not (a Map's other branches may be working while one waits). */
   tasks: (delta: 1 | -1) => void;
+  /** What the previous run recorded, when this run resumes an execution. */
+  replay?: ExecutionReplay;
+  /** The previous run's open waits, armed again under their tokens. */
+  rearmed: Map<RecordedTask, TaskWait>;
 }
 
 interface MachineSpec {
@@ -50,7 +63,7 @@ interface LiveExecution {
   /** Set at shutdown: the execution stays RUNNING in the journal and resumes at the next start. */
   detached: boolean;
   /** Journal writes in order; shutdown waits for them so no batch is cut off half-written. */
-  flushing: Promise<void>;
+  flushing: Promise<boolean>;
   /** Tasks now waiting on a token: such an execution is idle until someone answers. */
   parked: number;
   /** Tasks in flight, parked ones included. */
@@ -143,7 +156,8 @@ export class LocalStepFunctions {
           validationOptions: { checkArn: false, checkPaths: false },
         }),
         tasks: Object.fromEntries(
-          allStates(prepared)
+          // The template's own timeouts, not the interpreter's padded ones.
+          allStates(definition)
             .filter(([, state]) => state.Type === 'Task')
             .map(([name, state]) => [name, this.taskRunner(name, state)]),
         ),
@@ -202,61 +216,91 @@ export class LocalStepFunctions {
       details: Record<string, string>;
       resource: string;
     },
-  ): Promise<never> {
-    {
-      // Timers start with the task, as the interpreter's own does, however busy the machine is.
-      const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
-      const deadline = Date.now() + timeoutSeconds * 1000;
-      let input = rawInput;
-      let wait: { token: string; result: Promise<unknown> } | undefined;
-      if (waits) {
-        wait = this.tokens.mint({
+  ): Promise<unknown> {
+    const key = taskKey(stateName, rawInput);
+    const recorded = run.replay?.take(key);
+    if (recorded?.outcome) return replayed(recorded.outcome);
+    // Timers start with the task, as the interpreter's own does, however busy the machine is; a
+    // resumed task keeps the deadline it had.
+    const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
+    const deadline = recorded?.deadline ?? Date.now() + timeoutSeconds * 1000;
+    const wait = waits
+      ? ((recorded && run.rearmed.get(recorded)) ??
+        this.tokens.mint({
           executionArn: run.executionArn,
           stateName,
-          timeoutSeconds,
+          deadline,
           ...(state.HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: state.HeartbeatSeconds }),
-        });
-        input = fillToken(rawInput, wait.token);
-      }
+        }))
+      : undefined;
+    const input = wait ? fillToken(rawInput, wait.token) : rawInput;
+    let last: number;
+    if (recorded) {
+      last = recorded.lastEventId;
+    } else {
       // Let the interpreter's own StateEntered event reach the history before ours.
       await nextTurn();
-      run.record('TaskScheduled', {
-        taskScheduledEventDetails: { ...details, parameters: JSON.stringify(input) },
+      const scheduled = run.record('TaskScheduled', {
+        taskScheduledEventDetails: {
+          ...details,
+          parameters: JSON.stringify(input),
+          timeoutInSeconds: timeoutSeconds,
+          ...(state.HeartbeatSeconds === undefined ? {} : { heartbeatInSeconds: state.HeartbeatSeconds }),
+        },
+        localTask: { key, ...(wait ? { token: wait.token } : {}) } satisfies LocalTaskMark,
       });
-      run.record('TaskStarted', { taskStartedEventDetails: details });
-      try {
-        const call = this.callIntegration(kind, resource, input as Record<string, unknown>, waits);
-        const output = wait ? await call : await withTimeout(call, (deadline - Date.now()) / 1000);
-        let result = output;
-        if (wait) {
-          run.record('TaskSubmitted', {
-            taskSubmittedEventDetails: { ...details, output: JSON.stringify(output) },
-          });
-          await run.flush();
-          run.park(true);
-          try {
-            result = await wait.result;
-          } finally {
-            run.park(false);
-          }
+      last = run.record('TaskStarted', { taskStartedEventDetails: details }, scheduled);
+    }
+    try {
+      let result: unknown;
+      if (wait) {
+        if (!recorded?.submitted) {
+          const output = await this.callIntegration(kind, resource, input as Record<string, unknown>, true);
+          last = run.record(
+            'TaskSubmitted',
+            { taskSubmittedEventDetails: { ...details, output: JSON.stringify(output) } },
+            last,
+          );
         }
-        run.record('TaskSucceeded', {
-          taskSucceededEventDetails: { ...details, output: JSON.stringify(result) },
-        });
-        return result as never;
-      } catch (error) {
-        const e = error as Error;
-        const type = e.name === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed';
-        run.record(type, {
+        // The token is journaled before anyone can answer it from outside this process.
+        await run.flush();
+        run.park(true);
+        try {
+          result = await wait.result;
+        } finally {
+          run.park(false);
+        }
+      } else {
+        const call = this.callIntegration(kind, resource, input as Record<string, unknown>, false);
+        result = await withTimeout(call, (deadline - Date.now()) / 1000);
+      }
+      run.record(
+        'TaskSucceeded',
+        { taskSucceededEventDetails: { ...details, output: JSON.stringify(result) } },
+        last,
+      );
+      // SendTaskSuccess returns once the answer is journaled: a stop right after it loses nothing.
+      if (wait) wait.journaled(await run.flush());
+      return result;
+    } catch (error) {
+      const e = error as Error;
+      const type = e.name === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed';
+      run.record(
+        type,
+        {
           [`${type === 'TaskFailed' ? 'taskFailed' : 'taskTimedOut'}EventDetails`]: {
             ...details,
             error: e.name,
             cause: e.message,
           },
-        });
-        if (wait) this.tokens.forgetExecution(run.executionArn, e);
-        throw error;
+        },
+        last,
+      );
+      if (wait) {
+        this.tokens.discard(wait.token);
+        wait.journaled(await run.flush());
       }
+      throw error;
     }
   }
 
@@ -341,7 +385,12 @@ export class LocalStepFunctions {
     return this.journal.get(record.executionArn);
   }
 
-  private run(machine: MachineSpec, record: ExecutionRecord, history: HistoryEvent[], flushed = 0): void {
+  private run(
+    machine: MachineSpec,
+    record: ExecutionRecord,
+    history: HistoryEvent[],
+    { flushed = 0, replay }: { flushed?: number; replay?: ExecutionReplay } = {},
+  ): void {
     const live: LiveExecution = {
       record,
       history,
@@ -349,23 +398,31 @@ export class LocalStepFunctions {
       abort: () => {},
       done: Promise.resolve(),
       detached: false,
-      flushing: Promise.resolve(),
+      flushing: Promise.resolve(true),
       parked: 0,
       tasks: 0,
     };
     this.live.set(record.executionArn, live);
-    const push = (type: string, details: Record<string, unknown> = {}) => {
-      if (live.detached) return;
+    const push = (type: string, details: Record<string, unknown> = {}, previousEventId?: number) => {
+      if (live.detached) return 0;
       const id = live.history.length + 1;
-      live.history.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
+      live.history.push({
+        id,
+        previousEventId: previousEventId ?? id - 1,
+        timestamp: Date.now() / 1000,
+        type,
+        ...details,
+      });
+      return id;
     };
     /** Journals the history not yet written, and the execution record when it has ended, in one batch. */
     const flush = (ended?: ExecutionRecord) => {
       live.flushing = live.flushing.then(async () => {
-        if (live.detached) return;
+        if (live.detached) return false;
         const pending = live.history.slice(live.flushed);
         live.flushed += pending.length;
         await this.journal.appendHistory(record.executionArn, pending, ended);
+        return true;
       });
       return live.flushing;
     };
@@ -375,7 +432,27 @@ export class LocalStepFunctions {
     const tasks = (delta: 1 | -1) => {
       live.tasks += delta;
     };
-    const run: RunContext = { executionArn: record.executionArn, record: push, flush, park, tasks };
+    const rearmed = new Map(
+      (replay?.openWaits() ?? []).map((task) => [
+        task,
+        this.tokens.mint({
+          executionArn: record.executionArn,
+          stateName: task.stateName,
+          token: task.token,
+          deadline: task.deadline,
+          ...(task.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: task.heartbeatSeconds }),
+        }),
+      ]),
+    );
+    const run: RunContext = {
+      executionArn: record.executionArn,
+      record: push,
+      flush,
+      park,
+      tasks,
+      ...(replay ? { replay } : {}),
+      rearmed,
+    };
     const execution = machine.machine.run(JSON.parse(record.input), {
       noThrowOnAbort: true,
       overrides: {
@@ -400,7 +477,8 @@ export class LocalStepFunctions {
     const events = (async () => {
       for await (const event of execution.eventLogs) {
         const mapped = toHistoryEvent(event as unknown as Record<string, unknown>);
-        if (mapped) push(mapped.type, mapped.details);
+        // A resumed run passes again through states the history holds: they are not recorded twice.
+        if (mapped && !replay?.replays(mapped.type, mapped.details)) push(mapped.type, mapped.details);
         const final = finalStatus(event as unknown as Record<string, unknown>);
         if (final) Object.assign(record, final, { stopDate: Date.now() / 1000 });
       }
@@ -417,6 +495,11 @@ export class LocalStepFunctions {
           { stopDate: Date.now() / 1000 },
         );
       }
+      // A recorded wait the resumed run never reached again must not outlive the execution.
+      this.tokens.forgetExecution(
+        record.executionArn,
+        Object.assign(new Error('Execution ended'), { name: 'States.Aborted' }),
+      );
       await flush(record);
       this.live.delete(record.executionArn);
     });
@@ -480,7 +563,8 @@ export class LocalStepFunctions {
     const ordered = params.reverseOrder ? all.reverse() : all;
     const offset = params.nextToken ? Number(params.nextToken) : 0;
     const limit = Math.min(params.maxResults || 1000, 1000);
-    const events = ordered.slice(offset, offset + limit);
+    // The local marks on TaskScheduled are for resuming, not part of the AWS history.
+    const events = ordered.slice(offset, offset + limit).map(({ localTask: _mark, ...event }) => event);
     return { events, ...(offset + limit < ordered.length ? { nextToken: String(offset + limit) } : {}) };
   }
 
@@ -505,20 +589,18 @@ export class LocalStepFunctions {
     return { stopDate: live.record.stopDate };
   }
 
-  sendTaskSuccess(params: { taskToken: string; output: string }) {
+  async sendTaskSuccess(params: { taskToken: string; output: string }) {
     let output: unknown;
     try {
       output = JSON.parse(params.output);
     } catch {
       throw new AwsServiceError('InvalidOutput', 'Invalid output: not JSON');
     }
-    this.tokens.succeed(params.taskToken, output);
-    return {};
+    return answered(await this.tokens.succeed(params.taskToken, output));
   }
 
-  sendTaskFailure(params: { taskToken: string; error?: string; cause?: string }) {
-    this.tokens.fail(params.taskToken, params.error, params.cause);
-    return {};
+  async sendTaskFailure(params: { taskToken: string; error?: string; cause?: string }) {
+    return answered(await this.tokens.fail(params.taskToken, params.error, params.cause));
   }
 
   sendTaskHeartbeat(params: { taskToken: string }) {
@@ -550,7 +632,10 @@ export class LocalStepFunctions {
             executionRedrivenEventDetails: { redriveCount: record.redriveCount },
           });
           await this.journal.save(record);
-          this.run(machine, record, history, history.length - 1);
+          this.run(machine, record, history, {
+            flushed: history.length - 1,
+            replay: new ExecutionReplay(history),
+          });
           resumed++;
         }
         startKey = page.lastKey;
@@ -576,7 +661,7 @@ export class LocalStepFunctions {
 
   /** Stops the interpreter without recording the executions as ended: they resume at the next start. */
   async shutdown(): Promise<void> {
-    const settling: Promise<void>[] = [];
+    const settling: Promise<unknown>[] = [];
     for (const live of this.live.values()) {
       if (live.record.status !== 'RUNNING') {
         // Ended, its final journal write under way: let it land.
@@ -594,6 +679,18 @@ export class LocalStepFunctions {
     await Promise.allSettled(settling);
     this.live.clear();
   }
+}
+
+/** A task the history shows ended: its outcome again, without calling anything. */
+function replayed(outcome: TaskOutcome): unknown {
+  if (outcome.type === 'TaskSucceeded') return outcome.output;
+  throw Object.assign(new Error(outcome.cause), { name: outcome.error });
+}
+
+/** An answer the process could not journal (it is stopping) is refused, so the caller sends it again. */
+function answered(kept: boolean) {
+  if (!kept) throw new AwsServiceError('ServiceUnavailable', 'The local cloud is stopping; retry', 503);
+  return {};
 }
 
 function parseDefinition(properties: Record<string, unknown>): AslDefinition {

@@ -10,6 +10,15 @@ interface Waiter {
   timeout?: LongTimer;
   heartbeat?: LongTimer;
   heartbeatSeconds?: number;
+  /** Settles once the answer is in the journal (true) or could not be kept (false). */
+  journaled: Promise<boolean>;
+}
+
+/** A task's wait: its token, the promise of the answer, and how to say the answer is journaled. */
+export interface TaskWait {
+  token: string;
+  result: Promise<unknown>;
+  journaled: (kept: boolean) => void;
 }
 
 /** Named errors a waiting task ends with; Step Functions' Catch/Retry match these names. */
@@ -20,35 +29,39 @@ function namedError(name: string, message: string): Error {
 }
 
 /**
- * Task tokens of `.waitForTaskToken` tasks: each wait gets a fresh opaque token and a promise
- * settled by SendTaskSuccess/Failure, by its TimeoutSeconds, or by a missed heartbeat.
+ * Task tokens of `.waitForTaskToken` tasks: each wait gets an opaque token and a promise
+ * settled by SendTaskSuccess/Failure, by its TimeoutSeconds, or by a missed heartbeat. A wait
+ * resumed after a restart is armed again under the token it had, until the deadline it had.
  */
 export class TaskTokens {
   private readonly waiters = new Map<string, Waiter>();
 
-  /** Mints a token and returns it with the promise of the task's result. */
+  /** Arms a wait: a fresh token, or the one a resumed wait had; `deadline` is epoch ms. */
   mint(options: {
     executionArn: string;
     stateName: string;
-    timeoutSeconds?: number;
+    token?: string;
+    deadline?: number;
     heartbeatSeconds?: number;
-  }): {
-    token: string;
-    result: Promise<unknown>;
-  } {
-    const token = randomBytes(48).toString('base64url');
+  }): TaskWait {
+    const token = options.token ?? randomBytes(48).toString('base64url');
+    let journaled: (kept: boolean) => void = () => {};
+    const kept = new Promise<boolean>((resolve) => {
+      journaled = resolve;
+    });
     const result = new Promise<unknown>((resolve, reject) => {
       const waiter: Waiter = {
         executionArn: options.executionArn,
         stateName: options.stateName,
         resolve,
         reject,
+        journaled: kept,
         ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
       };
-      if (options.timeoutSeconds !== undefined) {
+      if (options.deadline !== undefined) {
         waiter.timeout = setLongTimeout(
           () => this.settle(token, (w) => w.reject(namedError('States.Timeout', 'Task timed out'))),
-          options.timeoutSeconds * 1000,
+          options.deadline - Date.now(),
         );
       }
       this.waiters.set(token, waiter);
@@ -56,7 +69,7 @@ export class TaskTokens {
     });
     // The answer may come before the task awaits it (a fast warehouse); that is not an unhandled failure.
     result.catch(() => {});
-    return { token, result };
+    return { token, result, journaled };
   }
 
   private armHeartbeat(token: string, waiter: Waiter): void {
@@ -69,21 +82,23 @@ export class TaskTokens {
     );
   }
 
-  private settle(token: string, action: (waiter: Waiter) => void): void {
+  private settle(token: string, action: (waiter: Waiter) => void): Promise<boolean> {
     const waiter = this.waiters.get(token);
     if (!waiter) throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
     this.waiters.delete(token);
     waiter.timeout?.cancel();
     waiter.heartbeat?.cancel();
     action(waiter);
+    return waiter.journaled;
   }
 
-  succeed(token: string, output: unknown): void {
-    this.settle(token, (w) => w.resolve(output));
+  /** Answers the wait; resolves true once the answer is journaled, false if it could not be kept. */
+  succeed(token: string, output: unknown): Promise<boolean> {
+    return this.settle(token, (w) => w.resolve(output));
   }
 
-  fail(token: string, error = 'States.TaskFailed', cause = ''): void {
-    this.settle(token, (w) => w.reject(namedError(error, cause)));
+  fail(token: string, error = 'States.TaskFailed', cause = ''): Promise<boolean> {
+    return this.settle(token, (w) => w.reject(namedError(error, cause)));
   }
 
   heartbeat(token: string): void {
@@ -92,10 +107,19 @@ export class TaskTokens {
     this.armHeartbeat(token, waiter);
   }
 
+  /** Drops a token whose task ended another way (its call failed), if it is still armed. */
+  discard(token: string): void {
+    const waiter = this.waiters.get(token);
+    if (!waiter) return;
+    this.waiters.delete(token);
+    waiter.timeout?.cancel();
+    waiter.heartbeat?.cancel();
+  }
+
   /** Drops every token of an execution that was stopped, so nothing settles it later. */
   forgetExecution(executionArn: string, reason: Error): void {
     for (const [token, waiter] of this.waiters) {
-      if (waiter.executionArn === executionArn) this.settle(token, (w) => w.reject(reason));
+      if (waiter.executionArn === executionArn) void this.settle(token, (w) => w.reject(reason));
     }
   }
 

@@ -91,8 +91,11 @@ export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: stri
       },
       deps.clock.now(),
     );
-    if (result.duplicate)
+    if (result.duplicate) {
+      // The first post may have been cut off before it answered the delivery wait.
+      await endDeliveryWait(deps, current);
       return { shipmentId: current.id, duplicate: true, moved: false, status: current.status };
+    }
     try {
       await deps.shipments.update(result.shipment);
     } catch (error) {

@@ -60,6 +60,70 @@ const callback: AslDefinition = {
   },
 };
 
+/** Prepares its items with a Lambda, then waits for each item's warehouse in a Map. */
+const fanout: AslDefinition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'prepare', 'Payload.$': '$' },
+      ResultSelector: { 'items.$': '$.Payload.items' },
+      ResultPath: '$.prepared',
+      Next: 'EachItem',
+    },
+    EachItem: {
+      Type: 'Map',
+      ItemsPath: '$.prepared.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Pick',
+        States: {
+          Pick: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+            Parameters: {
+              Entries: [
+                {
+                  Source: 'test',
+                  DetailType: 'PickRequested',
+                  Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.id' },
+                },
+              ],
+            },
+            End: true,
+          },
+        },
+      },
+      End: true,
+    },
+  },
+};
+
+/** One wait with a deadline and nothing else. */
+const timed: AslDefinition = {
+  StartAt: 'Wait',
+  States: {
+    Wait: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+      Parameters: {
+        Entries: [
+          {
+            Source: 'test',
+            DetailType: 'PickRequested',
+            Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.orderId' },
+          },
+        ],
+      },
+      TimeoutSeconds: 4,
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'TimedOut' }],
+      End: true,
+    },
+    TimedOut: { Type: 'Pass', End: true },
+  },
+};
+
 const storeAndRead: AslDefinition = {
   StartAt: 'Store',
   States: {
@@ -99,8 +163,12 @@ function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
 
 function harness() {
   const sent: Array<{ token: string; orderId: string }> = [];
+  const invoked: string[] = [];
   const integrations: TaskIntegrations = {
-    invokeLambda: async () => ({}),
+    invokeLambda: async (functionName) => {
+      invoked.push(functionName);
+      return { items: [{ id: 'x' }, { id: 'y' }] };
+    },
     putEvents: async (entries) => {
       for (const entry of entries as Array<{ Detail: { token: string; orderId: string } }>)
         sent.push(entry.Detail);
@@ -114,12 +182,12 @@ function harness() {
     },
   };
   const sfn = new LocalStepFunctions(
-    templateOf({ Callback: callback, Store: storeAndRead }),
+    templateOf({ Callback: callback, Store: storeAndRead, Fanout: fanout, Timed: timed }),
     journal,
     integrations,
   );
   const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
-  return { sfn, sent, arn };
+  return { sfn, sent, invoked, arn };
 }
 
 async function finished(sfn: LocalStepFunctions, executionArn: string) {
@@ -147,15 +215,19 @@ describe('the local Step Functions', () => {
     expect(tokens.get('a')).not.toBe(tokens.get('b'));
     expect(tokens.get('a')).toMatch(/^[A-Za-z0-9_-]{40,}$/);
 
-    sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{"packages":1}' });
+    await sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{"packages":1}' });
     const done = await finished(sfn, a.executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(String(done.output))).toEqual({ orderId: 'a', pick: { packages: 1 } });
 
-    sfn.sendTaskFailure({ taskToken: String(tokens.get('b')), error: 'PickRejected', cause: 'damaged' });
+    await sfn.sendTaskFailure({
+      taskToken: String(tokens.get('b')),
+      error: 'PickRejected',
+      cause: 'damaged',
+    });
     const rejected = await finished(sfn, b.executionArn);
     expect(JSON.parse(String(rejected.output)).error).toEqual({ Error: 'PickRejected', Cause: 'damaged' });
-    expect(() => sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{}' })).toThrow(
+    await expect(sfn.sendTaskSuccess({ taskToken: String(tokens.get('a')), output: '{}' })).rejects.toThrow(
       /Task does not exist/,
     );
   });
@@ -226,7 +298,7 @@ describe('the local Step Functions', () => {
     ).rejects.toThrow(/Execution Already Exists/);
   });
 
-  it('restarts executions that were running when the process stopped, and keeps their history', async () => {
+  it('resumes a stopped execution at the same state, waiting on the same token, and keeps one history', async () => {
     const before = harness();
     const run = await before.sfn.startExecution({
       stateMachineArn: before.arn('Callback'),
@@ -234,22 +306,89 @@ describe('the local Step Functions', () => {
       input: '{"orderId":"r"}',
     });
     await eventually(async () => (before.sent.length === 1 ? true : undefined));
+    const token = String(before.sent[0]?.token);
     await before.sfn.shutdown();
     expect((await journal.get(run.executionArn))?.status).toBe('RUNNING');
 
     const after = harness();
     expect(await after.sfn.resumeInterrupted()).toBeGreaterThanOrEqual(1);
-    await eventually(async () => (after.sent.some((s) => s.orderId === 'r') ? true : undefined));
-    const token = after.sent.find((s) => s.orderId === 'r')?.token as string;
-    after.sfn.sendTaskSuccess({ taskToken: token, output: '{"packages":2}' });
+    expect(after.sfn.tokens.waiting(run.executionArn)).toEqual([
+      { token, stateName: 'RequestPick', executionArn: run.executionArn },
+    ]);
+    await after.sfn.sendTaskSuccess({ taskToken: token, output: '{"packages":2}' });
     const done = await finished(after.sfn, run.executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.redriveCount).toBe(1);
+    // The warehouse was asked once, before the stop; nobody was asked again.
+    expect(after.sent).toEqual([]);
     const types = (await after.sfn.getExecutionHistory({ executionArn: run.executionArn })).events.map(
       (e) => e.type,
     );
-    expect(types[0]).toBe('ExecutionStarted');
-    expect(types).toContain('ExecutionRedriven');
-    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'ExecutionRedriven',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('replays the tasks a resumed execution already ran and re-arms every open Map branch under its own token', async () => {
+    const before = harness();
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('Fanout'),
+      name: 'fanout-1',
+      input: '{"orderId":"f"}',
+    });
+    await eventually(async () => (before.sent.length === 2 ? true : undefined));
+    const tokens = new Map(before.sent.map((s) => [s.orderId, s.token]));
+    await before.sfn.sendTaskSuccess({ taskToken: String(tokens.get('x')), output: '{"picked":"x"}' });
+    await before.sfn.shutdown();
+
+    const after = harness();
+    await after.sfn.resumeInterrupted();
+    expect(after.sfn.tokens.waiting(run.executionArn).map((w) => w.token)).toEqual([tokens.get('y')]);
+    await after.sfn.sendTaskSuccess({ taskToken: String(tokens.get('y')), output: '{"picked":"y"}' });
+    const done = await finished(after.sfn, run.executionArn);
+    expect(JSON.parse(String(done.output))).toEqual([{ picked: 'x' }, { picked: 'y' }]);
+    expect(before.invoked).toEqual(['prepare']);
+    expect(after.invoked).toEqual([]);
+    expect(after.sent).toEqual([]);
+    const events = (await after.sfn.getExecutionHistory({ executionArn: run.executionArn })).events;
+    expect(events.filter((e) => e.type === 'TaskScheduled')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'MapIterationStarted')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'MapIterationSucceeded')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    expect(events.some((e) => 'localTask' in e)).toBe(false);
+  });
+
+  it('keeps a resumed wait to the deadline it had before the stop', async () => {
+    const before = harness();
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('Timed'),
+      name: 'timed-1',
+      input: '{"orderId":"t"}',
+    });
+    await eventually(async () => (before.sent.length === 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await before.sfn.shutdown();
+
+    const after = harness();
+    await after.sfn.resumeInterrupted();
+    const done = await finished(after.sfn, run.executionArn);
+    expect(JSON.parse(String(done.output)).error.Error).toBe('States.Timeout');
+    const events = (await after.sfn.getExecutionHistory({ executionArn: run.executionArn })).events;
+    const at = (type: string) => Number(events.find((e) => e.type === type)?.timestamp);
+    // Four seconds from when it was first scheduled; a wait started afresh would last until 3 + 4.
+    expect(at('TaskTimedOut') - at('TaskScheduled')).toBeGreaterThanOrEqual(3.9);
+    expect(at('TaskTimedOut') - at('TaskScheduled')).toBeLessThan(6.5);
+    // Lets the final journal write land before the suite stops DynamoDB Local.
+    await after.sfn.shutdown();
   });
 });

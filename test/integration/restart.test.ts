@@ -65,7 +65,7 @@ describe('stopping the local cloud mid-flight', () => {
   const midFlightDir = mkdtempSync(path.join(tmpdir(), 'oms-midflight-'));
   afterAll(() => rmSync(midFlightDir, { recursive: true, force: true }));
 
-  it('resumes executions waiting at the warehouse and at the carrier, finishes them all, and repeats no side effect', async () => {
+  it('resumes executions at the warehouse and carrier waits they stood at, on the same tokens, finishes them all, and repeats no side effect', async () => {
     cloud = await startTestCloud({ dataDir: midFlightDir });
     await stockUp(cloud.apiUrl, 'mf-sp', 'MF-1', 50);
     const ids: string[] = [];
@@ -80,10 +80,21 @@ describe('stopping the local cloud mid-flight', () => {
     // Two wait for their warehouse; two are packed and shipped and wait for their carrier.
     for (const id of ids.slice(2)) await reportPacked(cloud.apiUrl, `${id}-1`);
     await cloud.idle();
+    const waitingBefore = cloud.stepFunctions.tokens.waiting();
+    expect(waitingBefore.map((w) => w.stateName).sort()).toEqual([
+      'AwaitDelivery',
+      'AwaitDelivery',
+      'RequestPick',
+      'RequestPick',
+    ]);
     await cloud.stop();
 
     cloud = await startTestCloud({ dataDir: midFlightDir });
     expect(cloud.resumedExecutions).toBe(4);
+    // Back at the same states, waiting on the same tokens, before anyone answers.
+    await cloud.idle();
+    const byToken = (a: { token: string }, b: { token: string }) => a.token.localeCompare(b.token);
+    expect(cloud.stepFunctions.tokens.waiting().sort(byToken)).toEqual(waitingBefore.sort(byToken));
     const api = cloud.apiUrl;
     for (const id of ids.slice(0, 2)) {
       await eventually(
@@ -104,6 +115,21 @@ describe('stopping the local cloud mid-flight', () => {
     expect(ids.map((id) => executions.find((e) => e.name === id)?.status)).toEqual(
       ids.map(() => 'SUCCEEDED'),
     );
+    for (const id of ids) {
+      const { events } = await cloud.stepFunctions.getExecutionHistory({
+        executionArn: String(executions.find((e) => e.name === id)?.executionArn),
+      });
+      const redriven = events.findIndex((e) => e.type === 'ExecutionRedriven');
+      const entered = (from: number, to: number) =>
+        events
+          .slice(from, to)
+          .filter((e) => e.type.endsWith('StateEntered'))
+          .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+      // The resumed run went on from where it stood: no state before the stop was entered again.
+      const after = entered(redriven, events.length);
+      expect(after.filter((name) => entered(0, redriven).includes(name))).toEqual([]);
+      expect(after.length).toBeGreaterThan(0);
+    }
     for (const id of ids) {
       expect((await request(api, 'GET', `/orders/${id}`)).body.status).toBe('DELIVERED');
       const [shipment] = await shipmentsOf(api, id);
