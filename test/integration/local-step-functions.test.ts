@@ -91,8 +91,10 @@ const fanout: AslDefinition = {
                 },
               ],
             },
+            Catch: [{ ErrorEquals: ['PickRejected'], ResultPath: '$.error', Next: 'PickFailed' }],
             End: true,
           },
+          PickFailed: { Type: 'Pass', End: true },
         },
       },
       End: true,
@@ -366,6 +368,31 @@ describe('the local Step Functions', () => {
     expect(events.filter((e) => e.type === 'MapIterationSucceeded')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
     expect(events.some((e) => 'localTask' in e)).toBe(false);
+  });
+
+  it("leaves the other Map branches waiting on their tokens when one branch's wait fails", async () => {
+    const { sfn, sent, arn } = harness();
+    const run = await sfn.startExecution({
+      stateMachineArn: arn('Fanout'),
+      name: 'fanout-2',
+      input: '{"orderId":"g"}',
+    });
+    await eventually(async () => (sent.length === 2 ? true : undefined));
+    const tokens = new Map(sent.map((s) => [s.orderId, s.token]));
+    await sfn.sendTaskFailure({
+      taskToken: String(tokens.get('x')),
+      error: 'PickRejected',
+      cause: 'damaged',
+    });
+    await sfn.idle();
+    expect(sfn.tokens.waiting(run.executionArn).map((w) => w.token)).toEqual([tokens.get('y')]);
+    await sfn.sendTaskSuccess({ taskToken: String(tokens.get('y')), output: '{"picked":"y"}' });
+    const done = await finished(sfn, run.executionArn);
+    expect(JSON.parse(String(done.output))).toEqual([
+      { id: 'x', error: { Error: 'PickRejected', Cause: 'damaged' } },
+      { picked: 'y' },
+    ]);
+    await sfn.shutdown();
   });
 
   it('keeps a resumed wait to the deadline it had before the stop', async () => {
