@@ -2,7 +2,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
+import { DynamoShipmentRepository } from '../../shared/adapters/aws/dynamo-shipment-repository';
 import { checkInvariants } from '../../shared/domain/inventory';
+import { applyTracking } from '../../shared/domain/shipment';
 import {
   postDelivered,
   postTracking,
@@ -374,5 +376,34 @@ describe('carrier webhooks', () => {
     expect(await alerts()).toContainEqual(
       expect.objectContaining({ type: 'ShipmentException', subject: expect.objectContaining({ orderId }) }),
     );
+  });
+
+  it("ends the delivery wait on a carrier's re-sent update when its first post was cut off after saving", async () => {
+    const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
+    const [requested] = await pickRequested(id);
+    await reportPacked(api(), String(requested?.id));
+    const sent = await shipped(id, String(requested?.id));
+    await env.cloud.idle();
+    // The first post saved "delivered" and stopped before it answered the workflow.
+    const repository = new DynamoShipmentRepository(
+      DynamoDBDocumentClient.from(env.aws.dynamodb),
+      env.aws.tableName,
+    );
+    const stored = await repository.get(sent.id);
+    if (!stored) throw new Error('shipment not found');
+    const update = {
+      carrier,
+      eventId: 'evt-cut-off',
+      status: 'delivered' as const,
+      occurredAt: new Date().toISOString(),
+    };
+    await repository.update(applyTracking(stored, update, new Date().toISOString()).shipment);
+    expect(await statusOf(id)).toBe('SHIPPED');
+
+    const resent = await postTracking(api(), carrier, String(sent.trackingNumber), 'delivered', {
+      eventId: 'evt-cut-off',
+    });
+    expect(resent.body).toMatchObject({ duplicate: true, moved: false, status: 'DELIVERED' });
+    await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
   });
 });
