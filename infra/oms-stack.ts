@@ -142,7 +142,9 @@ export class OmsStack extends Stack {
       },
       shipmentAlerts,
     );
-    const notifier = writer('SendNotification', 'functions/events/send-notification.ts');
+    const notifier = writer('SendNotification', 'functions/events/send-notification.ts').bindMailer(
+      this.node.tryGetContext('notificationFromEmail') ?? 'orders@example.com',
+    );
     notifier.fn.addEnvironment(
       'OPERATIONS_EMAIL',
       this.node.tryGetContext('operationsEmail') ?? 'ops@example.com',

@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { requiredEnv } from '../../shared/adapters/aws/env';
+import { systemClock } from '../../shared/adapters/system';
 import { type NotifyDeps, notify } from '../../shared/application/notify';
 import { EVENT_DETAIL_SCHEMAS } from '../../shared/contracts/event-schemas';
 import { ValidationError } from '../../shared/domain/errors';
@@ -25,6 +26,8 @@ export const createHandler = (deps: NotifyDeps) =>
 
 export const handler = createHandler({
   orders: awsAdapters.orders(),
-  sender: awsAdapters.notifications(),
+  outbox: awsAdapters.notifications(),
+  mailer: awsAdapters.mailer(),
+  clock: systemClock,
   operationsAddress: requiredEnv('OPERATIONS_EMAIL'),
 });

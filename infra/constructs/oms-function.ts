@@ -109,6 +109,24 @@ export class OmsFunction extends Construct {
     return this;
   }
 
+  /**
+   * Lets the function send email through SES as `from`, and nothing else: the address or its
+   * domain must be a verified SES identity (SendEmail authorizes against whichever one it is).
+   */
+  bindMailer(from: string): this {
+    const stack = Stack.of(this);
+    const identity = (name: string) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [identity(from), identity(from.slice(from.indexOf('@') + 1))],
+      }),
+    );
+    this.fn.addEnvironment('NOTIFICATION_FROM_EMAIL', from);
+    return this;
+  }
+
   bindOrderWorkflow(stateMachine: IStateMachine): this {
     stateMachine.grantStartExecution(this.fn);
     this.fn.addEnvironment('ORDER_WORKFLOW_ARN', stateMachine.stateMachineArn);

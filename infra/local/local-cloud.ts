@@ -8,6 +8,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, templateTables } from './dynamodb';
+import { LocalEmail } from './email';
 import { awsJsonEndpoint } from './endpoint';
 import { LocalEventBus, type PutEventsEntry } from './event-bus';
 import { ExecutionJournal } from './execution-journal';
@@ -27,6 +28,8 @@ export interface LocalCloudOptions {
   awsPort?: number;
   /** Folder for DynamoDB Local's data; in memory when absent. */
   dataDir?: string;
+  /** Folder the local SES delivers mail into as .eml files; in memory only when absent. */
+  mailDir?: string;
   /** Where function logs go. @default process.stdout */
   functionLogs?: Writable;
 }
@@ -43,6 +46,8 @@ export interface LocalCloud {
   lambdas: Map<string, LocalLambda>;
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
+  /** The local SES: what the functions sent. */
+  email: LocalEmail;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -98,6 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: aws.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+      AWS_ENDPOINT_URL_SESV2: aws.url,
     };
     lambdas = templateLambdas(template, endpoints, log);
     const lambda = (nameOrArn: string) => {
@@ -148,7 +154,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         }
       },
     });
-    serveAws = awsJsonEndpoint(stepFunctions, eventBus);
+    const email = new LocalEmail(options.mailDir);
+    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus);
+    // SES v2 speaks REST JSON (by path); Step Functions and EventBridge speak AWS JSON (by target).
+    serveAws = (request, response) =>
+      LocalEmail.handles(request) ? email.handle(request, response) : jsonProtocol(request, response);
 
     await Promise.all([...lambdas.values()].map((l) => l.warm()));
     const http = httpApiHandler(template, (arn, event) => lambda(arn).invoke(event));
@@ -167,6 +177,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas,
       stepFunctions: sfn,
       eventBus,
+      email,
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {

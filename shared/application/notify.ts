@@ -2,11 +2,19 @@ import type { StockSignalData } from '../domain/inventory-events';
 import { type RenderInput, renderNotification } from '../domain/notifications';
 import type { EventMetadata } from '../domain/order-events';
 import type { ShipmentEventData } from '../domain/shipment-events';
-import type { NotificationSender, OrderRepository } from './ports';
+import {
+  type Clock,
+  type Mailer,
+  MessageRejected,
+  type NotificationOutbox,
+  type OrderRepository,
+} from './ports';
 
 export interface NotifyDeps {
   orders: OrderRepository;
-  sender: NotificationSender;
+  outbox: NotificationOutbox;
+  mailer: Mailer;
+  clock: Clock;
   operationsAddress: string;
 }
 
@@ -91,7 +99,9 @@ async function messageFor(deps: NotifyDeps, event: BusEvent): Promise<RenderInpu
 /**
  * Renders and sends the message an event calls for: customers hear of confirmation (with a
  * delivery estimate), shipping (with tracking), out for delivery and delivery; operations of low
- * stock, missed pick SLAs and delivery exceptions. An event delivered twice sends one message.
+ * stock, missed pick SLAs and delivery exceptions. The message is filed in the outbox before it
+ * goes out, so an event delivered twice sends it once; a send cut off before it was settled is
+ * tried again on the event's retry (at least once, never silently dropped).
  */
 export async function notify(deps: NotifyDeps, event: BusEvent): Promise<boolean> {
   const input = await messageFor(deps, event);
@@ -101,5 +111,25 @@ export async function notify(deps: NotifyDeps, event: BusEvent): Promise<boolean
     occurredAt: event.detail.metadata.occurredAt,
     operationsAddress: deps.operationsAddress,
   });
-  return deps.sender.send(notification);
+  const entry = await deps.outbox.file(notification);
+  if (entry.delivery !== 'PENDING') return false;
+  try {
+    const { messageId } = await deps.mailer.send({
+      to: notification.to,
+      subject: notification.subject,
+      body: notification.body,
+      reference: notification.id,
+    });
+    await deps.outbox.settle(notification.id, { delivery: 'SENT', messageId }, deps.clock.now());
+    return true;
+  } catch (error) {
+    // Anything else (throttling, an outage) fails the invocation, which EventBridge retries.
+    if (!(error instanceof MessageRejected)) throw error;
+    await deps.outbox.settle(
+      notification.id,
+      { delivery: 'FAILED', failure: error.message },
+      deps.clock.now(),
+    );
+    return false;
+  }
 }

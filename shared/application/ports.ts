@@ -1,6 +1,6 @@
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { Location } from '../domain/location';
-import type { Notification } from '../domain/notifications';
+import type { Notification, OutboxEntry } from '../domain/notifications';
 import type { Address, Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
@@ -324,10 +324,28 @@ export interface WebhookReplayGuard {
   remember(carrier: string, signature: string, expiresAtSeconds: number): Promise<void>;
 }
 
-/** Delivers notifications; sending the same id twice delivers once. */
-export interface NotificationSender {
-  /** False when this notification was already sent. */
-  send(notification: Notification): Promise<boolean>;
-  /** What was sent, newest first (the local outbox; on AWS, the sent log). */
-  list(page: { limit: number; cursor?: string }): Promise<Page<Notification>>;
+/** Where notifications are filed before they go out and settled after; GET /notifications reads it. */
+export interface NotificationOutbox {
+  /** Files the notification PENDING; the entry on file when its id was filed before. */
+  file(notification: Notification): Promise<OutboxEntry>;
+  settle(
+    id: string,
+    outcome: { delivery: 'SENT'; messageId: string } | { delivery: 'FAILED'; failure: string },
+    at: string,
+  ): Promise<void>;
+  /** Newest first. */
+  list(page: { limit: number; cursor?: string }): Promise<Page<OutboxEntry>>;
+}
+
+/** Sends one email (SES on AWS; the local cloud's SES endpoint locally). */
+export interface Mailer {
+  /** Throws MessageRejected when the mail service refuses the message for good. */
+  send(message: { to: string; subject: string; body: string; reference: string }): Promise<{
+    messageId: string;
+  }>;
+}
+
+/** The mail service refused a message for a reason that sending it again cannot fix. */
+export class MessageRejected extends Error {
+  override readonly name = 'MessageRejected';
 }

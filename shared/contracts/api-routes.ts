@@ -276,7 +276,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/notifications',
     summary: 'Messages sent to customers and internal teams (the outbox), newest first',
     query: PageQuery,
-    responses: { 200: { description: 'A page of notifications' }, ...problems },
+    responses: {
+      200: {
+        description:
+          'A page of notifications, newest first, each with its delivery: PENDING, SENT (with the mail service message id) or FAILED (with the reason)',
+      },
+      ...problems,
+    },
   },
   {
     operationId: 'listAlerts',

@@ -14,6 +14,17 @@ export interface Notification {
   createdAt: string;
 }
 
+/**
+ * A notification as the outbox holds it: filed PENDING before it goes out, then SENT with the
+ * mail service's message id, or FAILED when the service refused it for good (a bad address).
+ */
+export interface OutboxEntry extends Notification {
+  delivery: 'PENDING' | 'SENT' | 'FAILED';
+  messageId?: string;
+  settledAt?: string;
+  failure?: string;
+}
+
 /** Business days a service level takes, door to door, before a carrier is chosen. */
 const PROMISE: Record<ShippingMethod, [number, number]> = { standard: [3, 7], express: [1, 3] };
 

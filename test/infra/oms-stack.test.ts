@@ -117,6 +117,36 @@ describe('the OMS stack', () => {
     expect(actionsOf('GetOpenApi')).not.toContain('dynamodb:GetItem');
   });
 
+  it('lets only the notifier send email through SES, as the configured sender address or its domain', () => {
+    const withSes = Object.keys(template.findResources('AWS::Lambda::Function'))
+      .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
+      .filter((name) => actionsOf(name).includes('ses:SendEmail'));
+    expect(withSes).toEqual(['SendNotification']);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Resource: [
+              {
+                'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':identity/orders@example.com$')])],
+              },
+              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':identity/example.com$')])] },
+            ],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          NOTIFICATION_FROM_EMAIL: 'orders@example.com',
+          OPERATIONS_EMAIL: 'ops@example.com',
+        }),
+      },
+    });
+  });
+
   it('sets on each function exactly the settings its bindings grant', () => {
     const env = (name: string) =>
       Object.keys(

@@ -54,6 +54,8 @@ async function notificationsFor(orderId: string) {
     to: string;
     body: string;
     orderId?: string;
+    delivery: string;
+    messageId?: string;
   }>;
   return page.filter((n) => n.orderId === orderId);
 }
@@ -127,6 +129,19 @@ describe('fulfilment over HTTP', () => {
     expect(confirmation).toMatchObject({ audience: 'customer', to: 'ana@example.com' });
     expect(confirmation?.body).toMatch(/Estimated delivery: between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}/);
     expect(sent.find((n) => n.template === 'shipment-shipped')?.body).toContain(String(label.trackingNumber));
+    // Each went out through SES (the local one here), and the outbox holds SES's message id.
+    const mailed = env.cloud.email.sent();
+    for (const notification of sent) {
+      expect(notification).toMatchObject({ delivery: 'SENT', messageId: expect.any(String) });
+      const mail = mailed.filter((m) => m.messageId === notification.messageId);
+      expect(mail).toEqual([
+        expect.objectContaining({
+          to: [notification.to],
+          subject: expect.any(String),
+          text: notification.body,
+        }),
+      ]);
+    }
 
     // The bus delivers an event twice: the customer still gets one message.
     const activity = (await request(api(), 'GET', `/orders/${id}/events`)).body.items as Array<{
@@ -160,6 +175,9 @@ describe('fulfilment over HTTP', () => {
     );
     await env.cloud.idle();
     expect((await notificationsFor(id)).filter((n) => n.template === 'order-confirmed')).toHaveLength(1);
+    expect(
+      env.cloud.email.sent().filter((m) => m.tags.notification?.startsWith(String(confirmed?.eventId))),
+    ).toHaveLength(1);
   });
 
   it('delivers a split order only when both of its shipments are delivered', async () => {

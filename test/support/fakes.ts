@@ -4,6 +4,8 @@ import {
   IdempotencyKeyUsed,
   type IdempotencyRecord,
   type InventoryLedger,
+  type Mailer,
+  type NotificationOutbox,
   type OrderFilter,
   type OrderRepository,
   type OrderWorkflow,
@@ -12,6 +14,7 @@ import {
   StaleOrderVersion,
 } from '../../shared/application/ports';
 import { type NetworkStock, type ReservationLine, shortages } from '../../shared/domain/inventory';
+import type { Notification, OutboxEntry } from '../../shared/domain/notifications';
 import type { Order } from '../../shared/domain/order';
 import type { DomainEvent } from '../../shared/domain/order-events';
 
@@ -115,5 +118,45 @@ export class InMemoryLedger
 
   async reservationsOf(orderId: string): Promise<ReservationLine[]> {
     return this.held.get(orderId) ?? [];
+  }
+}
+
+/** The outbox as a map: file once per id, settle in place. */
+export class InMemoryOutbox implements NotificationOutbox {
+  readonly entries = new Map<string, OutboxEntry>();
+
+  async file(notification: Notification): Promise<OutboxEntry> {
+    const existing = this.entries.get(notification.id);
+    if (existing) return existing;
+    const entry: OutboxEntry = { ...notification, delivery: 'PENDING' };
+    this.entries.set(entry.id, entry);
+    return entry;
+  }
+
+  async settle(
+    id: string,
+    outcome: { delivery: 'SENT'; messageId: string } | { delivery: 'FAILED'; failure: string },
+    at: string,
+  ): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`no notification ${id}`);
+    this.entries.set(id, { ...entry, ...outcome, settledAt: at });
+  }
+
+  async list(): Promise<Page<OutboxEntry>> {
+    return { items: [...this.entries.values()].reverse() };
+  }
+}
+
+/** A mail service that answers each send with the next scripted outcome (sent, by default). */
+export class ScriptedMailer implements Mailer {
+  readonly sent: Array<{ to: string; subject: string; body: string; reference: string }> = [];
+  constructor(private readonly script: Array<Error | 'sent'> = []) {}
+
+  async send(message: { to: string; subject: string; body: string; reference: string }) {
+    const next = this.script.shift() ?? 'sent';
+    if (next instanceof Error) throw next;
+    this.sent.push(message);
+    return { messageId: `msg-${this.sent.length}` };
   }
 }

@@ -1,5 +1,5 @@
 import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
-import { dynamoDocumentClient, eventsClient, stepFunctionsClient } from './clients';
+import { dynamoDocumentClient, emailClient, eventsClient, stepFunctionsClient } from './clients';
 import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
@@ -13,6 +13,7 @@ import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
+import { SesMailer } from './ses-mailer';
 import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
 
@@ -35,6 +36,7 @@ export const awsAdapters = {
   carriers: () =>
     new SandboxCarrierNetwork(JSON.parse(requiredEnv('CARRIER_WEBHOOK_SECRETS')) as Record<string, string[]>),
   notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
 };

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../../application/ports';
 import { decodeCursor, encodeCursor } from './order-cursor';
 import { LIST_SORT_KEY, OrderIndex } from './order-item';
@@ -22,8 +28,7 @@ export class DynamoEntityLog<T extends { id: string }> {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `${this.entity}#${record.id}`,
-            sk: this.entity,
+            ...this.key(record.id),
             entity: this.entity,
             [OrderIndex.BY_CREATED.partitionKey]: this.entity,
             [LIST_SORT_KEY]: `${this.timeOf(record)}#${record.id}`,
@@ -37,6 +42,32 @@ export class DynamoEntityLog<T extends { id: string }> {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(id), ConsistentRead: true }),
+    );
+    return result.Item ? strip(result.Item) : undefined;
+  }
+
+  /** Sets fields of a record that exists (a record is never created here). */
+  async patch(id: string, fields: Partial<Omit<T, 'id'>>): Promise<void> {
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(id),
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+      }),
+    );
+  }
+
+  private key(id: string) {
+    return { pk: `${this.entity}#${id}`, sk: this.entity };
   }
 
   async list(page: { limit: number; cursor?: string }): Promise<Page<T>> {
@@ -53,12 +84,16 @@ export class DynamoEntityLog<T extends { id: string }> {
         ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, filter) } : {}),
       }),
     );
-    const items = (result.Items ?? []).map(
-      ({ pk: _pk, sk: _sk, entity: _e, entityPk: _ep, listSk: _ls, ...record }) => record as T,
-    );
+    const items = (result.Items ?? []).map((item) => strip<T>(item));
     return {
       items,
       ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey, filter) } : {}),
     };
   }
+}
+
+/** The record without the table's keys and index attributes. */
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, entity: _e, entityPk: _ep, listSk: _ls, ...record } = item;
+  return record as T;
 }

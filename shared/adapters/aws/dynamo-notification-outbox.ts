@@ -1,24 +1,33 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { NotificationSender, Page } from '../../application/ports';
-import type { Notification } from '../../domain/notifications';
+import type { NotificationOutbox, Page } from '../../application/ports';
+import type { Notification, OutboxEntry } from '../../domain/notifications';
 import { DynamoEntityLog } from './dynamo-entity-log';
 
-/**
- * Notifications written to an outbox in the table, once per id. Locally the outbox is what
- * GET /notifications shows; an email/SMS gateway (SES, SNS) delivers from it on AWS.
- */
-export class DynamoNotificationOutbox implements NotificationSender {
-  private readonly log: DynamoEntityLog<Notification>;
+/** The notification outbox in the table: one entry per notification id, newest first. */
+export class DynamoNotificationOutbox implements NotificationOutbox {
+  private readonly log: DynamoEntityLog<OutboxEntry>;
 
   constructor(db: DynamoDBDocumentClient, tableName: string) {
-    this.log = new DynamoEntityLog<Notification>(db, tableName, 'NOTIFICATION', (n) => n.createdAt);
+    this.log = new DynamoEntityLog<OutboxEntry>(db, tableName, 'NOTIFICATION', (n) => n.createdAt);
   }
 
-  send(notification: Notification): Promise<boolean> {
-    return this.log.record(notification);
+  async file(notification: Notification): Promise<OutboxEntry> {
+    const entry: OutboxEntry = { ...notification, delivery: 'PENDING' };
+    if (await this.log.record(entry)) return entry;
+    const existing = await this.log.get(notification.id);
+    if (!existing) throw new Error(`Notification ${notification.id} was filed and is gone`);
+    return existing;
   }
 
-  list(page: { limit: number; cursor?: string }): Promise<Page<Notification>> {
+  async settle(
+    id: string,
+    outcome: { delivery: 'SENT'; messageId: string } | { delivery: 'FAILED'; failure: string },
+    at: string,
+  ): Promise<void> {
+    await this.log.patch(id, { ...outcome, settledAt: at });
+  }
+
+  list(page: { limit: number; cursor?: string }): Promise<Page<OutboxEntry>> {
     return this.log.list(page);
   }
 }
