@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -157,7 +158,10 @@ async function main(): Promise<void> {
     `Benchmark: ${orders} orders at concurrency ${concurrency} (node ${process.version}, ${new Date().toISOString()})`,
   );
   const { assemblyDir, stackName } = synthesize(path.join(PROJECT_ROOT, '.oms', 'bench-assembly'));
-  const quiet = new Writable({ write: (_c, _e, done) => done() });
+  // BENCH_FUNCTION_LOGS=<file> keeps the functions' logs for a look after a run; dropped otherwise.
+  const quiet = process.env.BENCH_FUNCTION_LOGS
+    ? createWriteStream(process.env.BENCH_FUNCTION_LOGS)
+    : new Writable({ write: (_c, _e, done) => done() });
   const cloud = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: quiet });
   try {
     const floor = await storageFloor(cloud.dynamodbEndpoint);

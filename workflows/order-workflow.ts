@@ -139,14 +139,34 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     parameters: { 'orderId.$': '$.reroute.orderId', 'shipmentId.$': '$.reroute.shipmentId' },
   });
   nextShipment.next(requestPick);
+  const rejected = new sfn.Succeed(scope, 'ShipmentRejected', {
+    comment: 'No other location could ship it in time: the order is ON_HOLD with ops',
+  });
+  // No location has the lines now: wait, at no cost, for stock events, then try again.
+  const waitForShipmentStock = waitTask(
+    scope,
+    'WaitForShipmentStock',
+    t.registerBackorder,
+    { orderId: sfn.JsonPath.stringAt('$.orderId'), shipmentId: sfn.JsonPath.stringAt('$.shipmentId') },
+    t.backorderTimeout ?? Duration.days(7),
+    sfn.JsonPath.DISCARD,
+  );
+  waitForShipmentStock.addCatch(
+    task(
+      scope,
+      'HoldRejectedShipment',
+      t.rerouteShipment,
+      { 'shipmentId.$': '$.shipmentId', expired: true },
+      '$.reroute',
+    ).next(rejected),
+    { errors: ['States.Timeout'], resultPath: '$.error' },
+  );
+  waitForShipmentStock.next(reroute);
   reroute.next(
     new sfn.Choice(scope, 'CheckReroute')
       .when(sfn.Condition.stringEquals('$.reroute.outcome', 'rerouted'), nextShipment)
-      .otherwise(
-        new sfn.Succeed(scope, 'ShipmentRejected', {
-          comment: 'No other location can ship it: the order is ON_HOLD with ops',
-        }),
-      ),
+      .when(sfn.Condition.stringEquals('$.reroute.outcome', 'backordered'), waitForShipmentStock)
+      .otherwise(rejected),
   );
   const perShipment = requestPick.next(
     new sfn.Choice(scope, 'CheckPick')

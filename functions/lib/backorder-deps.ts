@@ -13,5 +13,6 @@ export function backorderDeps(): BackorderDeps {
     clock: systemClock,
     locations: awsAdapters.locations(),
     policies: awsAdapters.routingPolicies(),
+    shipments: awsAdapters.shipments(),
   };
 }

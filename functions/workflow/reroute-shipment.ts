@@ -3,8 +3,11 @@ import { type RerouteDeps, rerouteRejectedShipment } from '../../shared/applicat
 import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
-/** Task `{ shipmentId }` after a rejection: the lines go to another location, or the order to ops. */
+/**
+ * Task `{ shipmentId, expired? }` after a rejection: the lines go to another location, or wait on
+ * backorder; once that wait expired, the order goes to ops.
+ */
 export const createHandler = (deps: RerouteDeps) =>
-  taskHandler((input: { shipmentId: string }) => rerouteRejectedShipment(deps, input));
+  taskHandler((input: { shipmentId: string; expired?: boolean }) => rerouteRejectedShipment(deps, input));
 
 export const handler = createHandler({ ...fulfilmentDeps(), policies: awsAdapters.routingPolicies() });

@@ -31,12 +31,16 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  /** The worker running it: when that worker dies, only its own invocations fail. */
+  worker: Worker;
 }
 
 /**
  * One function of the template, run from its bundled asset in a worker thread with the
  * environment the template gives it (so functions never see each other's settings).
- * A timed-out invocation recycles the worker, as Lambda recycles a timed-out container.
+ * A timed-out invocation retires its worker, as Lambda recycles a timed-out container: new
+ * invocations go to a fresh worker, and the old one ends once the calls it still runs are done
+ * (on Lambda those would be other containers, untouched by the timeout).
  */
 export class LocalLambda {
   private worker: Worker | undefined;
@@ -74,6 +78,7 @@ export class LocalLambda {
         if (!pending) return;
         this.pending.delete(message.id);
         clearTimeout(pending.timer);
+        this.endIfRetired(worker);
         if (message.ok) pending.resolve(message.result);
         else
           pending.reject(
@@ -82,22 +87,33 @@ export class LocalLambda {
       },
     );
     worker.on('error', (error) =>
-      this.failAll(new LambdaInvocationError('Runtime.ExitError', error.message)),
+      this.failAll(worker, new LambdaInvocationError('Runtime.ExitError', error.message)),
     );
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
-      this.failAll(new LambdaInvocationError('Runtime.ExitError', `${this.spec.functionName} exited`));
+      this.failAll(
+        worker,
+        new LambdaInvocationError('Runtime.ExitError', `${this.spec.functionName} exited`),
+      );
     });
     worker.unref();
     return worker;
   }
 
-  private failAll(error: Error): void {
+  private failAll(worker: Worker, error: Error): void {
     for (const [id, pending] of this.pending) {
+      if (pending.worker !== worker) continue;
       clearTimeout(pending.timer);
       pending.reject(error);
       this.pending.delete(id);
     }
+  }
+
+  /** Ends a retired worker once nothing runs on it any more. */
+  private endIfRetired(worker: Worker): void {
+    if (worker === this.worker) return;
+    if ([...this.pending.values()].some((p) => p.worker === worker)) return;
+    void worker.terminate();
   }
 
   /** Starts the worker and loads the bundle now, as provisioned concurrency would, so the first call is warm. */
@@ -126,17 +142,17 @@ export class LocalLambda {
           ),
         );
         if (this.worker === worker) this.worker = undefined;
-        void worker.terminate();
+        this.endIfRetired(worker);
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, worker });
       worker.postMessage({ id, event, deadline: Date.now() + timeoutMs });
     });
   }
 
   async stop(): Promise<void> {
-    const worker = this.worker;
+    const workers = new Set([this.worker, ...[...this.pending.values()].map((p) => p.worker)]);
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    await Promise.all([...workers].map((w) => w?.terminate()));
   }
 }
 

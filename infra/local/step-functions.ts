@@ -420,8 +420,14 @@ export class LocalStepFunctions {
       live.flushing = live.flushing.then(async () => {
         if (live.detached) return false;
         const pending = live.history.slice(live.flushed);
+        try {
+          await this.journal.appendHistory(record.executionArn, pending, ended);
+        } catch (error) {
+          // Not fatal: the events stay pending and go with the next write (or the run resumes from the journal).
+          console.error(`Journaling execution ${record.executionArn} failed:`, (error as Error).message);
+          return false;
+        }
         live.flushed += pending.length;
-        await this.journal.appendHistory(record.executionArn, pending, ended);
         return true;
       });
       return live.flushing;
@@ -500,7 +506,10 @@ export class LocalStepFunctions {
         record.executionArn,
         Object.assign(new Error('Execution ended'), { name: 'States.Aborted' }),
       );
-      await flush(record);
+      // The end must reach the journal, or the execution would show as running until a restart.
+      for (let attempt = 0; !(await flush(record)) && !live.detached && attempt < 5; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
       this.live.delete(record.executionArn);
     });
     live.done = live.done.catch((error: Error) => {

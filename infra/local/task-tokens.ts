@@ -10,6 +10,8 @@ interface Waiter {
   timeout?: LongTimer;
   heartbeat?: LongTimer;
   heartbeatSeconds?: number;
+  /** Epoch ms when it times out, if it does. */
+  deadline?: number;
   /** Settles once the answer is in the journal (true) or could not be kept (false). */
   journaled: Promise<boolean>;
 }
@@ -56,6 +58,7 @@ export class TaskTokens {
         resolve,
         reject,
         journaled: kept,
+        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
         ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
       };
       if (options.deadline !== undefined) {
@@ -124,9 +127,16 @@ export class TaskTokens {
   }
 
   /** Tokens now waiting, for tests and ops. */
-  waiting(executionArn?: string): Array<{ token: string; stateName: string; executionArn: string }> {
+  waiting(
+    executionArn?: string,
+  ): Array<{ token: string; stateName: string; executionArn: string; deadline?: number }> {
     return [...this.waiters]
       .filter(([, w]) => executionArn === undefined || w.executionArn === executionArn)
-      .map(([token, w]) => ({ token, stateName: w.stateName, executionArn: w.executionArn }));
+      .map(([token, w]) => ({
+        token,
+        stateName: w.stateName,
+        executionArn: w.executionArn,
+        ...(w.deadline === undefined ? {} : { deadline: w.deadline }),
+      }));
   }
 }

@@ -12,8 +12,10 @@ import type {
   LocationRepository,
   OrderRepository,
   RoutingPolicyStore,
+  ShipmentRepository,
   WorkflowCallbacks,
 } from './ports';
+import { shipmentWaitOver } from './reroute-shipment';
 import { routingCandidates, routingOrderOf } from './routing';
 
 export interface BackorderDeps {
@@ -25,6 +27,7 @@ export interface BackorderDeps {
   clock: Clock;
   locations: LocationRepository;
   policies: RoutingPolicyStore;
+  shipments: ShipmentRepository;
 }
 
 /**
@@ -69,11 +72,19 @@ export async function registerBackorder(
 /**
  * Wakes the orders waiting for a SKU, oldest placed first, as far as the stock goes: each is
  * reserved here, so a later order cannot take what an earlier one waits for, then its workflow
- * is told to carry on (its Allocate step finds the reservation already made).
+ * is told to carry on (its Allocate step finds the reservation already made). Rejected shipments
+ * waiting for the SKU are woken when a location can now take their lines.
  */
 export async function resumeBackorders(deps: BackorderDeps, sku: string): Promise<number> {
   let woken = 0;
   for (const waiting of await deps.backorders.waitingFor(sku)) {
+    if (waiting.shipmentId) {
+      // A rejected shipment holds its units already; it is woken once a location can take it.
+      if (!(await shipmentWaitOver(deps, waiting.shipmentId))) continue;
+      await deps.backorders.remove(waiting);
+      if (await deps.callbacks.succeed(waiting.taskToken, { woken: `stock of ${sku}` })) woken++;
+      continue;
+    }
     const order = await deps.orders.get(waiting.orderId);
     if (!order || order.status !== OrderStatus.BACKORDERED) {
       await deps.backorders.remove(waiting);

@@ -223,13 +223,15 @@ export interface Backorder {
   placedAt: string;
   skus: string[];
   taskToken: string;
+  /** Set when one rejected shipment waits, not the whole order. */
+  shipmentId?: string;
 }
 
 export interface BackorderBook {
   add(backorder: Backorder): Promise<void>;
-  /** Orders waiting for a SKU, oldest placed first. */
+  /** Orders and shipments waiting for a SKU, oldest placed first. */
   waitingFor(sku: string): Promise<Backorder[]>;
-  remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus'>): Promise<void>;
+  remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus' | 'shipmentId'>): Promise<void>;
 }
 
 /** Answers a workflow task that waits on a token; false when the wait is over (timed out, stopped). */

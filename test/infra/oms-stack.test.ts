@@ -206,7 +206,7 @@ describe('the OMS stack', () => {
     expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
   });
 
-  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
+  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
     if (!machine) throw new Error('no state machine');
     const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })[
@@ -267,6 +267,29 @@ describe('the OMS stack', () => {
     // A rejected pick: re-route, then pick the new shipment in the same branch.
     expect(map.ItemProcessor.States.RerouteShipment?.Next).toBe('CheckReroute');
     expect(map.ItemProcessor.States.FulfilReroutedShipment?.Next).toBe('RequestPick');
+    // No location has the lines: wait for stock and re-route; past the backorder window, hold for ops.
+    const rerouteChoices = (
+      map.ItemProcessor.States.CheckReroute as {
+        Choices: Array<{ StringEquals: string; Next: string }>;
+      }
+    ).Choices.map((c) => [c.StringEquals, c.Next]);
+    expect(rerouteChoices).toEqual([
+      ['rerouted', 'FulfilReroutedShipment'],
+      ['backordered', 'WaitForShipmentStock'],
+    ]);
+    const stockWait = map.ItemProcessor.States.WaitForShipmentStock as {
+      Resource: string;
+      TimeoutSeconds: number;
+      Next: string;
+      Catch: Array<{ ErrorEquals: string[]; Next: string }>;
+    };
+    expect(stockWait.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+    expect(stockWait.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(stockWait.Next).toBe('RerouteShipment');
+    expect(stockWait.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'HoldRejectedShipment' }),
+    ]);
+    expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('ShipmentRejected');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
     expect(definition.States.RouteOrder?.Catch?.[0]?.Next).toBe('RoutingFailed');
   });

@@ -267,16 +267,56 @@ describe('warehouse trouble', () => {
     expect(await drift()).toEqual([]);
   });
 
-  it('puts the order ON_HOLD for ops, with an alert, when no other location can ship a rejected shipment', async () => {
+  it("puts a rejected shipment's lines on backorder when no other location has them, and ships them from where stock arrives", async () => {
+    await stockUp(api(), 'ff-bo-a', 'FF-BO', 3);
+    const id = await place([{ sku: 'FF-BO', quantity: 2 }]);
+    const [requested] = await pickRequested(id);
+    await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
+      body: { type: 'rejected', reason: 'damaged stock' },
+    });
+    await env.cloud.idle();
+    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    expect(env.cloud.stepFunctions.tokens.waiting(executionArn).map((w) => w.stateName)).toEqual([
+      'WaitForShipmentStock',
+    ]);
+    expect(await statusOf(id)).toBe('FULFILLING');
+    // Stock arrives at another location: the lines are held there and picked from there.
+    await stockUp(api(), 'ff-bo-b', 'FF-BO', 5);
+    const second = await eventually(async () => {
+      const next = (await shipments(id)).find((s) => s.id === `${id}-2`);
+      return next?.status === 'PICK_REQUESTED' ? next : undefined;
+    }, 10_000);
+    expect(second.locationId).toBe('ff-bo-b');
+    const levels = (await request(api(), 'GET', '/inventory/FF-BO')).body.locations as Array<{
+      locationId: string;
+      reserved: number;
+    }>;
+    expect(levels.map((l) => [l.locationId, l.reserved])).toEqual([
+      ['ff-bo-a', 0],
+      ['ff-bo-b', 2],
+    ]);
+    await reportPacked(api(), second.id);
+    await postDelivered(api(), await shipped(id, second.id));
+    await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
+    expect(await drift()).toEqual([]);
+  });
+
+  it("puts the order ON_HOLD for ops, with an alert, when a rejected shipment's backorder expires", async () => {
     await stockUp(api(), 'ff-only', 'FF-ONLY', 3);
     const id = await place([{ sku: 'FF-ONLY', quantity: 1 }]);
     const [requested] = await pickRequested(id);
     await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
       body: { type: 'rejected', reason: 'damaged stock' },
     });
+    await env.cloud.idle();
+    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
+    expect(wait?.stateName).toBe('WaitForShipmentStock');
+    // What the backorder window's TimeoutSeconds does when it fires.
+    await env.cloud.stepFunctions.tokens.fail(String(wait?.token), 'States.Timeout', 'Task timed out');
     await eventually(async () => ((await statusOf(id)) === 'ON_HOLD' ? true : undefined), 10_000);
     expect((await order(id)).statusReason).toBe(
-      `shipment ${requested?.id} rejected by ff-only (damaged stock); no other location can ship it`,
+      `shipment ${requested?.id} rejected by ff-only (damaged stock); no other location could ship it before its backorder expired`,
     );
     expect(await alerts()).toContainEqual(
       expect.objectContaining({

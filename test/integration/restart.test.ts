@@ -80,7 +80,11 @@ describe('stopping the local cloud mid-flight', () => {
     // Two wait for their warehouse; two are packed and shipped and wait for their carrier.
     for (const id of ids.slice(2)) await reportPacked(cloud.apiUrl, `${id}-1`);
     await cloud.idle();
-    const waitingBefore = cloud.stepFunctions.tokens.waiting();
+    const waits = (c: LocalCloud) =>
+      c.stepFunctions.tokens
+        .waiting()
+        .map(({ token, stateName, executionArn }) => ({ token, stateName, executionArn }));
+    const waitingBefore = waits(cloud);
     expect(waitingBefore.map((w) => w.stateName).sort()).toEqual([
       'AwaitDelivery',
       'AwaitDelivery',
@@ -94,7 +98,7 @@ describe('stopping the local cloud mid-flight', () => {
     // Back at the same states, waiting on the same tokens, before anyone answers.
     await cloud.idle();
     const byToken = (a: { token: string }, b: { token: string }) => a.token.localeCompare(b.token);
-    expect(cloud.stepFunctions.tokens.waiting().sort(byToken)).toEqual(waitingBefore.sort(byToken));
+    expect(waits(cloud).sort(byToken)).toEqual(waitingBefore.sort(byToken));
     const api = cloud.apiUrl;
     for (const id of ids.slice(0, 2)) {
       await eventually(

@@ -2,10 +2,10 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import type { Backorder, BackorderBook } from '../../application/ports';
 import { queryAll } from './query-pages';
 
-/** One record per (SKU, waiting order), sorted by when the order was placed. */
-const backorderKey = (sku: string, placedAt: string, orderId: string) => ({
+/** One record per (SKU, waiting order or shipment), sorted by when the order was placed. */
+const backorderKey = (sku: string, backorder: Pick<Backorder, 'placedAt' | 'orderId' | 'shipmentId'>) => ({
   pk: `BACKORDER#${sku}`,
-  sk: `${placedAt}#${orderId}`,
+  sk: `${backorder.placedAt}#${backorder.shipmentId ?? backorder.orderId}`,
 });
 
 export class DynamoBackorderBook implements BackorderBook {
@@ -31,7 +31,7 @@ export class DynamoBackorderBook implements BackorderBook {
       backorder.skus.map((sku) => ({
         PutRequest: {
           Item: {
-            ...backorderKey(sku, backorder.placedAt, backorder.orderId),
+            ...backorderKey(sku, backorder),
             entity: 'BACKORDER',
             sku,
             ...backorder,
@@ -53,13 +53,14 @@ export class DynamoBackorderBook implements BackorderBook {
       placedAt: String(item.placedAt),
       skus: item.skus as string[],
       taskToken: String(item.taskToken),
+      ...(item.shipmentId ? { shipmentId: String(item.shipmentId) } : {}),
     }));
   }
 
-  async remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus'>): Promise<void> {
+  async remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus' | 'shipmentId'>): Promise<void> {
     await this.write(
       backorder.skus.map((sku) => ({
-        DeleteRequest: { Key: backorderKey(sku, backorder.placedAt, backorder.orderId) },
+        DeleteRequest: { Key: backorderKey(sku, backorder) },
       })),
     );
   }
