@@ -1,7 +1,9 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import { OmsFunction, type OmsFunctionProps } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
 import { OrderWorkflow } from './constructs/order-workflow';
@@ -43,13 +45,26 @@ export class OmsStack extends Stack {
         targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
       });
 
-    // Fulfilment: warehouses and carriers. Secrets come from context; the sandbox ones otherwise.
-    const carrierSecrets: Record<string, string[]> = this.node.tryGetContext('carrierWebhookSecrets') ?? {
-      swiftpost: ['whsec_sandbox_swiftpost'],
-      rapidex: ['whsec_sandbox_rapidex'],
-    };
-    const fulfiller = (name: string, entry: string) =>
-      publisher(name, entry).bindCarriers(carrierSecrets).bindTaskCallbacks();
+    // Fulfilment: warehouses and carriers. Each carrier signs its webhooks with a secret generated
+    // at deploy, `{"current": ...}` ("previous" is added by ops while rotating).
+    const carrierSecrets = Object.fromEntries(
+      Object.keys(SANDBOX_CARRIERS).map((carrier) => [
+        carrier,
+        new secretsmanager.Secret(this, `CarrierWebhookSecret-${carrier}`, {
+          secretName: `oms/carriers/${carrier}/webhook`,
+          description: `Secret ${carrier} signs its tracking webhooks with (HMAC-SHA256)`,
+          generateSecretString: {
+            secretStringTemplate: '{}',
+            generateStringKey: 'current',
+            excludePunctuation: true,
+            passwordLength: 48,
+          },
+          // Carriers hold it: a stack replaced or deleted must not silently invalidate their signatures.
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      ]),
+    );
+    const fulfiller = (name: string, entry: string) => publisher(name, entry).bindTaskCallbacks();
 
     // Workflow tasks
     const slow = { timeout: Duration.seconds(30) };
@@ -83,7 +98,10 @@ export class OmsStack extends Stack {
         getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts')).fn,
         listOrderShipments: fulfiller('ListOrderShipments', http('list-order-shipments.ts')).fn,
         postShipmentEvent: fulfiller('PostShipmentEvent', http('post-shipment-event.ts')).fn,
-        receiveCarrierWebhook: fulfiller('ReceiveCarrierWebhook', http('post-carrier-webhook.ts')).fn,
+        receiveCarrierWebhook: fulfiller(
+          'ReceiveCarrierWebhook',
+          http('post-carrier-webhook.ts'),
+        ).bindCarrierSecrets(carrierSecrets).fn,
         putLocation: writer('PutLocation', http('put-location.ts')).fn,
         getLocation: reader('GetLocation', http('get-location.ts')).fn,
         listLocations: reader('ListLocations', http('list-locations.ts')).fn,

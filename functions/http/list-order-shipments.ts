@@ -1,11 +1,11 @@
-import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
+import type { FulfilmentDeps } from '../../shared/application/fulfilment';
 import { getOrder } from '../../shared/application/get-order';
 import { OrderIdParams } from '../../shared/contracts/order-schemas';
 import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { httpRoute, json } from '../lib/http-route';
 
 /** Every shipment of an order with its status, carrier, tracking number and history. */
-export const createHandler = (deps: CarrierWebhookDeps) =>
+export const createHandler = (deps: FulfilmentDeps) =>
   httpRoute({ params: OrderIdParams }, async ({ params }) => {
     const order = await getOrder(deps, params.id);
     return json(200, { items: await deps.shipments.ofOrder(order.id) });

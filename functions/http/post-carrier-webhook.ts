@@ -1,3 +1,4 @@
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
 import {
   applyCarrierUpdate,
@@ -29,4 +30,4 @@ export const createHandler = (deps: CarrierWebhookDeps) =>
     return json(200, result);
   });
 
-export const handler = createHandler(fulfilmentDeps());
+export const handler = createHandler({ ...fulfilmentDeps(), secrets: awsAdapters.carrierSecrets() });

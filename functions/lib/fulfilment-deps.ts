@@ -3,7 +3,7 @@ import { systemClock } from '../../shared/adapters/system';
 import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
 
 /** Real adapters for the fulfilment use cases, built once per cold start. */
-export function fulfilmentDeps(): CarrierWebhookDeps {
+export function fulfilmentDeps(): Omit<CarrierWebhookDeps, 'secrets'> {
   return {
     orders: awsAdapters.orders(),
     shipments: awsAdapters.shipments(),

@@ -1,10 +1,10 @@
-import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
+import type { FulfilmentDeps } from '../../shared/application/fulfilment';
 import { reportPickSlaBreach } from '../../shared/application/fulfilment';
 import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
 /** Task after the pick SLA passed unanswered: ShipmentSlaBreached on the bus (ops get an alert). */
-export const createHandler = (deps: CarrierWebhookDeps) =>
+export const createHandler = (deps: FulfilmentDeps) =>
   taskHandler((input: { shipmentId: string }) => reportPickSlaBreach(deps, input));
 
 export const handler = createHandler(fulfilmentDeps());

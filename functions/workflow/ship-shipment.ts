@@ -1,10 +1,10 @@
-import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
+import type { FulfilmentDeps } from '../../shared/application/fulfilment';
 import { shipShipment } from '../../shared/application/fulfilment';
 import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
 /** Task `{ shipmentId }`: rate shop, label, stock out of the location; SHIPPED. */
-export const createHandler = (deps: CarrierWebhookDeps) =>
+export const createHandler = (deps: FulfilmentDeps) =>
   taskHandler((input: { shipmentId: string }) => shipShipment(deps, input));
 
 export const handler = createHandler(fulfilmentDeps());

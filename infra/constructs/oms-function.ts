@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -101,11 +102,17 @@ export class OmsFunction extends Construct {
   }
 
   /**
-   * The carriers' webhook secrets (carrier -> secrets, several while rotating). From CDK context
-   * `carrierWebhookSecrets`; the sandbox carriers' published test secrets otherwise.
+   * Lets the function read the carriers' webhook secrets (one Secrets Manager secret per carrier)
+   * and tells it which secret is whose; the secrets themselves never enter the template.
    */
-  bindCarriers(secrets: Record<string, string[]>): this {
-    this.fn.addEnvironment('CARRIER_WEBHOOK_SECRETS', JSON.stringify(secrets));
+  bindCarrierSecrets(secrets: Record<string, ISecret>): this {
+    for (const secret of Object.values(secrets)) secret.grantRead(this.fn);
+    this.fn.addEnvironment(
+      'CARRIER_WEBHOOK_SECRET_ARNS',
+      Stack.of(this).toJsonString(
+        Object.fromEntries(Object.entries(secrets).map(([carrier, secret]) => [carrier, secret.secretArn])),
+      ),
+    );
     return this;
   }
 

@@ -2,15 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from './aws-error';
 import type { LocalEventBus, PutEventsEntry } from './event-bus';
 import { readBody } from './http-server';
+import type { LocalSecretsManager } from './secrets-manager';
 import type { LocalStepFunctions } from './step-functions';
 
 type Operation = (input: Record<string, unknown>) => unknown;
 
 /**
- * The AWS JSON protocol (X-Amz-Target) for Step Functions and EventBridge, so handlers and
- * ops tools use the unchanged SDK clients and CLI through AWS_ENDPOINT_URL_SFN / _EVENTBRIDGE.
+ * The AWS JSON protocol (X-Amz-Target) for Step Functions, EventBridge and Secrets Manager, so
+ * handlers and ops tools use the unchanged SDK clients and CLI through AWS_ENDPOINT_URL_SFN,
+ * _EVENTBRIDGE and _SECRETS_MANAGER.
  */
-export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus) {
+export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus, secrets: LocalSecretsManager) {
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (i) => sfn.startExecution(i as never),
     'AWSStepFunctions.DescribeExecution': (i) => sfn.describeExecution(i as never),
@@ -21,6 +23,9 @@ export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus) {
     'AWSStepFunctions.SendTaskFailure': (i) => sfn.sendTaskFailure(i as never),
     'AWSStepFunctions.SendTaskHeartbeat': (i) => sfn.sendTaskHeartbeat(i as never),
     'AWSStepFunctions.ListStateMachines': () => ({ stateMachines: sfn.listStateMachines() }),
+    'secretsmanager.GetSecretValue': (i) => secrets.getSecretValue(i),
+    'secretsmanager.PutSecretValue': (i) => secrets.putSecretValue(i),
+    'secretsmanager.ListSecrets': () => secrets.listSecrets(),
     'AWSEvents.PutEvents': (i) => {
       const entries = (i.Entries ?? []) as PutEventsEntry[];
       if (entries.length < 1 || entries.length > 10) {
@@ -32,9 +37,10 @@ export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus) {
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const target = String(request.headers['x-amz-target'] ?? '');
-    const contentType = target.startsWith('AWSEvents.')
-      ? 'application/x-amz-json-1.1'
-      : 'application/x-amz-json-1.0';
+    const contentType =
+      target.startsWith('AWSEvents.') || target.startsWith('secretsmanager.')
+        ? 'application/x-amz-json-1.1'
+        : 'application/x-amz-json-1.0';
     const reply = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': contentType });
       response.end(JSON.stringify(body));

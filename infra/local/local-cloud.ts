@@ -15,6 +15,7 @@ import { ExecutionJournal } from './execution-journal';
 import { type HttpRoute, httpApiHandler, unsupportedRouteFeatures } from './http-api';
 import { close, listen } from './http-server';
 import { findLambda, type LocalLambda, templateLambdas } from './lambda';
+import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTemplate } from './template';
 
@@ -48,6 +49,8 @@ export interface LocalCloud {
   eventBus: LocalEventBus;
   /** The local SES: what the functions sent. */
   email: LocalEmail;
+  /** The template's secrets (a carrier's simulator reads its webhook secret here). */
+  secrets: LocalSecretsManager;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -94,6 +97,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await ensureTables(dynamo.client, templateTables(template));
     const journal = new ExecutionJournal(dynamo.client);
     await journal.ensureTable();
+    const secrets = await LocalSecretsManager.fromTemplate(dynamo.client, template);
 
     // The AWS endpoint is needed in the functions' environment before the services behind it exist.
     let serveAws: Parameters<typeof listen>[0] = async () => {};
@@ -104,6 +108,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_SFN: aws.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
       AWS_ENDPOINT_URL_SESV2: aws.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
     };
     lambdas = templateLambdas(template, endpoints, log);
     const lambda = (nameOrArn: string) => {
@@ -155,7 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     const email = new LocalEmail(options.mailDir);
-    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus);
+    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus, secrets);
     // SES v2 speaks REST JSON (by path); Step Functions and EventBridge speak AWS JSON (by target).
     serveAws = (request, response) =>
       LocalEmail.handles(request) ? email.handle(request, response) : jsonProtocol(request, response);
@@ -178,6 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stepFunctions: sfn,
       eventBus,
       email,
+      secrets,
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {

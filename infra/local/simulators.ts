@@ -21,15 +21,25 @@ interface ShipmentEvent {
   };
 }
 
-/** The carriers' webhook secrets exactly as the template gives them to the webhook function. */
-function carrierSecrets(cloud: LocalCloud): Record<string, string[]> {
+/**
+ * Each carrier's current webhook secret, read as the carrier was handed it: from the secret the
+ * template names for it (CARRIER_WEBHOOK_SECRET_ARNS of the webhook function) in Secrets Manager.
+ */
+export async function carrierSecrets(cloud: LocalCloud): Promise<Record<string, string>> {
   for (const { properties } of cloud.template.resourcesOfType('AWS::Lambda::Function')) {
     const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables;
-    const secrets = variables?.CARRIER_WEBHOOK_SECRETS;
-    if (typeof secrets === 'string') return JSON.parse(secrets) as Record<string, string[]>;
+    const arns = variables?.CARRIER_WEBHOOK_SECRET_ARNS;
+    if (typeof arns !== 'string') continue;
+    const entries = await Promise.all(
+      Object.entries(JSON.parse(arns) as Record<string, string>).map(async ([carrier, arn]) => {
+        const { SecretString } = await cloud.secrets.getSecretValue({ SecretId: arn });
+        return [carrier, String((JSON.parse(SecretString) as { current: string }).current)] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
   }
-  throw new Error('No function of the template has CARRIER_WEBHOOK_SECRETS');
+  throw new Error('No function of the template has CARRIER_WEBHOOK_SECRET_ARNS');
 }
 
 /**
@@ -39,6 +49,8 @@ function carrierSecrets(cloud: LocalCloud): Record<string, string[]> {
  */
 export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
   const secrets = carrierSecrets(cloud);
+  // Read once, before the first shipment needs them; a failure shows on the first webhook.
+  secrets.catch(() => {});
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -81,7 +93,6 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
     }
     if (event['detail-type'] === 'ShipmentShipped' && data.trackingNumber && data.carrier) {
       const carrier = data.carrier.carrier;
-      const secret = secrets[carrier]?.[0] ?? '';
       const codes = CARRIER_CODES[carrier] ?? [];
       codes.forEach((status, i) => {
         later(options.transitDelayMs * (i + 1), async () => {
@@ -91,6 +102,7 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
             status,
             occurredAt: new Date().toISOString(),
           });
+          const secret = (await secrets)[carrier] ?? '';
           await post(`/webhooks/carriers/${carrier}`, body, {
             'oms-signature': signWebhook(body, secret, Math.floor(Date.now() / 1000)),
           });

@@ -221,9 +221,9 @@ export class LocalStepFunctions {
     const recorded = run.replay?.take(key);
     if (recorded?.outcome) return replayed(recorded.outcome);
     // Timers start with the task, as the interpreter's own does, however busy the machine is; a
-    // resumed task keeps the deadline it had.
+    // resumed wait keeps the deadline it had (a call cut off by the stop is simply made again).
     const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
-    const deadline = recorded?.deadline ?? Date.now() + timeoutSeconds * 1000;
+    const deadline = waits && recorded ? recorded.deadline : Date.now() + timeoutSeconds * 1000;
     const wait = waits
       ? ((recorded && run.rearmed.get(recorded)) ??
         this.tokens.mint({
@@ -262,7 +262,7 @@ export class LocalStepFunctions {
             last,
           );
         }
-        // The token is journaled before anyone can answer it from outside this process.
+        // Journaled before the execution counts as waiting: a stop from here on resumes this wait.
         await run.flush();
         run.park(true);
         try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -27,6 +28,7 @@ const EMULATED = new Set([
   'AWS::StepFunctions::StateMachine',
   'AWS::Events::EventBus',
   'AWS::Events::Rule',
+  'AWS::SecretsManager::Secret',
 ]);
 const AWS_ONLY = new Set([
   // IAM is not enforced locally: least privilege is proven by the infra tests on the template.
@@ -86,7 +88,9 @@ export class LocalTemplate {
     const known = pseudo[logicalId];
     if (known !== undefined) return known;
     const type = this.resource(logicalId).Type;
-    if (type === 'AWS::StepFunctions::StateMachine') return this.arn(logicalId);
+    // CloudFormation's Ref gives these ARNs, not names.
+    if (type === 'AWS::StepFunctions::StateMachine' || type === 'AWS::SecretsManager::Secret')
+      return this.arn(logicalId);
     return logicalId;
   }
 
@@ -109,6 +113,12 @@ export class LocalTemplate {
         return `arn:aws:dynamodb:${region}:${account}:table/${logicalId}`;
       case 'AWS::IAM::Role':
         return `arn:aws:iam::${account}:role/${logicalId}`;
+      case 'AWS::SecretsManager::Secret': {
+        // Secrets Manager ends every ARN with six characters of its own; ours are stable per resource.
+        const name = String(this.resource(logicalId).Properties?.Name ?? logicalId);
+        const suffix = createHash('sha256').update(logicalId).digest('hex').slice(0, 6);
+        return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${suffix}`;
+      }
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${region}:${account}:log-group:${logicalId}:*`;
       default:

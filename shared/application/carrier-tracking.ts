@@ -5,10 +5,11 @@ import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhookSignature } from '../domain/webhook-signature';
 import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
 import { getOrder } from './get-order';
-import { StaleShipment, type WebhookReplayGuard } from './ports';
+import { type CarrierSecrets, StaleShipment, type WebhookReplayGuard } from './ports';
 
 export interface CarrierWebhookDeps extends FulfilmentDeps {
   replays: WebhookReplayGuard;
+  secrets: CarrierSecrets;
 }
 
 /** A verified post's signature, to remember once the update is applied. */
@@ -23,10 +24,10 @@ export interface AcceptedSignature {
  * raw body within the tolerance, not a post already applied (a captured post replayed is refused).
  */
 export async function verifyCarrierWebhook(
-  deps: Pick<CarrierWebhookDeps, 'carriers' | 'replays' | 'clock'>,
+  deps: Pick<CarrierWebhookDeps, 'secrets' | 'replays' | 'clock'>,
   input: { carrier: string; rawBody: string; signature: string | undefined },
 ): Promise<AcceptedSignature> {
-  const secrets = deps.carriers.webhookSecrets(input.carrier);
+  const secrets = await deps.secrets.of(input.carrier);
   if (secrets.length === 0) throw new NotFoundError(`No carrier named ${input.carrier} is configured`);
   const now = Math.floor(Date.parse(deps.clock.now()) / 1000);
   const check = verifyWebhookSignature(input.rawBody, input.signature, secrets, now);

@@ -315,8 +315,12 @@ export interface CarrierNetwork {
   createLabel(request: LabelRequest): Promise<{ trackingNumber: string; labelRef: string }>;
   /** The carrier's status code in the canonical set, or undefined for an unknown carrier or code. */
   canonicalStatus(carrier: string, code: string): TrackingStatus | undefined;
-  /** Secrets a carrier's webhooks are signed with (more than one while rotating); empty: unknown carrier. */
-  webhookSecrets(carrier: string): readonly string[];
+}
+
+/** The secrets each carrier signs its webhooks with (more than one while a secret is rotated). */
+export interface CarrierSecrets {
+  /** Empty for a carrier that is not configured. */
+  of(carrier: string): Promise<readonly string[]>;
 }
 
 /** Remembers the signatures of applied posts within the tolerance window, so a captured post cannot be replayed. */

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
-import { postDelivered, reportPacked, shipmentsOf } from '../support/carriers';
+import { learnCarrierSecrets, postDelivered, reportPacked, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
@@ -173,6 +173,8 @@ describe('npm start', () => {
       const [shipment] = await shipmentsOf(api, String(visa.body.id));
       return shipment?.status === 'SHIPPED' ? shipment : undefined;
     }, 15_000);
+    // The carrier signs with the secret ops read from Secrets Manager and handed over.
+    await learnCarrierSecrets(`http://127.0.0.1:${port + 1}`);
     const delivered = await postDelivered(api, shipped);
     expect(delivered.status).toBe(200);
     await eventually(async () => {

@@ -147,6 +147,31 @@ describe('the OMS stack', () => {
     });
   });
 
+  it("keeps each carrier's webhook secret in Secrets Manager, generated at deploy, readable only by the webhook function", () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret') as Record<
+      string,
+      { Properties: { Name: string; GenerateSecretString: object }; DeletionPolicy: string }
+    >;
+    expect(
+      Object.values(secrets)
+        .map((s) => s.Properties.Name)
+        .sort(),
+    ).toEqual(['oms/carriers/rapidex/webhook', 'oms/carriers/swiftpost/webhook']);
+    for (const secret of Object.values(secrets)) {
+      expect(secret.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'current' });
+      expect(secret.DeletionPolicy).toBe('Retain');
+    }
+    const readers = Object.keys(template.findResources('AWS::Lambda::Function'))
+      .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
+      .filter((name) => actionsOf(name).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toEqual(['ReceiveCarrierWebhook']);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CARRIER_WEBHOOK_SECRET_ARNS: Match.anyValue() }) },
+    });
+    // No secret value anywhere in the template.
+    expect(/"SecretString":|whsec_/.test(JSON.stringify(template.toJSON()))).toBe(false);
+  });
+
   it('sets on each function exactly the settings its bindings grant', () => {
     const env = (name: string) =>
       Object.keys(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/local-cloud';
+import { carrierSecrets } from '../../infra/local/simulators';
 import { clientsFor } from '../support/aws-clients';
 import { postDelivered, reportPacked, type ShipmentView, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
@@ -85,6 +86,7 @@ describe('stopping the local cloud mid-flight', () => {
         .waiting()
         .map(({ token, stateName, executionArn }) => ({ token, stateName, executionArn }));
     const waitingBefore = waits(cloud);
+    const secretsBefore = await carrierSecrets(cloud);
     expect(waitingBefore.map((w) => w.stateName).sort()).toEqual([
       'AwaitDelivery',
       'AwaitDelivery',
@@ -99,6 +101,8 @@ describe('stopping the local cloud mid-flight', () => {
     await cloud.idle();
     const byToken = (a: { token: string }, b: { token: string }) => a.token.localeCompare(b.token);
     expect(waits(cloud).sort(byToken)).toEqual(waitingBefore.sort(byToken));
+    // The carriers keep signing with the secrets they were given.
+    expect(await carrierSecrets(cloud)).toEqual(secretsBefore);
     const api = cloud.apiUrl;
     for (const id of ids.slice(0, 2)) {
       await eventually(

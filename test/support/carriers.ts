@@ -1,10 +1,44 @@
+import {
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { SANDBOX_CARRIERS } from '../../shared/adapters/carriers/sandbox-carriers';
 import type { TrackingStatus } from '../../shared/domain/tracking';
 import { signWebhook } from '../../shared/domain/webhook-signature';
 import { request } from './http';
 
-/** The sandbox secret the CDK app configures by default. */
-export const sandboxSecret = (carrier: string) => `whsec_sandbox_${carrier}`;
+const carrierSecrets = new Map<string, string>();
+
+/**
+ * Reads each carrier's webhook secret from the running system's Secrets Manager, as ops would to
+ * hand it to the carrier, so tests sign their posts as the carrier does.
+ */
+export async function learnCarrierSecrets(awsEndpoint: string): Promise<void> {
+  const client = new SecretsManagerClient({
+    endpoint: awsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  try {
+    const { SecretList = [] } = await client.send(new ListSecretsCommand({}));
+    for (const { Name, ARN } of SecretList) {
+      const carrier = /^oms\/carriers\/([^/]+)\/webhook$/.exec(Name ?? '')?.[1];
+      if (!carrier) continue;
+      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: ARN }));
+      carrierSecrets.set(carrier, String((JSON.parse(String(SecretString)) as { current: string }).current));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The secret a carrier signs with in the running system (learnCarrierSecrets read it). */
+export function carrierSecret(carrier: string): string {
+  const secret = carrierSecrets.get(carrier);
+  if (!secret) throw new Error(`No webhook secret known for ${carrier}: learnCarrierSecrets first`);
+  return secret;
+}
 
 /** The carrier's own code for a canonical status. */
 export function carrierCode(carrier: string, status: TrackingStatus): string {
@@ -40,7 +74,7 @@ export async function postTracking(
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature =
     options.signature === undefined
-      ? signWebhook(rawBody, options.secret ?? sandboxSecret(carrier), timestamp)
+      ? signWebhook(rawBody, options.secret ?? carrierSecret(carrier), timestamp)
       : options.signature;
   const response = await fetch(`${apiUrl}/webhooks/carriers/${carrier}`, {
     method: 'POST',

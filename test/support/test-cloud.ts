@@ -2,19 +2,22 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from './aws-clients';
+import { learnCarrierSecrets } from './carriers';
 
 /** Function logs are noise in test output; OMS_TEST_LOGS=1 shows them. */
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
-export function startTestCloud(options: { dataDir?: string } = {}): Promise<LocalCloud> {
-  return startLocalCloud({
+export async function startTestCloud(options: { dataDir?: string } = {}): Promise<LocalCloud> {
+  const cloud = await startLocalCloud({
     assemblyDir: inject('assemblyDir'),
     stackName: inject('stackName'),
     port: 0,
     functionLogs: process.env.OMS_TEST_LOGS ? process.stdout : sink,
     ...options,
   });
+  await learnCarrierSecrets(cloud.awsEndpoint);
+  return cloud;
 }
 
 /** One local cloud for the whole test file, with SDK clients pointed at it. */

@@ -1,5 +1,11 @@
 import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
-import { dynamoDocumentClient, emailClient, eventsClient, stepFunctionsClient } from './clients';
+import {
+  dynamoDocumentClient,
+  emailClient,
+  eventsClient,
+  secretsManagerClient,
+  stepFunctionsClient,
+} from './clients';
 import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
@@ -13,6 +19,7 @@ import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
+import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets';
 import { SesMailer } from './ses-mailer';
 import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
@@ -33,8 +40,12 @@ export const awsAdapters = {
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
-  carriers: () =>
-    new SandboxCarrierNetwork(JSON.parse(requiredEnv('CARRIER_WEBHOOK_SECRETS')) as Record<string, string[]>),
+  carriers: () => new SandboxCarrierNetwork(),
+  carrierSecrets: () =>
+    new SecretsManagerCarrierSecrets(
+      secretsManagerClient(),
+      JSON.parse(requiredEnv('CARRIER_WEBHOOK_SECRET_ARNS')) as Record<string, string>,
+    ),
   notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),

@@ -82,10 +82,8 @@ export const SANDBOX_CARRIERS: Record<string, SandboxCarrier> = {
   },
 };
 
-/** The test carriers, with webhook secrets from configuration (carrier -> secrets). */
+/** The test carriers: rate cards, labels and status vocabularies. */
 export class SandboxCarrierNetwork implements CarrierNetwork {
-  constructor(private readonly secrets: Record<string, readonly string[]>) {}
-
   async quotes(request: { zone: Zone; billableGrams: number }): Promise<Quote[]> {
     const kilograms = Math.max(1, Math.ceil(request.billableGrams / 1000));
     return Object.entries(SANDBOX_CARRIERS).flatMap(([carrier, profile]) =>
@@ -111,9 +109,5 @@ export class SandboxCarrierNetwork implements CarrierNetwork {
 
   canonicalStatus(carrier: string, code: string): TrackingStatus | undefined {
     return SANDBOX_CARRIERS[carrier]?.statuses[code];
-  }
-
-  webhookSecrets(carrier: string): readonly string[] {
-    return SANDBOX_CARRIERS[carrier] ? (this.secrets[carrier] ?? []) : [];
   }
 }
