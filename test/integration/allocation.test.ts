@@ -127,7 +127,7 @@ describe('the Allocate stage', () => {
   it('cancels an order whose backorder wait times out, with reason "backorder expired", holding nothing', async () => {
     const id = await place(orderOf([{ sku: 'NEVER-1', quantity: 2 }]));
     await env.cloud.idle();
-    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const executionArn = env.aws.executionArn(id);
     const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
     expect(wait?.stateName).toBe('WaitForStock');
     // What the 7-day TimeoutSeconds does when it fires.

@@ -215,7 +215,7 @@ describe('warehouse trouble', () => {
     const id = await place([{ sku: 'FF-ONE', quantity: 1 }]);
     const [requested] = await pickRequested(id);
     await env.cloud.idle();
-    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const executionArn = env.aws.executionArn(id);
     const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
     expect(wait?.stateName).toBe('RequestPick');
     // What the 48-hour TimeoutSeconds does when it fires.
@@ -275,7 +275,7 @@ describe('warehouse trouble', () => {
       body: { type: 'rejected', reason: 'damaged stock' },
     });
     await env.cloud.idle();
-    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const executionArn = env.aws.executionArn(id);
     expect(env.cloud.stepFunctions.tokens.waiting(executionArn).map((w) => w.stateName)).toEqual([
       'WaitForShipmentStock',
     ]);
@@ -309,7 +309,7 @@ describe('warehouse trouble', () => {
       body: { type: 'rejected', reason: 'damaged stock' },
     });
     await env.cloud.idle();
-    const executionArn = `${env.aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const executionArn = env.aws.executionArn(id);
     const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
     expect(wait?.stateName).toBe('WaitForShipmentStock');
     // What the backorder window's TimeoutSeconds does when it fires.

@@ -27,22 +27,27 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-/** A machine that hands a task token to a warehouse over the bus and waits for its answer. */
+/** A Task that hands its token to a warehouse over the bus and waits for the answer. */
+const pickRequest = (orderIdPath: string) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+  Parameters: {
+    Entries: [
+      {
+        Source: 'test',
+        DetailType: 'PickRequested',
+        Detail: { 'token.$': '$$.Task.Token', 'orderId.$': orderIdPath },
+      },
+    ],
+  },
+});
+
+/** A machine that waits for a warehouse's answer. */
 const callback: AslDefinition = {
   StartAt: 'RequestPick',
   States: {
     RequestPick: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
-      Parameters: {
-        Entries: [
-          {
-            Source: 'test',
-            DetailType: 'PickRequested',
-            Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.orderId' },
-          },
-        ],
-      },
+      ...pickRequest('$.orderId'),
       TimeoutSeconds: 4,
       HeartbeatSeconds: 2,
       ResultPath: '$.pick',
@@ -80,17 +85,7 @@ const fanout: AslDefinition = {
         StartAt: 'Pick',
         States: {
           Pick: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
-            Parameters: {
-              Entries: [
-                {
-                  Source: 'test',
-                  DetailType: 'PickRequested',
-                  Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.id' },
-                },
-              ],
-            },
+            ...pickRequest('$.id'),
             Catch: [{ ErrorEquals: ['PickRejected'], ResultPath: '$.error', Next: 'PickFailed' }],
             End: true,
           },
@@ -107,17 +102,7 @@ const timed: AslDefinition = {
   StartAt: 'Wait',
   States: {
     Wait: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
-      Parameters: {
-        Entries: [
-          {
-            Source: 'test',
-            DetailType: 'PickRequested',
-            Detail: { 'token.$': '$$.Task.Token', 'orderId.$': '$.orderId' },
-          },
-        ],
-      },
+      ...pickRequest('$.orderId'),
       TimeoutSeconds: 4,
       Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'TimedOut' }],
       End: true,

@@ -21,6 +21,9 @@ export function clientsFor(cloud: LocalCloud) {
     stateMachineArn,
     tableName,
     busName,
+    /** The ARN of an order's execution (it is named after the order). */
+    executionArn: (orderId: string) =>
+      `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`,
     /** Every execution of the order workflow. */
     async executions() {
       const all = [];
