@@ -67,6 +67,8 @@ describe('stopping the local cloud mid-flight', () => {
   afterAll(() => rmSync(midFlightDir, { recursive: true, force: true }));
 
   it('resumes executions at the warehouse and carrier waits they stood at, on the same tokens, finishes them all, and repeats no side effect', async () => {
+    // The previous test leaves its restarted cloud running; one at a time.
+    await cloud?.stop();
     cloud = await startTestCloud({ dataDir: midFlightDir });
     await stockUp(cloud.apiUrl, 'mf-sp', 'MF-1', 50);
     const ids: string[] = [];
