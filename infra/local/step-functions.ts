@@ -224,8 +224,10 @@ export class LocalStepFunctions {
     // resumed wait keeps the deadline it had (a call cut off by the stop is simply made again).
     const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
     const deadline = waits && recorded ? recorded.deadline : Date.now() + timeoutSeconds * 1000;
+    const rearmed = recorded && run.rearmed.get(recorded);
+    if (recorded) run.rearmed.delete(recorded);
     const wait = waits
-      ? ((recorded && run.rearmed.get(recorded)) ??
+      ? (rearmed ??
         this.tokens.mint({
           executionArn: run.executionArn,
           stateName,
@@ -501,11 +503,13 @@ export class LocalStepFunctions {
           { stopDate: Date.now() / 1000 },
         );
       }
-      // A recorded wait the resumed run never reached again must not outlive the execution.
+      // A recorded wait the resumed run never reached again must not outlive the execution, and
+      // an answer it got must not keep its sender waiting for a journal write that never comes.
       this.tokens.forgetExecution(
         record.executionArn,
         Object.assign(new Error('Execution ended'), { name: 'States.Aborted' }),
       );
+      for (const wait of rearmed.values()) wait.journaled(false);
       // The end must reach the journal, or the execution would show as running until a restart.
       for (let attempt = 0; !(await flush(record)) && !live.detached && attempt < 5; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

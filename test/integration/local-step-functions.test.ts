@@ -1,6 +1,6 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AslDefinition } from '../../infra/local/asl';
+import type { AslDefinition, AslState } from '../../infra/local/asl';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
 import { ExecutionJournal } from '../../infra/local/execution-journal';
 import { LocalStepFunctions, type TaskIntegrations } from '../../infra/local/step-functions';
@@ -148,7 +148,7 @@ function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
   );
 }
 
-function harness() {
+function harness(changed: Record<string, AslDefinition> = {}) {
   const sent: Array<{ token: string; orderId: string }> = [];
   const invoked: string[] = [];
   const integrations: TaskIntegrations = {
@@ -169,7 +169,7 @@ function harness() {
     },
   };
   const sfn = new LocalStepFunctions(
-    templateOf({ Callback: callback, Store: storeAndRead, Fanout: fanout, Timed: timed }),
+    templateOf({ Callback: callback, Store: storeAndRead, Fanout: fanout, Timed: timed, ...changed }),
     journal,
     integrations,
   );
@@ -378,6 +378,40 @@ describe('the local Step Functions', () => {
       { picked: 'y' },
     ]);
     await sfn.shutdown();
+  });
+
+  it('refuses, retryably, an answer to a wait the resumed run never reached (its definition changed)', async () => {
+    const before = harness();
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('Timed'),
+      name: 'changed-1',
+      input: '{"orderId":"c"}',
+    });
+    await eventually(async () => (before.sent.length === 1 ? true : undefined));
+    const oldToken = String(before.sent[0]?.token);
+    await before.sfn.shutdown();
+
+    // The new definition asks with another input: the recorded wait is not this run's.
+    const request = pickRequest('$.orderId');
+    const changed: AslDefinition = {
+      ...timed,
+      States: {
+        ...timed.States,
+        Wait: {
+          ...(timed.States.Wait as AslState),
+          Parameters: { Entries: [{ ...request.Parameters.Entries[0], Source: 'v2' }] },
+          TimeoutSeconds: 30,
+        },
+      },
+    };
+    const after = harness({ Timed: changed });
+    await after.sfn.resumeInterrupted();
+    await eventually(async () => (after.sent.length === 1 ? true : undefined));
+    const answer = after.sfn.sendTaskSuccess({ taskToken: oldToken, output: '{}' });
+    await after.sfn.sendTaskSuccess({ taskToken: String(after.sent[0]?.token), output: '{"picked":true}' });
+    await expect(answer).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    expect((await finished(after.sfn, run.executionArn)).status).toBe('SUCCEEDED');
+    await after.sfn.shutdown();
   });
 
   it('keeps a resumed wait to the deadline it had before the stop', async () => {
