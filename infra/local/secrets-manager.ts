@@ -110,8 +110,12 @@ export class LocalSecretsManager {
         new PutItemCommand({
           TableName: SECRETS_TABLE,
           Item: marshall(secret, { removeUndefinedValues: true }),
-          ...(onlyNew ? { ConditionExpression: 'attribute_not_exists(#name)' } : {}),
-          ...(onlyNew ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+          ...(onlyNew
+            ? {
+                ConditionExpression: 'attribute_not_exists(#name)',
+                ExpressionAttributeNames: { '#name': 'name' },
+              }
+            : {}),
         }),
       );
     } catch (error) {

@@ -85,12 +85,19 @@ export class TaskTokens {
     );
   }
 
-  private settle(token: string, action: (waiter: Waiter) => void): Promise<boolean> {
+  /** Removes a wait and its timers; undefined when it is not armed. */
+  private take(token: string): Waiter | undefined {
     const waiter = this.waiters.get(token);
-    if (!waiter) throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
+    if (!waiter) return undefined;
     this.waiters.delete(token);
     waiter.timeout?.cancel();
     waiter.heartbeat?.cancel();
+    return waiter;
+  }
+
+  private settle(token: string, action: (waiter: Waiter) => void): Promise<boolean> {
+    const waiter = this.take(token);
+    if (!waiter) throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
     action(waiter);
     return waiter.journaled;
   }
@@ -112,11 +119,7 @@ export class TaskTokens {
 
   /** Drops a token whose task ended another way (its call failed), if it is still armed. */
   discard(token: string): void {
-    const waiter = this.waiters.get(token);
-    if (!waiter) return;
-    this.waiters.delete(token);
-    waiter.timeout?.cancel();
-    waiter.heartbeat?.cancel();
+    this.take(token);
   }
 
   /** Drops every token of an execution that was stopped, so nothing settles it later. */

@@ -41,6 +41,28 @@ async function shipped(id: string, shipmentId: string): Promise<ShipmentView> {
   }, 15_000);
 }
 
+/** The warehouse rejects a shipment's pick (damaged stock). */
+const rejectPick = (shipmentId: string) =>
+  request(api(), 'POST', `/shipments/${shipmentId}/events`, {
+    body: { type: 'rejected', reason: 'damaged stock' },
+  });
+
+/** Waits until the order's re-routed shipment (its second) waits for its warehouse. */
+const reroutedShipment = (id: string): Promise<ShipmentView> =>
+  eventually(async () => {
+    const next = (await shipments(id)).find((s) => s.id === `${id}-2`);
+    return next?.status === 'PICK_REQUESTED' ? next : undefined;
+  }, 10_000);
+
+/** Units of a SKU held at each location, as [locationId, reserved]. */
+async function reservedByLocation(sku: string): Promise<Array<[string, number]>> {
+  const levels = (await request(api(), 'GET', `/inventory/${sku}`)).body.locations as Array<{
+    locationId: string;
+    reserved: number;
+  }>;
+  return levels.map((l) => [l.locationId, l.reserved]);
+}
+
 async function drift() {
   const ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(env.aws.dynamodb), env.aws.tableName);
   const { levels, network, reservations } = await ledger.snapshot();
@@ -239,21 +261,10 @@ describe('warehouse trouble', () => {
     const id = await place([{ sku: 'FF-RR', quantity: 2 }]);
     const [first] = await pickRequested(id);
     expect(first?.locationId).toBe('ff-rr-a');
-    const rejected = await request(api(), 'POST', `/shipments/${first?.id}/events`, {
-      body: { type: 'rejected', reason: 'damaged stock' },
-    });
-    expect(rejected.status).toBe(200);
-    const second = await eventually(async () => {
-      const items = await shipments(id);
-      const next = items.find((s) => s.id === `${id}-2`);
-      return next?.status === 'PICK_REQUESTED' ? next : undefined;
-    }, 10_000);
+    expect((await rejectPick(String(first?.id))).status).toBe(200);
+    const second = await reroutedShipment(id);
     expect(second.locationId).toBe('ff-rr-b');
-    const levels = (await request(api(), 'GET', '/inventory/FF-RR')).body.locations as Array<{
-      locationId: string;
-      reserved: number;
-    }>;
-    expect(levels.map((l) => [l.locationId, l.reserved])).toEqual([
+    expect(await reservedByLocation('FF-RR')).toEqual([
       ['ff-rr-a', 0],
       ['ff-rr-b', 2],
     ]);
@@ -271,9 +282,7 @@ describe('warehouse trouble', () => {
     await stockUp(api(), 'ff-bo-a', 'FF-BO', 3);
     const id = await place([{ sku: 'FF-BO', quantity: 2 }]);
     const [requested] = await pickRequested(id);
-    await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
-      body: { type: 'rejected', reason: 'damaged stock' },
-    });
+    await rejectPick(String(requested?.id));
     await env.cloud.idle();
     const executionArn = env.aws.executionArn(id);
     expect(env.cloud.stepFunctions.tokens.waiting(executionArn).map((w) => w.stateName)).toEqual([
@@ -282,16 +291,9 @@ describe('warehouse trouble', () => {
     expect(await statusOf(id)).toBe('FULFILLING');
     // Stock arrives at another location: the lines are held there and picked from there.
     await stockUp(api(), 'ff-bo-b', 'FF-BO', 5);
-    const second = await eventually(async () => {
-      const next = (await shipments(id)).find((s) => s.id === `${id}-2`);
-      return next?.status === 'PICK_REQUESTED' ? next : undefined;
-    }, 10_000);
+    const second = await reroutedShipment(id);
     expect(second.locationId).toBe('ff-bo-b');
-    const levels = (await request(api(), 'GET', '/inventory/FF-BO')).body.locations as Array<{
-      locationId: string;
-      reserved: number;
-    }>;
-    expect(levels.map((l) => [l.locationId, l.reserved])).toEqual([
+    expect(await reservedByLocation('FF-BO')).toEqual([
       ['ff-bo-a', 0],
       ['ff-bo-b', 2],
     ]);
@@ -305,9 +307,7 @@ describe('warehouse trouble', () => {
     await stockUp(api(), 'ff-only', 'FF-ONLY', 3);
     const id = await place([{ sku: 'FF-ONLY', quantity: 1 }]);
     const [requested] = await pickRequested(id);
-    await request(api(), 'POST', `/shipments/${requested?.id}/events`, {
-      body: { type: 'rejected', reason: 'damaged stock' },
-    });
+    await rejectPick(String(requested?.id));
     await env.cloud.idle();
     const executionArn = env.aws.executionArn(id);
     const [wait] = env.cloud.stepFunctions.tokens.waiting(executionArn);
