@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { PROJECT_ROOT } from '../infra/constructs/oms-function';
+import { ClientCredentialsToken } from '../infra/local/client-credentials';
 import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
 import { type LocalCloud, startLocalCloud } from '../infra/local/local-cloud';
 import { startSimulators } from '../infra/local/simulators';
@@ -104,14 +105,14 @@ async function storageFloor(endpoint: string) {
 /** One order at a time on an otherwise idle system: POST until GET shows CONFIRMED. */
 async function placeToConfirmed(apiUrl: string, count: number) {
   return runConcurrently('Place -> CONFIRMED visible (sequential)', count, 1, async () => {
-    const response = await fetch(`${apiUrl}/orders`, {
+    const response = await apiFetch(`${apiUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body,
     });
     const { id } = (await response.json()) as { id: string };
     for (;;) {
-      const order = (await (await fetch(`${apiUrl}/orders/${id}`)).json()) as {
+      const order = (await (await apiFetch(`${apiUrl}/orders/${id}`)).json()) as {
         timeline: Array<{ status: string }>;
       };
       if (order.timeline.some((t) => t.status === 'CONFIRMED')) return;
@@ -126,7 +127,7 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
   const ids: string[] = [];
   const started = performance.now();
   await runConcurrently('lifecycle', count, concurrency, async () => {
-    const response = await fetch(`${cloud.apiUrl}/orders`, {
+    const response = await apiFetch(`${cloud.apiUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body,
@@ -142,7 +143,7 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
   const statuses = await Promise.all(
     ids.map(
       async (id) =>
-        ((await (await fetch(`${cloud.apiUrl}/orders/${id}`)).json()) as { status: string }).status,
+        ((await (await apiFetch(`${cloud.apiUrl}/orders/${id}`)).json()) as { status: string }).status,
     ),
   );
   const [machineArn] = cloud.stepFunctions.definitions().keys();
@@ -151,6 +152,16 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
   });
   const transitions = history.events.filter((e) => String(e.type).endsWith('StateEntered')).length;
   return { count, seconds, delivered: statuses.filter((s) => s === 'DELIVERED').length, transitions };
+}
+
+/** The caller every bench request authenticates as (the local cloud's ops client), set at start. */
+let opsToken: () => Promise<string> = async () => '';
+
+/** fetch with the ops client's bearer token. */
+async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${await opsToken()}`);
+  return fetch(url, { ...init, headers });
 }
 
 async function main(): Promise<void> {
@@ -164,10 +175,12 @@ async function main(): Promise<void> {
     : new Writable({ write: (_c, _e, done) => done() });
   const cloud = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: quiet });
   try {
+    const ops = await ClientCredentialsToken.named(cloud.awsEndpoint, 'ops');
+    opsToken = () => ops.token();
     const floor = await storageFloor(cloud.dynamodbEndpoint);
 
     for (const sku of ['TSHIRT-RED-M', 'MUG-01']) {
-      await fetch(`${cloud.apiUrl}/locations/bench-cd`, {
+      await apiFetch(`${cloud.apiUrl}/locations/bench-cd`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -176,7 +189,7 @@ async function main(): Promise<void> {
           address: { country: 'BR', lat: -23.5, lon: -46.6 },
         }),
       });
-      await fetch(`${cloud.apiUrl}/inventory/${sku}/locations/bench-cd`, {
+      await apiFetch(`${cloud.apiUrl}/inventory/${sku}/locations/bench-cd`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
         body: JSON.stringify({ onHand: orders * 10 }),
@@ -184,7 +197,7 @@ async function main(): Promise<void> {
     }
     const placed: string[] = [];
     const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
-      const response = await fetch(`${cloud.apiUrl}/orders`, {
+      const response = await apiFetch(`${cloud.apiUrl}/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
         body,
@@ -198,7 +211,7 @@ async function main(): Promise<void> {
     const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
     const confirmLatency = await placeToConfirmed(cloud.apiUrl, Math.min(50, orders));
 
-    const check = await fetch(`${cloud.apiUrl}/orders?status=FULFILLING&limit=100`);
+    const check = await apiFetch(`${cloud.apiUrl}/orders?status=FULFILLING&limit=100`);
     const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
 
     console.log('');

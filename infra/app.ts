@@ -1,13 +1,31 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { OmsStack } from './oms-stack';
+
+/**
+ * The context of cdk.json. The CDK CLI passes it to the app itself; an app synthesized in process
+ * (the local cloud, the tests) reads it here, so both see the same channels, warehouses and options.
+ */
+function projectContext(): Record<string, unknown> {
+  if (process.env.CDK_CONTEXT_JSON) return {};
+  const file = path.join(import.meta.dirname, '..', 'cdk.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
 
 export const STACK_NAME = 'Oms';
 
 /** The CDK app; the local cloud synthesizes this same app. */
-export function buildApp(options: { outdir?: string; bundling?: boolean } = {}): App {
+export function buildApp(
+  options: { outdir?: string; bundling?: boolean; context?: Record<string, unknown> } = {},
+): App {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
-    ...(options.bundling === false ? { context: { 'aws:cdk:bundling-stacks': [] } } : {}),
+    context: {
+      ...projectContext(),
+      ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+      ...options.context,
+    },
   });
   new OmsStack(app, STACK_NAME, {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
+import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
 import { OrderWorkflow } from './constructs/order-workflow';
@@ -89,7 +90,22 @@ export class OmsStack extends Stack {
 
     // HTTP: one function per operation of the API contract
     const http = (file: string) => `functions/http/${file}`;
+    const context = (key: string) => this.node.tryGetContext(key) as unknown;
+    const list = (key: string) => {
+      const value = context(key);
+      return typeof value === 'string' ? value.split(',').filter(Boolean) : (value as string[] | undefined);
+    };
+    const auth = new OmsAuth(this, 'Auth', {
+      ...(typeof context('jwtIssuer') === 'string' ? { issuer: context('jwtIssuer') as string } : {}),
+      ...(list('jwtAudience') ? { audience: list('jwtAudience') } : {}),
+      ...(list('channels') ? { channels: list('channels') } : {}),
+      ...(list('warehouses') ? { warehouses: list('warehouses') } : {}),
+      ...(typeof context('authDomainPrefix') === 'string'
+        ? { domainPrefix: context('authDomainPrefix') as string }
+        : {}),
+    });
     new OmsHttpApi(this, 'Http', {
+      authorizer: auth.authorizer,
       handlers: {
         placeOrder: writer('PlaceOrder', http('place-order.ts')).bindOrderWorkflow(workflow.stateMachine).fn,
         getOrder: reader('GetOrder', http('get-order.ts')).fn,

@@ -7,7 +7,7 @@ import { httpRoute, json } from '../lib/http-route';
 
 export const createHandler = (deps: { orders: OrderRepository }) =>
   httpRoute({ params: OrderIdParams }, async (request) =>
-    json(200, toOrderView(await getOrder(deps, request.params.id))),
+    json(200, toOrderView(await getOrder(deps, request.params.id, request.principal))),
   );
 
 export const handler = createHandler({ orders: awsAdapters.orders() });

@@ -15,6 +15,7 @@ export const createHandler = (deps: StockDeps) =>
   httpRoute({ body: StockImportBody, idempotent: true, csvRows: true }, async (request) => {
     const report = await importStock(deps, {
       idempotencyKey: request.idempotencyKey,
+      caller: request.principal.subject,
       correlationId: request.correlationId,
       rows: request.body.rows.map(checkRow),
     });

@@ -6,8 +6,8 @@ import { httpRoute, json } from '../lib/http-route';
 
 /** Every shipment of an order with its status, carrier, tracking number and history. */
 export const createHandler = (deps: FulfilmentDeps) =>
-  httpRoute({ params: OrderIdParams }, async ({ params }) => {
-    const order = await getOrder(deps, params.id);
+  httpRoute({ params: OrderIdParams }, async ({ params, principal }) => {
+    const order = await getOrder(deps, params.id, principal);
     return json(200, { items: await deps.shipments.ofOrder(order.id) });
   });
 

@@ -6,8 +6,8 @@ import { httpRoute, json } from '../lib/http-route';
 
 /** A warehouse reports picked / packed / rejected; the same report twice is harmless. */
 export const createHandler = (deps: FulfilmentDeps) =>
-  httpRoute({ params: ShipmentIdParams, body: WarehouseEventBody }, async ({ params, body }) =>
-    json(200, await recordWarehouseEvent(deps, params.id, body)),
+  httpRoute({ params: ShipmentIdParams, body: WarehouseEventBody }, async ({ params, body, principal }) =>
+    json(200, await recordWarehouseEvent(deps, params.id, body, principal)),
   );
 
 export const handler = createHandler(fulfilmentDeps());

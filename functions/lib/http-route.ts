@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { authorize } from './authorize';
 import { logger } from './logger';
 import { type ParsedRequest, parseRequest, type RouteSpec } from './parse-request';
 import { toProblem } from './problem';
@@ -38,7 +39,7 @@ function correlation(): MiddlewareObj<Event, Result> {
 
 /**
  * The one middy chain of every HTTP function, in a fixed order: logging context, correlation,
- * error mapping, then parsing and validation of the route's schemas before `fn` runs.
+ * error mapping, then the caller's authorization and the parsing and validation of the route's schemas before `fn` runs.
  */
 export function httpRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
   spec: RouteSpec<B, Q, P>,
@@ -48,7 +49,7 @@ export function httpRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlation())
     .use(problemErrors())
-    .handler(async (event) => fn(parseRequest(spec, event)));
+    .handler(async (event) => fn(parseRequest(spec, event, authorize(event))));
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {

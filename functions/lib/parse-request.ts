@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { parseCsv } from '../../shared/contracts/csv';
+import type { Principal } from '../../shared/domain/access';
 import { type FieldError, ValidationError } from '../../shared/domain/errors';
 import { HttpError } from './problem';
 
@@ -19,6 +20,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
 }
 
 export interface ParsedRequest<B, Q, P> {
+  /** The caller, from its verified token; anonymous on public and carrier-signed routes. */
+  principal: Principal;
   body: B;
   query: Q;
   params: P;
@@ -73,6 +76,7 @@ function readBody(event: APIGatewayProxyEventV2, csvRows: boolean): unknown {
 export function parseRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
   spec: RouteSpec<B, Q, P>,
   event: APIGatewayProxyEventV2,
+  principal: Principal,
 ): ParsedRequest<z.infer<B>, z.infer<Q>, z.infer<P>> {
   let idempotencyKey = '';
   if (spec.idempotent) {
@@ -87,6 +91,7 @@ export function parseRequest<B extends z.ZodType, Q extends z.ZodType, P extends
     }
   }
   return {
+    principal,
     // A route without a schema for a part never reads that part, so undefined is its honest value.
     body: (spec.body
       ? validate(spec.body, readBody(event, spec.csvRows === true), '', 'request body')

@@ -3,9 +3,12 @@
  * invariant report, prints it, and exits 1 when anything drifted (for cron jobs and CI).
  */
 import { parseArgs } from 'node:util';
+import { opsAuthorization } from './ops-token';
 
 const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://127.0.0.1:3000' } } });
-const response = await fetch(`${values.url}/ops/inventory-check`);
+const response = await fetch(`${values.url}/ops/inventory-check`, {
+  headers: { authorization: await opsAuthorization(String(values.url)) },
+});
 const report = (await response.json()) as {
   ok: boolean;
   counted: object;

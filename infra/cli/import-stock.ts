@@ -4,11 +4,13 @@
  * 250 rows with a progress bar. The Idempotency-Key of each chunk comes from the file's content,
  * so running the same file again replays instead of counting twice, and a chunk the OMS could not
  * take (503, 429, a dropped connection) is simply sent again. Exits 1 if any row was rejected.
+ * Authenticates as ops (OMS_TOKEN, or the local cloud's ops client).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../../shared/contracts/csv';
+import { opsAuthorization } from './ops-token';
 import { progressBar } from './progress-bar';
 
 const { values, positionals } = parseArgs({
@@ -23,6 +25,7 @@ if (!file) {
 const text = readFileSync(file, 'utf8');
 const rows = parseCsv(text);
 const fileHash = createHash('sha256').update(text).digest('hex').slice(0, 24);
+const authorization = await opsAuthorization(String(values.url));
 const show = progressBar(rows.length, 'rows');
 const totals = { applied: 0, replayed: 0, rejected: 0 };
 const rejected: Array<{ row: number; error?: string }> = [];
@@ -36,7 +39,7 @@ async function send(chunk: unknown[], key: string): Promise<Response> {
     try {
       const response = await fetch(`${values.url}/inventory/import`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization },
         body: JSON.stringify({ rows: chunk }),
       });
       const busy = response.status === 429 || response.status === 409 || response.status >= 500;

@@ -1,14 +1,18 @@
 import { CfnOutput } from 'aws-cdk-lib';
+import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ROUTES } from '../../shared/contracts/api-routes';
+import { scopes } from '../../shared/domain/access';
 
 export interface OmsHttpApiProps {
   /** The function behind each operation of shared/contracts/api-routes.ts, by operationId. */
   handlers: Record<string, IFunction>;
+  /** Verifies the callers' tokens on every route the contract gives audiences. */
+  authorizer: IHttpRouteAuthorizer;
 }
 
 /** The public HTTP API: exactly the operations of the contract, each to its own function. */
@@ -35,6 +39,9 @@ export class OmsHttpApi extends Construct {
         path: route.path,
         methods: [route.method as apigw.HttpMethod],
         integration: new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
+        ...(Array.isArray(route.access)
+          ? { authorizer: props.authorizer, authorizationScopes: route.access.map(scopes.audience) }
+          : {}),
       });
     }
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from './aws-error';
+import type { LocalCognito } from './cognito';
 import type { LocalEventBus, PutEventsEntry } from './event-bus';
 import { readBody } from './http-server';
 import type { LocalSecretsManager } from './secrets-manager';
@@ -8,11 +9,17 @@ import type { LocalStepFunctions } from './step-functions';
 type Operation = (input: Record<string, unknown>) => unknown;
 
 /**
- * The AWS JSON protocol (X-Amz-Target) for Step Functions, EventBridge and Secrets Manager, so
+ * The AWS JSON protocol (X-Amz-Target) for Step Functions, EventBridge, Secrets Manager and
+ * Cognito's client reads, so
  * handlers and ops tools use the unchanged SDK clients and CLI through AWS_ENDPOINT_URL_SFN,
  * _EVENTBRIDGE and _SECRETS_MANAGER.
  */
-export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus, secrets: LocalSecretsManager) {
+export function awsJsonEndpoint(
+  sfn: LocalStepFunctions,
+  bus: LocalEventBus,
+  secrets: LocalSecretsManager,
+  cognito: LocalCognito,
+) {
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (i) => sfn.startExecution(i as never),
     'AWSStepFunctions.DescribeExecution': (i) => sfn.describeExecution(i as never),
@@ -26,6 +33,9 @@ export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus, sec
     'secretsmanager.GetSecretValue': (i) => secrets.getSecretValue(i),
     'secretsmanager.PutSecretValue': (i) => secrets.putSecretValue(i),
     'secretsmanager.ListSecrets': () => secrets.listSecrets(),
+    'AWSCognitoIdentityProviderService.ListUserPools': () => cognito.listUserPools(),
+    'AWSCognitoIdentityProviderService.ListUserPoolClients': (i) => cognito.listUserPoolClients(i),
+    'AWSCognitoIdentityProviderService.DescribeUserPoolClient': (i) => cognito.describeUserPoolClient(i),
     'AWSEvents.PutEvents': (i) => {
       const entries = (i.Entries ?? []) as PutEventsEntry[];
       if (entries.length < 1 || entries.length > 10) {
@@ -38,7 +48,9 @@ export function awsJsonEndpoint(sfn: LocalStepFunctions, bus: LocalEventBus, sec
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const contentType =
-      target.startsWith('AWSEvents.') || target.startsWith('secretsmanager.')
+      target.startsWith('AWSEvents.') ||
+      target.startsWith('secretsmanager.') ||
+      target.startsWith('AWSCognitoIdentityProviderService.')
         ? 'application/x-amz-json-1.1'
         : 'application/x-amz-json-1.0';
     const reply = (status: number, body: unknown) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { readBody } from './http-server';
+import type { AuthorizerDecision } from './jwt-authorizer';
 import { LOCAL_ACCOUNT, type LocalTemplate } from './template';
 
 /** HTTP API's own payload limit. */
@@ -18,9 +19,17 @@ export interface HttpRoute {
   paramNames: string[];
   /** Higher wins: literal segments beat parameters beat a greedy {proxy+}; a method beats ANY. */
   specificity: number;
+  /** The route's JWT authorizer and the scopes it requires (any one of them), when it has one. */
+  auth?: { authorizerId: string; scopes: string[] };
 }
 
 export type InvokeFunction = (functionArn: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
+
+/** A route's authorizer, run before its integration. */
+export type Authorize = (
+  auth: NonNullable<HttpRoute['auth']>,
+  headers: Record<string, string | undefined>,
+) => Promise<AuthorizerDecision>;
 
 /** The routes of the template's HTTP API, each bound to the function its integration names. */
 export function templateRoutes(template: LocalTemplate): { apiId: string; routes: HttpRoute[] } {
@@ -36,17 +45,23 @@ export function templateRoutes(template: LocalTemplate): { apiId: string; routes
     const integration = integrations.get(integrationId);
     if (!integration)
       throw new Error(`Route ${logicalId} (${routeKey}) has no integration the local cloud can find`);
-    return compileRoute(routeKey, String(integration.IntegrationUri));
+    const route = compileRoute(routeKey, String(integration.IntegrationUri));
+    if (properties.AuthorizationType === 'JWT')
+      route.auth = {
+        authorizerId: String(properties.AuthorizerId),
+        scopes: ((properties.AuthorizationScopes ?? []) as unknown[]).map(String),
+      };
+    return route;
   });
   return { apiId: apis[0]?.logicalId ?? 'local', routes };
 }
 
-/** Route features the local cloud does not emulate (authorizers, non-Lambda integrations, payload 1.0). */
+/** Route features the local cloud does not emulate (IAM and Lambda authorizers, non-Lambda integrations, payload 1.0). */
 export function unsupportedRouteFeatures(template: LocalTemplate): string[] {
   const problems: string[] = [];
   for (const { logicalId, properties } of template.resourcesOfType('AWS::ApiGatewayV2::Route')) {
-    if ((properties.AuthorizationType ?? 'NONE') !== 'NONE')
-      problems.push(`${logicalId}: authorizers are not emulated`);
+    if (!['NONE', 'JWT'].includes(String(properties.AuthorizationType ?? 'NONE')))
+      problems.push(`${logicalId}: ${String(properties.AuthorizationType)} authorization is not emulated`);
   }
   for (const { logicalId, properties } of template.resourcesOfType('AWS::ApiGatewayV2::Integration')) {
     if (
@@ -213,7 +228,7 @@ function message(response: ServerResponse, status: number, text: string): void {
 }
 
 /** Serves the template's routes: API Gateway's routing, event building and response mapping. */
-export function httpApiHandler(template: LocalTemplate, invoke: InvokeFunction) {
+export function httpApiHandler(template: LocalTemplate, invoke: InvokeFunction, authorize: Authorize) {
   const { apiId, routes } = templateRoutes(template);
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -221,12 +236,24 @@ export function httpApiHandler(template: LocalTemplate, invoke: InvokeFunction) 
     if (!match) return message(response, 404, 'Not Found');
     const body = await readBody(request, MAX_PAYLOAD_BYTES);
     if (!body) return message(response, 413, 'Request Entity Too Large');
+    const event = toEvent(request, body, match.route, match.params, apiId);
+    if (match.route.auth) {
+      const decision = await authorize(match.route.auth, event.headers);
+      if (!decision.allowed) {
+        response.writeHead(decision.status, {
+          'content-type': 'application/json',
+          ...(decision.wwwAuthenticate ? { 'www-authenticate': decision.wwwAuthenticate } : {}),
+        });
+        response.end(JSON.stringify({ message: decision.status === 401 ? 'Unauthorized' : 'Forbidden' }));
+        return;
+      }
+      Object.assign(event.requestContext, {
+        authorizer: { jwt: { claims: decision.claims, scopes: decision.scopes } },
+      });
+    }
     let result: unknown;
     try {
-      result = await invoke(
-        match.route.functionArn,
-        toEvent(request, body, match.route, match.params, apiId),
-      );
+      result = await invoke(match.route.functionArn, event);
     } catch (error) {
       // API Gateway hides the cause from the caller; the operator sees it, as in CloudWatch.
       console.error(

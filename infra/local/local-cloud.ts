@@ -7,6 +7,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { LocalCognito, userPoolIssuer } from './cognito';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, templateTables } from './dynamodb';
 import { LocalEmail } from './email';
 import { awsJsonEndpoint } from './endpoint';
@@ -14,6 +15,7 @@ import { LocalEventBus, type PutEventsEntry } from './event-bus';
 import { ExecutionJournal } from './execution-journal';
 import { type HttpRoute, httpApiHandler, unsupportedRouteFeatures } from './http-api';
 import { close, listen } from './http-server';
+import { LocalJwtAuthorizers } from './jwt-authorizer';
 import { findLambda, type LocalLambda, templateLambdas } from './lambda';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
@@ -51,6 +53,8 @@ export interface LocalCloud {
   email: LocalEmail;
   /** The template's secrets (a carrier's simulator reads its webhook secret here). */
   secrets: LocalSecretsManager;
+  /** The template's user pools: app clients, their secrets, tokens (the JWT authorizers trust these). */
+  cognito: LocalCognito;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -58,9 +62,13 @@ export interface LocalCloud {
 
 /** Everything in the template the local cloud cannot run; it refuses to start rather than pretend. */
 export function unsupportedParts(template: LocalTemplate): string[] {
+  const poolIssuers = template
+    .resourcesOfType('AWS::Cognito::UserPool')
+    .map((p) => userPoolIssuer(p.logicalId));
   return [
     ...template.unsupportedResources().map((r) => `resource ${r} is not emulated`),
     ...unsupportedRouteFeatures(template),
+    ...LocalJwtAuthorizers.unsupported(template, poolIssuers),
     ...LocalEventBus.unsupported(template),
     ...LocalStepFunctions.unsupported(template),
   ];
@@ -98,6 +106,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const journal = new ExecutionJournal(dynamo.client);
     await journal.ensureTable();
     const secrets = await LocalSecretsManager.fromTemplate(dynamo.client, template);
+    const cognito = await LocalCognito.fromTemplate(dynamo.client, template);
+    const authorizers = LocalJwtAuthorizers.fromTemplate(template, (issuer) => cognito.jwks(issuer));
 
     // The AWS endpoint is needed in the functions' environment before the services behind it exist.
     let serveAws: Parameters<typeof listen>[0] = async () => {};
@@ -160,13 +170,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     const email = new LocalEmail(options.mailDir);
-    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus, secrets);
-    // SES v2 speaks REST JSON (by path); Step Functions and EventBridge speak AWS JSON (by target).
-    serveAws = (request, response) =>
-      LocalEmail.handles(request) ? email.handle(request, response) : jsonProtocol(request, response);
+    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus, secrets, cognito);
+    // SES v2 speaks REST JSON (by path), Cognito's token endpoint OAuth 2 forms; the rest AWS JSON (by target).
+    serveAws = (request, response) => {
+      if (LocalEmail.handles(request)) return email.handle(request, response);
+      if (LocalCognito.handles(request)) return cognito.handle(request, response);
+      return jsonProtocol(request, response);
+    };
 
     await Promise.all([...lambdas.values()].map((l) => l.warm()));
-    const http = httpApiHandler(template, (arn, event) => lambda(arn).invoke(event));
+    const http = httpApiHandler(
+      template,
+      (arn, event) => lambda(arn).invoke(event),
+      (auth, headers) => authorizers.authorize(auth.authorizerId, auth.scopes, headers),
+    );
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);
     const resumedExecutions = await stepFunctions.resumeInterrupted();
@@ -184,6 +201,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       eventBus,
       email,
       secrets,
+      cognito,
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {

@@ -1,4 +1,5 @@
 import { signWebhook } from '../../shared/domain/webhook-signature';
+import { ClientCredentialsToken } from './client-credentials';
 import type { LocalCloud } from './local-cloud';
 
 export interface SimulatorOptions {
@@ -14,6 +15,7 @@ interface ShipmentEvent {
   detail: {
     data: {
       shipmentId: string;
+      locationId: string;
       lines: Array<{ quantity: number }>;
       trackingNumber?: string;
       carrier?: { carrier: string };
@@ -68,6 +70,20 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
     pending.add(done);
     void done.finally(() => pending.delete(done));
   };
+  // The warehouse reports as its location's client where the template has one, else as ops.
+  const clients = new Map<string, Promise<ClientCredentialsToken>>();
+  const tokenFor = async (clientName: string) => {
+    let client = clients.get(clientName);
+    if (!client) {
+      client = ClientCredentialsToken.named(cloud.awsEndpoint, clientName);
+      clients.set(clientName, client);
+    }
+    return (await client).token();
+  };
+  const warehouseToken = (locationId: string) => {
+    const own = `warehouse-${locationId}`;
+    return tokenFor(cloud.cognito.clients().some((c) => c.clientName === own) ? own : 'ops');
+  };
   const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
     const response = await fetch(`${cloud.apiUrl}${path}`, {
       method: 'POST',
@@ -87,8 +103,10 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
       const packages = [
         { weightGrams: 400 * units, lengthCm: 30, widthCm: 20, heightCm: 5 + 5 * Math.min(units, 10) },
       ];
-      later(options.pickDelayMs, () =>
-        post(`/shipments/${data.shipmentId}/events`, JSON.stringify({ type: 'packed', packages })),
+      later(options.pickDelayMs, async () =>
+        post(`/shipments/${data.shipmentId}/events`, JSON.stringify({ type: 'packed', packages }), {
+          authorization: `Bearer ${await warehouseToken(data.locationId)}`,
+        }),
       );
     }
     if (event['detail-type'] === 'ShipmentShipped' && data.trackingNumber && data.carrier) {

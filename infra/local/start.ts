@@ -46,6 +46,11 @@ OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data i
   DynamoDB        ${cloud.dynamodbEndpoint}     (AWS_ENDPOINT_URL_DYNAMODB)
   SES (email)     ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_SESV2; mail lands in ${path.join(stateDir, 'mail')})
   Secrets Manager ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_SECRETS_MANAGER; carriers' webhook secrets)
+  Auth            tokens per caller: npm run -s token -- <${cloud.cognito
+    .clients()
+    .map((c) => c.clientName)
+    .join('|')}>  (token endpoint ${cloud.awsEndpoint}/oauth2/token)
+                  e.g. curl -H "authorization: Bearer $(npm run -s token -- ops)" ${cloud.apiUrl}/orders
   Routes          ${cloud.routes.map((r) => r.routeKey).join(', ')}
   Resumed         ${cloud.resumedExecutions} execution(s) that were running when the last run stopped
   Simulators      ${simulators ? `warehouse packs after ${flags['pick-delay-ms']} ms, carriers move parcels every ${flags['transit-delay-ms']} ms` : 'off (npm start -- --simulate to let orders flow to DELIVERED)'}

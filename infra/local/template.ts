@@ -29,6 +29,10 @@ const EMULATED = new Set([
   'AWS::Events::EventBus',
   'AWS::Events::Rule',
   'AWS::SecretsManager::Secret',
+  'AWS::ApiGatewayV2::Authorizer',
+  'AWS::Cognito::UserPool',
+  'AWS::Cognito::UserPoolClient',
+  'AWS::Cognito::UserPoolResourceServer',
 ]);
 const AWS_ONLY = new Set([
   // IAM is not enforced locally: least privilege is proven by the infra tests on the template.
@@ -37,6 +41,8 @@ const AWS_ONLY = new Set([
   'AWS::Lambda::Permission',
   'AWS::Logs::LogGroup',
   'AWS::CDK::Metadata',
+  // The hosted domain only serves the token endpoint, which the local AWS endpoint answers itself.
+  'AWS::Cognito::UserPoolDomain',
 ]);
 
 /** A synthesized stack with CloudFormation intrinsics resolved to the local cloud's names. */
@@ -91,6 +97,9 @@ export class LocalTemplate {
     // CloudFormation's Ref gives these ARNs, not names.
     if (type === 'AWS::StepFunctions::StateMachine' || type === 'AWS::SecretsManager::Secret')
       return this.arn(logicalId);
+    // A resource server's Ref is its identifier: scopes are named `<identifier>/<scope>`.
+    if (type === 'AWS::Cognito::UserPoolResourceServer')
+      return String(this.resource(logicalId).Properties?.Identifier ?? logicalId);
     return logicalId;
   }
 

@@ -1,3 +1,4 @@
+import { type Principal, requireLocation } from '../domain/access';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../domain/errors';
 import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
@@ -139,8 +140,10 @@ export async function recordWarehouseEvent(
   deps: FulfilmentDeps,
   shipmentId: string,
   event: WarehouseEvent,
+  reporter: Principal,
 ): Promise<ShipmentRecord> {
   const current = await shipmentOf(deps, shipmentId);
+  requireLocation(reporter, current.locationId);
   const { shipment, changed } = applyWarehouseEvent(current, event, deps.clock.now());
   if (changed) {
     await deps.shipments.update(shipment);

@@ -25,7 +25,12 @@ export interface ImportRow {
  */
 export async function importStock(
   deps: StockDeps,
-  input: { idempotencyKey: string; correlationId: string; rows: Array<ImportRow | { invalid: string }> },
+  input: {
+    idempotencyKey: string;
+    caller: string;
+    correlationId: string;
+    rows: Array<ImportRow | { invalid: string }>;
+  },
   concurrency = 8,
 ): Promise<{ applied: number; replayed: number; rejected: number; results: ImportRowResult[] }> {
   const results: ImportRowResult[] = new Array(input.rows.length);
@@ -46,6 +51,7 @@ export async function importStock(
             sku,
             locationId,
             idempotencyKey: `${input.idempotencyKey}#${index}`,
+            caller: input.caller,
             correlationId: input.correlationId,
           },
           count,

@@ -1,3 +1,4 @@
+import type { Principal } from '../domain/access';
 import type { EventMetadata } from '../domain/order-events';
 import { getOrder } from './get-order';
 import type { OrderActivity, OrderActivityLog, OrderRepository } from './ports';
@@ -26,7 +27,8 @@ export async function recordOrderActivity(
 export async function listOrderActivity(
   deps: { orders: OrderRepository; activity: OrderActivityLog },
   orderId: string,
+  viewer?: Principal,
 ): Promise<OrderActivity[]> {
-  await getOrder(deps, orderId);
+  await getOrder(deps, orderId, viewer);
   return deps.activity.list(orderId);
 }

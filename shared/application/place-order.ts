@@ -20,6 +20,8 @@ export interface PlaceOrderDeps {
 
 export interface PlaceOrderInput {
   idempotencyKey: string;
+  /** Who sent it: idempotency keys are the caller's own, so two channels never share one. */
+  caller: string;
   draft: OrderDraft;
   correlationId?: string;
 }
@@ -44,7 +46,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     now,
     ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
   });
-  const key = `${OPERATION}:${input.idempotencyKey}`;
+  const key = `${OPERATION}:${input.caller}:${input.idempotencyKey}`;
   try {
     await deps.orders.create(order, { key, requestHash: hash, result: order, createdAt: now });
   } catch (error) {

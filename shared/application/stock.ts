@@ -29,6 +29,8 @@ interface StockChange {
   sku: string;
   locationId: string;
   idempotencyKey: string;
+  /** Who sent it: idempotency keys are the caller's own, so two callers never share one. */
+  caller: string;
   correlationId: string;
 }
 
@@ -47,7 +49,7 @@ async function changeStock(
   decide: (current: StockLevel | undefined, at: string) => StockLevel,
 ): Promise<{ level: StockLevel; replayed: boolean }> {
   await getLocation(deps, change.locationId);
-  const key = `${operation}:${change.idempotencyKey}`;
+  const key = `${operation}:${change.caller}:${change.idempotencyKey}`;
   const hash = requestHash({ sku: change.sku, locationId: change.locationId, body });
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const before = await deps.ledger.level(change.sku, change.locationId);

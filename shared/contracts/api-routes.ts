@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { Audience } from '../domain/access';
 import {
   ListInventoryQuery,
   LocationIdParams,
@@ -14,6 +15,10 @@ import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas'
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
 
+export type RouteAccess = readonly Audience[] | 'public' | 'carrier-signature';
+
+const { CHANNEL, OPS, WAREHOUSE } = Audience;
+
 /** One HTTP API operation: the CDK app creates a route for each, the OpenAPI document describes each. */
 export interface ApiRoute {
   operationId: string;
@@ -24,6 +29,11 @@ export interface ApiRoute {
   query?: z.ZodObject;
   params?: z.ZodObject;
   idempotent?: boolean;
+  /**
+   * Who may call it: audiences (the API's JWT authorizer requires one of their scopes, and the
+   * handler checks it again with the tenant), anyone, or a carrier's HMAC signature.
+   */
+  access: RouteAccess;
   /** Status -> component schema id (from `.meta({ id })`) or undefined for a free-form body. */
   responses: Record<number, { description: string; schema?: string; headers?: string[] }>;
 }
@@ -35,6 +45,7 @@ const problems = {
 export const API_ROUTES: readonly ApiRoute[] = [
   {
     operationId: 'placeOrder',
+    access: [CHANNEL, OPS],
     method: 'POST',
     path: '/orders',
     summary: 'Place an order; starts its workflow',
@@ -58,6 +69,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getOrder',
+    access: [CHANNEL, OPS],
     method: 'GET',
     path: '/orders/{id}',
     summary: 'One order with its status timeline',
@@ -70,6 +82,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listOrders',
+    access: [CHANNEL, OPS],
     method: 'GET',
     path: '/orders',
     summary: 'Orders, newest first, filtered by status, channel or customer',
@@ -78,6 +91,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listOrderEvents',
+    access: [CHANNEL, OPS],
     method: 'GET',
     path: '/orders/{id}/events',
     summary: 'Every event published about the order, in order',
@@ -90,6 +104,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getOrderRouting',
+    access: [OPS],
     method: 'GET',
     path: '/orders/{id}/routing',
     summary:
@@ -103,6 +118,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listOrderShipments',
+    access: [CHANNEL, OPS],
     method: 'GET',
     path: '/orders/{id}/shipments',
     summary: "The order's shipments: status, carrier, tracking number and every update",
@@ -115,6 +131,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'postShipmentEvent',
+    access: [WAREHOUSE, OPS],
     method: 'POST',
     path: '/shipments/{id}/events',
     summary: 'A warehouse reports a shipment picked, packed (with its packages) or rejected (with why)',
@@ -129,6 +146,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'receiveCarrierWebhook',
+    access: 'carrier-signature',
     method: 'POST',
     path: '/webhooks/carriers/{carrier}',
     summary:
@@ -144,6 +162,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'putLocation',
+    access: [OPS],
     method: 'PUT',
     path: '/locations/{id}',
     summary: 'Create or replace a warehouse or store',
@@ -157,6 +176,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getLocation',
+    access: [WAREHOUSE, OPS],
     method: 'GET',
     path: '/locations/{id}',
     summary: 'One location',
@@ -169,6 +189,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listLocations',
+    access: [OPS],
     method: 'GET',
     path: '/locations',
     summary: 'Every location',
@@ -176,6 +197,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'putStock',
+    access: [WAREHOUSE, OPS],
     method: 'PUT',
     path: '/inventory/{sku}/locations/{locationId}',
     summary: 'Cycle count: set on-hand units and thresholds of a SKU at a location',
@@ -192,6 +214,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'adjustStock',
+    access: [WAREHOUSE, OPS],
     method: 'POST',
     path: '/inventory/{sku}/locations/{locationId}/adjustments',
     summary: 'Receive or remove units of a SKU at a location',
@@ -208,6 +231,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getInventory',
+    access: [CHANNEL, WAREHOUSE, OPS],
     method: 'GET',
     path: '/inventory/{sku}',
     summary: 'Network totals and per-location stock of a SKU',
@@ -220,6 +244,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listInventory',
+    access: [OPS],
     method: 'GET',
     path: '/inventory',
     summary:
@@ -229,6 +254,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'importStock',
+    access: [OPS],
     method: 'POST',
     path: '/inventory/import',
     summary:
@@ -242,6 +268,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getRoutingPolicy',
+    access: [OPS],
     method: 'GET',
     path: '/routing/policy',
     summary: 'The routing policy in force (the product default until one is saved)',
@@ -249,6 +276,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'putRoutingPolicy',
+    access: [OPS],
     method: 'PUT',
     path: '/routing/policy',
     summary: 'Save a new version of the routing policy',
@@ -261,6 +289,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'simulateRouting',
+    access: [OPS],
     method: 'POST',
     path: '/routing/simulate',
     summary: 'Route stored or hypothetical orders under a policy, without side effects',
@@ -272,6 +301,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listNotifications',
+    access: [OPS],
     method: 'GET',
     path: '/notifications',
     summary: 'Messages sent to customers and internal teams (the outbox), newest first',
@@ -286,6 +316,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listAlerts',
+    access: [OPS],
     method: 'GET',
     path: '/alerts',
     summary: 'Alerts for ops (stock low, stock out), newest first',
@@ -294,6 +325,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'checkInventory',
+    access: [OPS],
     method: 'GET',
     path: '/ops/inventory-check',
     summary:
@@ -302,6 +334,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getOpenApi',
+    access: 'public',
     method: 'GET',
     path: '/openapi.json',
     summary: 'This document',
@@ -309,6 +342,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getDocs',
+    access: 'public',
     method: 'GET',
     path: '/docs',
     summary: 'This document as a page to read',
@@ -316,9 +350,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getHealth',
+    access: 'public',
     method: 'GET',
     path: '/health',
     summary: 'Liveness',
     responses: { 200: { description: 'The API answers' } },
   },
 ];
+
+const BY_ROUTE_KEY = new Map(API_ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
+
+/** The operation behind an API Gateway route key ("GET /orders/{id}"), if the contract has it. */
+export function routeByKey(routeKey: string): ApiRoute | undefined {
+  return BY_ROUTE_KEY.get(routeKey);
+}

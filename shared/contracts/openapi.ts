@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Audience, scopes } from '../domain/access';
 import { API_ROUTES, type ApiRoute } from './api-routes';
 import './order-schemas';
 
@@ -40,10 +41,30 @@ function parameters(route: ApiRoute) {
   return params;
 }
 
+/** OR of one requirement per audience: any one of the route's scopes lets a token in. */
+function security(route: ApiRoute) {
+  if (route.access === 'public') return [];
+  if (route.access === 'carrier-signature') return [{ carrierSignature: [] }];
+  return route.access.map((audience) => ({ oauth2: [scopes.audience(audience)] }));
+}
+
+const AUTH_PROBLEMS = {
+  401: { description: 'No token, or a token that is expired, forged or for another API' },
+  403: { description: 'The token is not for this audience, or not for this channel or location' },
+};
+
 function operation(route: ApiRoute) {
+  const responses: ApiRoute['responses'] = Array.isArray(route.access)
+    ? {
+        ...route.responses,
+        401: { ...AUTH_PROBLEMS[401], schema: 'Problem' },
+        403: { ...AUTH_PROBLEMS[403], schema: 'Problem' },
+      }
+    : route.responses;
   return {
     operationId: route.operationId,
     summary: route.summary,
+    security: security(route),
     parameters: parameters(route),
     ...(route.body
       ? {
@@ -54,7 +75,7 @@ function operation(route: ApiRoute) {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, response]) => [
+      Object.entries(responses).map(([status, response]) => [
         status,
         {
           description: response.description,
@@ -77,6 +98,34 @@ function operation(route: ApiRoute) {
     ),
   };
 }
+
+const SECURITY_SCHEMES = {
+  oauth2: {
+    type: 'oauth2',
+    description:
+      'OAuth 2 client credentials. A token carries its audience scope (oms/ops, oms/channel, ' +
+      'oms/warehouse) and, for channels and warehouses, the tenants it acts for ' +
+      '(oms/channel:<channel>, oms/location:<locationId>). On AWS the token URL is the Cognito ' +
+      "domain's /oauth2/token; locally it is the local cloud's AWS endpoint (`npm run token`).",
+    flows: {
+      clientCredentials: {
+        tokenUrl: '/oauth2/token',
+        scopes: {
+          [scopes.audience(Audience.OPS)]: 'Operations: every order, stock, locations, routing, alerts',
+          [scopes.audience(Audience.CHANNEL)]: "A sales channel: place and read the channel's own orders",
+          [scopes.audience(Audience.WAREHOUSE)]: "A warehouse: report its own location's shipments and stock",
+        },
+      },
+    },
+  },
+  carrierSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Oms-Signature',
+    description:
+      't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with the carrier\'s webhook secret',
+  },
+};
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument() {
@@ -104,6 +153,6 @@ export function buildOpenApiDocument() {
       description: 'Order management: orders from every channel, from placement to delivery.',
     },
     paths,
-    components: { schemas: components },
+    components: { schemas: components, securitySchemes: SECURITY_SCHEMES },
   };
 }

@@ -58,3 +58,7 @@ export class UnprocessableError extends DomainError {
 export class UnauthorizedError extends DomainError {
   readonly code = ErrorCode.UNAUTHORIZED;
 }
+
+export class ForbiddenError extends DomainError {
+  readonly code = ErrorCode.FORBIDDEN;
+}

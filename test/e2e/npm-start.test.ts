@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -11,7 +12,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
 import { learnCarrierSecrets, postDelivered, reportPacked, shipmentsOf } from '../support/carriers';
-import { eventually, request } from '../support/http';
+import { eventually, request, setDefaultCaller } from '../support/http';
 import { stockForOrders } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 
@@ -44,6 +45,15 @@ async function npmStart(port: number): Promise<ChildProcess> {
   });
   running = child;
   return child;
+}
+
+/** `npm run token -- <client>` as the README tells a user to run it beside `npm start`. */
+async function npmRunToken(port: number, client: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'token', '--', client], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), AWS_PORT: String(port + 1) },
+  });
+  return stdout.trim();
 }
 
 /** Ctrl-C: SIGINT to the whole process group, then wait for npm to exit. */
@@ -84,6 +94,10 @@ describe('npm start', () => {
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
     expect((await request(api, 'GET', '/health')).body).toEqual({ status: 'ok' });
+    expect((await request(api, 'GET', '/orders', { token: null })).status).toBe(401);
+    // Tokens from the local issuer, as the README shows; the same token still works after the restart.
+    const token = await npmRunToken(port, 'ops');
+    setDefaultCaller(api, async () => token);
     await stockForOrders(api);
 
     const visa = await request(api, 'POST', '/orders', {

@@ -342,3 +342,58 @@ describe('the OMS stack', () => {
     });
   });
 });
+
+describe('authentication on AWS', () => {
+  it("puts every route the contract gives audiences behind the JWT authorizer with exactly those audiences' scopes", () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
+    for (const route of API_ROUTES) {
+      const found = routes.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+      expect(found, route.operationId).toBeDefined();
+      if (Array.isArray(route.access)) {
+        expect(found?.Properties.AuthorizationType, route.operationId).toBe('JWT');
+        expect(found?.Properties.AuthorizationScopes).toEqual(route.access.map((a) => `oms/${a}`));
+      } else {
+        expect(found?.Properties.AuthorizationType ?? 'NONE', route.operationId).toBe('NONE');
+      }
+    }
+  });
+
+  it('trusts the stack’s own Cognito user pool, whose machine clients each get only their audience and tenant scopes', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        Audience: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('Clientops') })]),
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient') as Resources);
+    const scopesOf = (name: string) =>
+      (
+        (clients.find((c) => c.Properties.ClientName === name)?.Properties.AllowedOAuthScopes ??
+          []) as unknown[]
+      ).map((s) => JSON.stringify(s).replace(/.*"(\/[^"]+)".*/, '$1'));
+    expect(scopesOf('ops')).toEqual(['/ops']);
+    expect(scopesOf('channel-web')).toEqual(['/channel', '/channel:web']);
+    expect(scopesOf('warehouse-cd-sp')).toEqual(['/warehouse', '/location:cd-sp']);
+    for (const c of clients) {
+      expect(c.Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
+      expect(c.Properties.GenerateSecret).toBe(true);
+    }
+  });
+
+  it('uses an issuer of your own instead of a user pool when the context names one', () => {
+    const app = buildApp({
+      bundling: false,
+      context: { jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'oms-api' },
+    });
+    const own = Template.fromStack(app.node.findChild(STACK_NAME) as never);
+    own.resourceCountIs('AWS::Cognito::UserPool', 0);
+    own.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['oms-api'] },
+    });
+  });
+});

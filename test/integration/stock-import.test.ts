@@ -78,6 +78,7 @@ describe('bulk stock import', () => {
       promisify(execFile)('npx', ['tsx', 'infra/cli/import-stock.ts', file, '--url', api()], {
         cwd: root,
         timeout: 120_000,
+        env: { ...process.env, OMS_AWS_ENDPOINT: env.cloud.awsEndpoint },
       });
     const first = await run();
     expect(JSON.parse(first.stdout.trim())).toEqual({ applied: 1100, replayed: 0, rejected: 0 });

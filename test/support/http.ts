@@ -6,13 +6,28 @@ export interface Reply {
   text: string;
 }
 
+/** Who calls an API when a test does not say: its ops client (startTestCloud sets it). */
+const defaultCallers = new Map<string, () => Promise<string>>();
+
+export function setDefaultCaller(baseUrl: string, token: () => Promise<string>): void {
+  defaultCallers.set(baseUrl, token);
+}
+
+/**
+ * One HTTP call. `token`: the bearer token to send, `null` for none; when absent, the API's
+ * default caller's (an `authorization` header given in `headers` wins over both).
+ */
 export async function request(
   baseUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  options: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string | null } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
+  if (!('authorization' in headers)) {
+    const token = options.token === undefined ? await defaultCallers.get(baseUrl)?.() : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+  }
   let body: string | undefined = options.raw;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);

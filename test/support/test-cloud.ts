@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { ClientCredentialsToken } from '../../infra/local/client-credentials';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from './aws-clients';
 import { learnCarrierSecrets } from './carriers';
+import { setDefaultCaller } from './http';
 
 /** Function logs are noise in test output; OMS_TEST_LOGS=1 shows them. */
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -17,6 +19,8 @@ export async function startTestCloud(options: { dataDir?: string } = {}): Promis
     ...options,
   });
   await learnCarrierSecrets(cloud.awsEndpoint);
+  const ops = await ClientCredentialsToken.named(cloud.awsEndpoint, 'ops');
+  setDefaultCaller(cloud.apiUrl, () => ops.token());
   return cloud;
 }
 

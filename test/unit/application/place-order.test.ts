@@ -27,7 +27,7 @@ const setup = () => {
 describe('placeOrder', () => {
   it('stores the order and starts its workflow', async () => {
     const deps = setup();
-    const { order, replayed } = await placeOrder(deps, { idempotencyKey: 'k', draft });
+    const { order, replayed } = await placeOrder(deps, { idempotencyKey: 'k', caller: 'channel-web', draft });
     expect(replayed).toBe(false);
     expect(deps.orders.orders.get(order.id)?.status).toBe('PENDING');
     expect(deps.workflow.started).toEqual([order.id]);
@@ -35,9 +35,9 @@ describe('placeOrder', () => {
 
   it('replays the first order for the same key and body, whatever the key order of the body', async () => {
     const deps = setup();
-    const first = await placeOrder(deps, { idempotencyKey: 'k', draft });
+    const first = await placeOrder(deps, { idempotencyKey: 'k', caller: 'channel-web', draft });
     const reordered = Object.fromEntries(Object.entries(draft).reverse()) as unknown as OrderDraft;
-    const again = await placeOrder(deps, { idempotencyKey: 'k', draft: reordered });
+    const again = await placeOrder(deps, { idempotencyKey: 'k', caller: 'channel-web', draft: reordered });
     expect(again).toEqual({ order: first.order, replayed: true });
     expect(deps.orders.orders.size).toBe(1);
     // The replay restarts the workflow too: harmless if it runs, healing if the first start was lost.
@@ -46,25 +46,27 @@ describe('placeOrder', () => {
 
   it('refuses the same key with another body as unprocessable', async () => {
     const deps = setup();
-    await placeOrder(deps, { idempotencyKey: 'k', draft });
+    await placeOrder(deps, { idempotencyKey: 'k', caller: 'channel-web', draft });
     await expect(
-      placeOrder(deps, { idempotencyKey: 'k', draft: { ...draft, currency: 'EUR' } }),
+      placeOrder(deps, { idempotencyKey: 'k', caller: 'channel-web', draft: { ...draft, currency: 'EUR' } }),
     ).rejects.toBeInstanceOf(UnprocessableError);
   });
 
   it('refuses an external order id already placed on the channel, naming the existing order', async () => {
     const deps = setup();
-    const first = await placeOrder(deps, { idempotencyKey: 'k1', draft });
-    const error = await placeOrder(deps, { idempotencyKey: 'k2', draft }).catch((e: unknown) => e);
+    const first = await placeOrder(deps, { idempotencyKey: 'k1', caller: 'channel-web', draft });
+    const error = await placeOrder(deps, { idempotencyKey: 'k2', caller: 'channel-web', draft }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).extensions).toEqual({ existingOrderId: first.order.id });
   });
 
   it('accepts the same external order id on another channel', async () => {
     const deps = setup();
-    await placeOrder(deps, { idempotencyKey: 'k1', draft });
+    await placeOrder(deps, { idempotencyKey: 'k1', caller: 'channel-web', draft });
     await expect(
-      placeOrder(deps, { idempotencyKey: 'k2', draft: { ...draft, channel: 'ebay' } }),
+      placeOrder(deps, { idempotencyKey: 'k2', caller: 'channel-web', draft: { ...draft, channel: 'ebay' } }),
     ).resolves.toMatchObject({
       replayed: false,
     });
