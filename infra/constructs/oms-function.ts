@@ -51,6 +51,9 @@ export class OmsFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        // Error class names are what the state machines' Catch/Retry match (DomainError sets
+        // `name` from its class): minified without this, NotFoundError would reach the ASL as `t`.
+        keepNames: true,
         logLevel: nodejs.LogLevel.WARNING,
         // No source maps: --enable-source-maps makes the first error of a cold start cost over a second.
         sourceMap: false,

@@ -10,7 +10,9 @@ import { setDefaultCaller } from './http';
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
-export async function startTestCloud(options: { dataDir?: string } = {}): Promise<LocalCloud> {
+export async function startTestCloud(
+  options: { dataDir?: string; functionLogs?: Writable } = {},
+): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     assemblyDir: inject('assemblyDir'),
     stackName: inject('stackName'),
