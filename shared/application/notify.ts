@@ -6,9 +6,15 @@ import {
   type Clock,
   type Mailer,
   MessageRejected,
+  NotificationInFlight,
   type NotificationOutbox,
   type OrderRepository,
 } from './ports';
+
+/** Longer than a send can take (the function's timeout), so a live sender never loses its lease. */
+const SEND_LEASE_SECONDS = 60;
+
+const addSeconds = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
 export interface NotifyDeps {
   orders: OrderRepository;
@@ -113,6 +119,11 @@ export async function notify(deps: NotifyDeps, event: BusEvent): Promise<boolean
   });
   const entry = await deps.outbox.file(notification);
   if (entry.delivery !== 'PENDING') return false;
+  const now = deps.clock.now();
+  const claim = await deps.outbox.claim(notification.id, now, addSeconds(now, SEND_LEASE_SECONDS));
+  if (claim === 'settled') return false;
+  // Failing makes EventBridge deliver this copy again later, by when the holder has settled it.
+  if (claim === 'busy') throw new NotificationInFlight(`Notification ${notification.id} is being sent`);
   try {
     const { messageId } = await deps.mailer.send({
       to: notification.to,
@@ -124,7 +135,10 @@ export async function notify(deps: NotifyDeps, event: BusEvent): Promise<boolean
     return true;
   } catch (error) {
     // Anything else (throttling, an outage) fails the invocation, which EventBridge retries.
-    if (!(error instanceof MessageRejected)) throw error;
+    if (!(error instanceof MessageRejected)) {
+      await deps.outbox.release(notification.id);
+      throw error;
+    }
     await deps.outbox.settle(
       notification.id,
       { delivery: 'FAILED', failure: error.message },

@@ -339,8 +339,21 @@ export interface NotificationOutbox {
     outcome: { delivery: 'SENT'; messageId: string } | { delivery: 'FAILED'; failure: string },
     at: string,
   ): Promise<void>;
+  /**
+   * Takes the right to send a PENDING notification until `until` (a lease, so a sender that
+   * died does not hold it for ever): `busy` when another delivery holds it, `settled` when it
+   * was already sent or refused.
+   */
+  claim(id: string, now: string, until: string): Promise<'claimed' | 'busy' | 'settled'>;
+  /** Gives the lease back after a send that failed for a passing reason. */
+  release(id: string): Promise<void>;
   /** Newest first. */
   list(page: { limit: number; cursor?: string }): Promise<Page<OutboxEntry>>;
+}
+
+/** Another delivery of the same event is sending this notification: retry later (never send twice). */
+export class NotificationInFlight extends Error {
+  override readonly name = 'NotificationInFlight';
 }
 
 /** Sends one email (SES on AWS; the local cloud's SES endpoint locally). */

@@ -23,6 +23,8 @@ export interface OutboxEntry extends Notification {
   messageId?: string;
   settledAt?: string;
   failure?: string;
+  /** While a sender holds it: no other delivery of the event may send it before this time. */
+  sendingUntil?: string;
 }
 
 /** Business days a service level takes, door to door, before a carrier is chosen. */

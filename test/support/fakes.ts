@@ -143,6 +143,19 @@ export class InMemoryOutbox implements NotificationOutbox {
     this.entries.set(id, { ...entry, ...outcome, settledAt: at });
   }
 
+  async claim(id: string, now: string, until: string): Promise<'claimed' | 'busy' | 'settled'> {
+    const entry = this.entries.get(id);
+    if (entry?.delivery !== 'PENDING') return 'settled';
+    if (entry.sendingUntil && entry.sendingUntil >= now) return 'busy';
+    this.entries.set(id, { ...entry, sendingUntil: until });
+    return 'claimed';
+  }
+
+  async release(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry) this.entries.set(id, { ...entry, sendingUntil: '' });
+  }
+
   async list(): Promise<Page<OutboxEntry>> {
     return { items: [...this.entries.values()].reverse() };
   }

@@ -53,17 +53,41 @@ export class DynamoEntityLog<T extends { id: string }> {
 
   /** Sets fields of a record that exists (a record is never created here). */
   async patch(id: string, fields: Partial<Omit<T, 'id'>>): Promise<void> {
+    if (!(await this.patchIf(id, fields))) throw new Error(`No ${this.entity} ${id} to update`);
+  }
+
+  /**
+   * Sets the fields when the record exists and `condition` holds (its names as `#name`, its
+   * values as `:value`); false when it does not.
+   */
+  async patchIf(
+    id: string,
+    fields: Partial<Omit<T, 'id'>>,
+    condition?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<boolean> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(id),
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-      }),
-    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(id),
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: `attribute_exists(pk)${condition ? ` AND (${condition.expression})` : ''}`,
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+            ...condition?.names,
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+            ...condition?.values,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   private key(id: string) {

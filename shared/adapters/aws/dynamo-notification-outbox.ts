@@ -27,6 +27,25 @@ export class DynamoNotificationOutbox implements NotificationOutbox {
     await this.log.patch(id, { ...outcome, settledAt: at });
   }
 
+  async claim(id: string, now: string, until: string): Promise<'claimed' | 'busy' | 'settled'> {
+    const claimed = await this.log.patchIf(
+      id,
+      { sendingUntil: until },
+      {
+        expression: '#delivery = :pending AND (attribute_not_exists(#until) OR #until < :now)',
+        names: { '#delivery': 'delivery', '#until': 'sendingUntil' },
+        values: { ':pending': 'PENDING', ':now': now },
+      },
+    );
+    if (claimed) return 'claimed';
+    return (await this.log.get(id))?.delivery === 'PENDING' ? 'busy' : 'settled';
+  }
+
+  async release(id: string): Promise<void> {
+    // The empty string sorts before every time, so the next delivery may claim it at once.
+    await this.log.patch(id, { sendingUntil: '' });
+  }
+
   list(page: { limit: number; cursor?: string }): Promise<Page<OutboxEntry>> {
     return this.log.list(page);
   }

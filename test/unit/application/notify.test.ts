@@ -73,3 +73,27 @@ describe('notify', () => {
     expect(outbox.entries.get('o1-2:order-confirmed')?.delivery).toBe('SENT');
   });
 });
+
+describe('notify, two deliveries of one event at once', () => {
+  it('sends one message: the second delivery finds the send under way and fails, to be retried', async () => {
+    const { deps, outbox, mailer } = await setup();
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const send = deps.mailer.send.bind(deps.mailer);
+    deps.mailer.send = async (message) => {
+      await slow;
+      return send(message);
+    };
+    const first = notify(deps, confirmed);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(notify(deps, confirmed)).rejects.toThrow('is being sent');
+    release();
+    expect(await first).toBe(true);
+    // EventBridge's retry of the second delivery finds it SENT.
+    expect(await notify(deps, confirmed)).toBe(false);
+    expect(mailer.sent).toHaveLength(1);
+    expect(outbox.entries.get('o1-2:order-confirmed')?.delivery).toBe('SENT');
+  });
+});
