@@ -59,17 +59,21 @@ export class OmsAuth extends Construct {
       // Channels and warehouses hold their client credentials: replacing the pool would lock them out.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const scopeOf = (name: string) =>
-      new cognito.ResourceServerScope({ scopeName: name, scopeDescription: name });
-    const audienceScopes = Object.values(Audience).map((a) => scopeOf(a));
-    const tenantScopes = [
-      ...channels.map((c) => scopeOf(scopes.channel(c).slice(RESOURCE_SERVER.length + 1))),
-      ...warehouses.map((l) => scopeOf(scopes.location(l).slice(RESOURCE_SERVER.length + 1))),
-    ];
+    // Every scope by its full name (`oms/channel:web`); Cognito names it without the server's prefix.
+    const serverScopes = new Map(
+      [
+        ...Object.values(Audience).map(scopes.audience),
+        ...channels.map(scopes.channel),
+        ...warehouses.map(scopes.location),
+      ].map((full) => {
+        const name = full.slice(RESOURCE_SERVER.length + 1);
+        return [full, new cognito.ResourceServerScope({ scopeName: name, scopeDescription: name })];
+      }),
+    );
     const server = pool.addResourceServer('Api', {
       identifier: RESOURCE_SERVER,
       userPoolResourceServerName: 'OMS API',
-      scopes: [...audienceScopes, ...tenantScopes],
+      scopes: [...serverScopes.values()],
     });
     const domain = pool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `oms-${Stack.of(this).account}` },
@@ -81,8 +85,8 @@ export class OmsAuth extends Construct {
         authFlows: {},
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: granted.map((s) =>
-            cognito.OAuthScope.resourceServer(server, scopeOf(s.slice(RESOURCE_SERVER.length + 1))),
+          scopes: granted.map((full) =>
+            cognito.OAuthScope.resourceServer(server, serverScopes.get(full) as cognito.ResourceServerScope),
           ),
         },
         accessTokenValidity: Duration.hours(1),

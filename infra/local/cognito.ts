@@ -116,11 +116,6 @@ export class LocalCognito {
     return new LocalCognito(keys, appClients);
   }
 
-  /** The issuers of the template's pools. */
-  issuers(): string[] {
-    return [...this.keys.keys()].map(userPoolIssuer);
-  }
-
   /** The public keys of the pool whose issuer this is, as its jwks.json serves them. */
   jwks(issuer: string): JSONWebKeySet | undefined {
     const poolId = [...this.keys.keys()].find((id) => userPoolIssuer(id) === issuer);

@@ -84,10 +84,6 @@ export class LocalJwtAuthorizers {
     });
   }
 
-  has(authorizerId: string): boolean {
-    return typeof this.specs.get(authorizerId) === 'object';
-  }
-
   async authorize(
     authorizerId: string,
     routeScopes: string[],

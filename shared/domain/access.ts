@@ -66,13 +66,9 @@ export function requireAudience(principal: Principal, allowed: readonly Audience
     );
 }
 
-export function maySeeChannel(principal: Principal, channel: string): boolean {
-  return principal.ops || principal.channels.includes(channel);
-}
-
 /** A channel reads and changes only its own orders; ops see every channel. */
 export function requireChannel(principal: Principal, channel: string, pointer?: string): void {
-  if (!maySeeChannel(principal, channel))
+  if (!principal.ops && !principal.channels.includes(channel))
     throw new ForbiddenError(`The token does not act for channel ${channel}`, pointer ? { pointer } : {});
 }
 

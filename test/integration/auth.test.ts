@@ -8,16 +8,13 @@ import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
+import { tokenOf as issueFor } from '../support/tokens';
 
 const env = useTestCloud();
 const api = () => env.cloud.apiUrl;
 
-/** A token of one of the template's app clients, fresh from the local issuer. */
-async function tokenOf(clientName: string, options: Parameters<typeof env.cloud.cognito.issueToken>[1] = {}) {
-  const client = env.cloud.cognito.clients().find((c) => c.clientName === clientName);
-  if (!client) throw new Error(`no client ${clientName}`);
-  return (await env.cloud.cognito.issueToken(client.clientId, options)).token;
-}
+const tokenOf = (clientName: string, options?: Parameters<typeof issueFor>[2]) =>
+  issueFor(env.cloud, clientName, options);
 
 /** Everything the OMS keeps, as one digest: an attack that changed anything changes it. */
 async function stateDigest(): Promise<string> {

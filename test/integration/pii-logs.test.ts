@@ -6,6 +6,7 @@ import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { startTestCloud } from '../support/test-cloud';
+import { tokenOf } from '../support/tokens';
 
 let cloud: LocalCloud;
 let logs = '';
@@ -26,10 +27,8 @@ afterAll(async () => {
 describe('function logs', () => {
   it('never contain a customer email, a street address or a token, over a run with failures in it', async () => {
     const api = cloud.apiUrl;
-    const channel = cloud.cognito.clients().find((c) => c.clientName === 'channel-web');
-    const other = cloud.cognito.clients().find((c) => c.clientName === 'channel-marketplace');
-    const web = (await cloud.cognito.issueToken(String(channel?.clientId))).token;
-    const marketplace = (await cloud.cognito.issueToken(String(other?.clientId))).token;
+    const web = await tokenOf(cloud, 'channel-web');
+    const marketplace = await tokenOf(cloud, 'channel-marketplace');
     const customer = { id: 'cust-pii', email: 'pii.person@example.org', name: 'Pii Person' };
     const address = {
       name: 'Pii Person',
