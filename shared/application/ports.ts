@@ -158,9 +158,21 @@ export interface RouteRequest {
 }
 
 export type RouteResult =
-  | { routed: true }
+  /** What the ledger holds for the order now: on a repeat, the plan an earlier attempt committed. */
+  | { routed: true; shipments: RoutedShipment[] }
   /** Another order took the stock (or the capacity) meanwhile; nothing changed. */
   | { routed: false; conflict: string };
+
+/** Raised when a shipment would take units its order does not hold at the location. */
+export class NothingHeld extends Error {
+  constructor(
+    readonly orderId: string,
+    readonly locationId: string,
+  ) {
+    super(`Order ${orderId} holds nothing at ${locationId}: nothing can ship from there`);
+    this.name = 'NothingHeld';
+  }
+}
 
 export interface InventoryLedger {
   level(sku: string, locationId: string): Promise<StockLevel | undefined>;
@@ -182,14 +194,19 @@ export interface InventoryLedger {
   route(orderId: string, request: RouteRequest): Promise<RouteResult>;
   /**
    * A shipment leaves: its units go from onHand and from the order's reservation at the location
-   * (and at network level) in one transaction. A repeat after success is a no-op (false).
+   * (and at network level) in one transaction, and the location's record is marked shipped. A
+   * repeat after success is a no-op (false); NothingHeld when the order holds nothing there.
    */
   ship(orderId: string, locationId: string, at: string): Promise<boolean>;
   /**
-   * Moves what the order holds at one location onto another (a rejected shipment re-routed), in
-   * one transaction conditional on the new location's ATS. A repeat after success is a no-op.
+   * Moves what the order holds at one location onto another (a rejected shipment re-routed), with
+   * its count against the locations' daily capacity, in one transaction conditional on the new
+   * location's ATS (and capacity, when given). A repeat after success is a no-op.
    */
-  moveRouted(orderId: string, from: string, to: string, at: string): Promise<RouteResult>;
+  moveRouted(
+    orderId: string,
+    move: { from: string; to: string; at: string; dailyCapacity?: number },
+  ): Promise<RouteResult>;
   /** Orders routed to each location on a day. */
   routedOn(day: string): Promise<Map<string, number>>;
   /** Releases whatever the order holds, routed or not; a repeat is a no-op. */

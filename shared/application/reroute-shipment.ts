@@ -35,7 +35,7 @@ async function reroutePlan(
   rejected: ShipmentRecord,
   order: Order,
   day: string,
-): Promise<{ locationId: string } | { missing: string[] }> {
+): Promise<{ locationId: string; dailyCapacity?: number } | { missing: string[] }> {
   const policy = await deps.policies.current();
   const used = (order.shipments ?? []).map((s) => s.locationId);
   const price = new Map(order.lines.map((l) => [l.sku, l.unitPrice]));
@@ -58,7 +58,13 @@ async function reroutePlan(
     },
   );
   const target = decision.chosen?.[0]?.locationId;
-  if (target) return { locationId: target };
+  if (target) {
+    const capacity = candidates.find((c) => c.location.id === target)?.location.dailyCapacity;
+    return {
+      locationId: target,
+      ...(policy.filters.respectDailyCapacity && capacity !== undefined ? { dailyCapacity: capacity } : {}),
+    };
+  }
   return { missing: decision.missing.length > 0 ? decision.missing.map((m) => m.sku) : skus };
 }
 
@@ -97,7 +103,12 @@ export async function rerouteRejectedShipment(
   const plan = await reroutePlan(deps, rejected, order, at.slice(0, 10));
   if ('missing' in plan) return { outcome: 'backordered', skus: plan.missing };
   const target = plan.locationId;
-  const moved = await deps.ledger.moveRouted(order.id, rejected.locationId, target, at);
+  const moved = await deps.ledger.moveRouted(order.id, {
+    from: rejected.locationId,
+    to: target,
+    at,
+    ...(plan.dailyCapacity === undefined ? {} : { dailyCapacity: plan.dailyCapacity }),
+  });
   // Another order took that stock first: wait for more, like any backorder.
   if (!moved.routed) return { outcome: 'backordered', skus: rejected.lines.map((l) => l.sku) };
   let shipmentId = '';

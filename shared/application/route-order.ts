@@ -4,7 +4,7 @@ import { type DomainEvent, OrderEventType, orderEvent, orderRoutedEvent } from '
 import { OrderStatus } from '../domain/order-status';
 import { type RoutingDecision, routeOrder } from '../domain/routing';
 import { getOrder } from './get-order';
-import type { Clock, EventPublisher, StoredRoutingDecision } from './ports';
+import type { Clock, EventPublisher, RoutedShipment, StoredRoutingDecision } from './ports';
 import { type RoutingDeps, routingCandidates, routingOrderOf } from './routing';
 
 export interface RouteOrderDeps extends RoutingDeps {
@@ -31,7 +31,7 @@ const result = (order: Pick<Order, 'id' | 'status' | 'shipments'>): RouteOrderRe
     : [],
 });
 
-const shipmentsOf = (orderId: string, decision: RoutingDecision): Shipment[] =>
+const shipmentsOf = (orderId: string, decision: Pick<RoutingDecision, 'chosen'>): Shipment[] =>
   (decision.chosen ?? []).map((s, i) => ({
     id: `${orderId}-${i + 1}`,
     locationId: s.locationId,
@@ -71,21 +71,24 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
       dailyCapacity: capacity,
     });
     if (applied.routed) {
-      await deps.decisions.save({ ...decision, decidedAt: at, attempts: attempt });
-      const partial = decision.outcome === 'partial';
+      const kept = await decisionHeld(
+        deps,
+        order,
+        { ...decision, decidedAt: at, attempts: attempt },
+        applied.shipments,
+      );
+      await deps.decisions.save(kept);
+      const partial = kept.outcome === 'partial';
       order = transitionOrder(order, OrderStatus.ROUTED, at, {
-        shipments: shipmentsOf(order.id, decision),
+        shipments: shipmentsOf(order.id, kept),
         ...(partial
           ? {
-              reason: `shipping partially: ${decision.missing.map((m) => `${m.quantity} x ${m.sku}`).join(', ')} not shipped`,
+              reason: `shipping partially: ${kept.missing.map((m) => `${m.quantity} x ${m.sku}`).join(', ')} not shipped`,
             }
           : {}),
       });
       await deps.orders.update(order);
-      await deps.events.publish([
-        orderRoutedEvent(order, decision),
-        ...(await heldStockSignals(deps, order)),
-      ]);
+      await deps.events.publish([orderRoutedEvent(order, kept), ...(await heldStockSignals(deps, order))]);
       return result(order);
     }
     conflicts.push(`attempt ${attempt}: ${applied.conflict}`);
@@ -94,6 +97,52 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
     if (current.status !== OrderStatus.ALLOCATED) return result(current);
   }
   return backorder(deps, order, decision as RoutingDecision, conflicts.length);
+}
+
+const planKey = (plan: RoutedShipment[]) =>
+  JSON.stringify(
+    plan
+      .map((s) => ({
+        locationId: s.locationId,
+        lines: [...s.lines].sort((a, b) => a.sku.localeCompare(b.sku)).map((l) => [l.sku, l.quantity]),
+      }))
+      .sort((a, b) => a.locationId.localeCompare(b.locationId)),
+  );
+
+/**
+ * The decision behind what the ledger holds. A retry after the ledger committed but before the
+ * order was updated finds the earlier attempt's plan there, not the one it just made (its own
+ * reservations changed the ATS it read): the order's shipments must follow the units, so the
+ * earlier decision stands, as stored, or rebuilt from the held plan when it was never stored.
+ */
+async function decisionHeld(
+  deps: RouteOrderDeps,
+  order: Order,
+  fresh: StoredRoutingDecision,
+  held: RoutedShipment[],
+): Promise<StoredRoutingDecision> {
+  if (planKey(fresh.chosen ?? []) === planKey(held)) return fresh;
+  const stored = await deps.decisions.get(order.id);
+  if (stored?.chosen && planKey(stored.chosen) === planKey(held)) return stored;
+  const price = new Map(order.lines.map((l) => [l.sku, l.unitPrice]));
+  const routed = new Map<string, number>();
+  for (const line of held.flatMap((s) => s.lines))
+    routed.set(line.sku, (routed.get(line.sku) ?? 0) + line.quantity);
+  const missing = order.lines.flatMap((l) => {
+    const quantity = l.quantity - (routed.get(l.sku) ?? 0);
+    return quantity > 0 ? [{ sku: l.sku, quantity }] : [];
+  });
+  const { runnerUp: _runnerUp, splitCost: _splitCost, ...rest } = fresh;
+  return {
+    ...rest,
+    chosen: held.map((s) => ({
+      ...s,
+      value: s.lines.reduce((sum, l) => sum + l.quantity * (price.get(l.sku) ?? 0), 0),
+    })),
+    outcome: missing.length > 0 ? 'partial' : 'routed',
+    missing,
+    notes: [...fresh.notes, 'an earlier attempt had already reserved its plan: that plan stands'],
+  };
 }
 
 /**

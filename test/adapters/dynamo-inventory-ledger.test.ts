@@ -1,8 +1,9 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
-import { StaleStock } from '../../shared/application/ports';
+import { stockKey } from '../../shared/adapters/aws/stock-item';
+import { NothingHeld, StaleStock } from '../../shared/application/ports';
 import { ConflictError } from '../../shared/domain/errors';
 import { adjustStock, checkInvariants, countStock } from '../../shared/domain/inventory';
 
@@ -180,8 +181,14 @@ describe('the DynamoDB inventory ledger', () => {
         { locationId: 'sp-1', sku: 'ROUTE-A', quantity: 3 },
         { locationId: 'rj-1', sku: 'ROUTE-A', quantity: 1 },
       ];
-      expect(await route('order-route', shipments)).toEqual({ routed: true });
-      expect(await route('order-route', shipments)).toEqual({ routed: true });
+      const held = {
+        routed: true,
+        shipments: expect.arrayContaining(
+          shipments.map(({ locationId, sku, quantity }) => ({ locationId, lines: [{ sku, quantity }] })),
+        ),
+      };
+      expect(await route('order-route', shipments)).toEqual(held);
+      expect(await route('order-route', shipments)).toEqual(held);
       expect(await ledger.reservationsOf('order-route')).toEqual(
         expect.arrayContaining([
           { sku: 'ROUTE-A', quantity: 3, locationId: 'sp-1' },
@@ -284,6 +291,77 @@ describe('the DynamoDB inventory ledger', () => {
       await ledger.release('order-ship-all');
       expect((await ledger.network(['SHIP'])).get('SHIP')).toMatchObject({ onHand: 6, reserved: 0 });
       expect(await invariantDrift()).toEqual([]);
+    });
+
+    it('answers a repeated route with the plan it holds, not the one the repeat asks for', async () => {
+      await count('HELD-PLAN', 'near-1', 1);
+      await count('HELD-PLAN', 'far-1', 1);
+      await ledger.reserve('order-held-plan', [{ sku: 'HELD-PLAN', quantity: 1 }]);
+      await route('order-held-plan', [{ locationId: 'near-1', sku: 'HELD-PLAN', quantity: 1 }]);
+      expect(
+        await route('order-held-plan', [{ locationId: 'far-1', sku: 'HELD-PLAN', quantity: 1 }]),
+      ).toEqual({
+        routed: true,
+        shipments: [{ locationId: 'near-1', lines: [{ sku: 'HELD-PLAN', quantity: 1 }] }],
+      });
+      expect((await ledger.level('HELD-PLAN', 'far-1'))?.reserved).toBe(0);
+    });
+
+    it('refuses to ship from a location where the order holds nothing, and changes nothing', async () => {
+      await count('NOTHING', 'sp-1', 2);
+      await count('NOTHING', 'rj-1', 2);
+      await ledger.reserve('order-nothing', [{ sku: 'NOTHING', quantity: 1 }]);
+      await route('order-nothing', [{ locationId: 'sp-1', sku: 'NOTHING', quantity: 1 }]);
+      await expect(ledger.ship('order-nothing', 'rj-1', at)).rejects.toBeInstanceOf(NothingHeld);
+      await expect(ledger.ship('never-placed', 'sp-1', at)).rejects.toBeInstanceOf(NothingHeld);
+      expect(await ledger.level('NOTHING', 'rj-1')).toMatchObject({ onHand: 2, reserved: 0 });
+      expect(await ledger.ship('order-nothing', 'sp-1', at)).toBe(true);
+      // The repeat of a ship that happened is a no-op, not an error: the record says it shipped.
+      expect(await ledger.ship('order-nothing', 'sp-1', at)).toBe(false);
+      expect(await ledger.level('NOTHING', 'sp-1')).toMatchObject({ onHand: 1, reserved: 0 });
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it("moves a routed reservation's daily-capacity count with its units, and refuses a target at capacity", async () => {
+      const day = at.slice(0, 10);
+      await count('MOVE', 'mv-from', 2);
+      await count('MOVE', 'mv-to', 2);
+      await count('MOVE', 'mv-full', 2);
+      for (const id of ['order-move', 'order-move-2'])
+        await ledger.reserve(id, [{ sku: 'MOVE', quantity: 1 }]);
+      await route('order-move', [{ locationId: 'mv-from', sku: 'MOVE', quantity: 1 }]);
+      await route('order-move-2', [{ locationId: 'mv-full', sku: 'MOVE', quantity: 1 }]);
+      expect(
+        await ledger.moveRouted('order-move', { from: 'mv-from', to: 'mv-full', at, dailyCapacity: 1 }),
+      ).toEqual({
+        routed: false,
+        conflict: 'mv-full reached its daily capacity',
+      });
+      expect(
+        await ledger.moveRouted('order-move', { from: 'mv-from', to: 'mv-to', at, dailyCapacity: 1 }),
+      ).toEqual({
+        routed: true,
+        shipments: [{ locationId: 'mv-to', lines: [{ sku: 'MOVE', quantity: 1 }] }],
+      });
+      const load = await ledger.routedOn(day);
+      expect([load.get('mv-from'), load.get('mv-to'), load.get('mv-full')]).toEqual([0, 1, 1]);
+      // A retried move finds the units moved and counts nothing twice.
+      expect((await ledger.moveRouted('order-move', { from: 'mv-from', to: 'mv-to', at })).routed).toBe(true);
+      expect((await ledger.routedOn(day)).get('mv-to')).toBe(1);
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it('gives up releasing after a bounded number of looks when every step is refused, instead of recursing', {
+      timeout: 20_000,
+    }, async () => {
+      await count('VANISH', 'gone-1', 1);
+      await ledger.reserve('order-vanish', [{ sku: 'VANISH', quantity: 1 }]);
+      await route('order-vanish', [{ locationId: 'gone-1', sku: 'VANISH', quantity: 1 }]);
+      // A stock row deleted behind the ledger's back: every unroute step is refused.
+      await DynamoDBDocumentClient.from(dynamo.client).send(
+        new DeleteCommand({ TableName: 'Oms', Key: stockKey('VANISH', 'gone-1') }),
+      );
+      await expect(ledger.release('order-vanish')).rejects.toThrow(/not released after 10 looks/);
     });
   });
 });

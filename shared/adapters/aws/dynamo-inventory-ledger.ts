@@ -12,8 +12,10 @@ import {
   IdempotencyKeyUsed,
   type IdempotencyRecord,
   type InventoryLedger,
+  NothingHeld,
   type Page,
   type ReservationResult,
+  type RoutedShipment,
   type RouteRequest,
   type RouteResult,
   StaleStock,
@@ -39,6 +41,8 @@ type TransactItem = NonNullable<
 >[number];
 
 const CONFLICT_RETRIES = 25;
+/** Looks a release takes at most: two steps (unroute, then drop), each possibly refused by a racing writer. */
+const RELEASE_LOOKS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (attempt: number) => Math.random() * Math.min(200, 5 * 2 ** attempt);
 
@@ -67,7 +71,13 @@ const toRouted = (item: Record<string, unknown>) => ({
   locationId: String(item.locationId),
   day: String(item.day),
   lines: toLines(item.lines),
+  /** Set once the shipment left: the record stays, so a repeated ship() knows it already happened. */
+  shippedAt: item.shippedAt === undefined ? undefined : String(item.shippedAt),
 });
+type Routed = ReturnType<typeof toRouted>;
+const stillHeld = (r: Routed) => r.shippedAt === undefined;
+const planOf = (routed: Routed[]): RoutedShipment[] =>
+  routed.map((r) => ({ locationId: r.locationId, lines: r.lines }));
 
 /** Takes (-1, only if the network has them available) or gives back (+1) units of a SKU. */
 function networkUpdate(tableName: string, line: ReservationLine, sign: 1 | -1): TransactItem {
@@ -282,7 +292,8 @@ export class DynamoInventoryLedger implements InventoryLedger {
   async route(orderId: string, request: RouteRequest): Promise<RouteResult> {
     const header = await this.header(orderId);
     if (!header) return { routed: false, conflict: 'the order holds no reservation' };
-    if (header.routedAt !== undefined) return { routed: true };
+    // Routed by an earlier attempt: its plan stands, whatever this one would choose now.
+    if (header.routedAt !== undefined) return { routed: true, shipments: await this.plan(orderId) };
     const day = request.at.slice(0, 10);
     const routed = new Map<string, number>();
     for (const line of request.shipments.flatMap((s) => s.lines))
@@ -334,7 +345,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
       if (failed(reasons[0])) {
         const now = await this.header(orderId);
         return now?.routedAt !== undefined
-          ? { routed: true }
+          ? { routed: true, shipments: await this.plan(orderId) }
           : { routed: false, conflict: 'the order holds no reservation' };
       }
       const row = stockRows.find((_, i) => failed(reasons[firstStockRow + i]));
@@ -343,7 +354,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
       const full = request.shipments.find((_, i) => failed(reasons[firstLoad + i]));
       return { routed: false, conflict: `${full?.locationId} reached its daily capacity` };
     });
-    return result ?? { routed: true };
+    return result ?? { routed: true, shipments: request.shipments };
   }
 
   async routedOn(day: string): Promise<Map<string, number>> {
@@ -362,82 +373,99 @@ export class DynamoInventoryLedger implements InventoryLedger {
     const { header, routed } = await this.held(orderId);
     if (!header) return [];
     if (header.routedAt === undefined) return header.lines;
-    return routed.flatMap((r) => r.lines.map((line) => ({ ...line, locationId: r.locationId })));
+    return routed
+      .filter(stillHeld)
+      .flatMap((r) => r.lines.map((line) => ({ ...line, locationId: r.locationId })));
   }
 
-  /** Undoes routing (location reservations back to network level), then the network reservation. */
+  /**
+   * Undoes routing (what is still held at locations back to network level), then the network
+   * reservation; what already shipped stays shipped. Each step is one transaction; a step refused
+   * by a racing writer is looked at again, a bounded number of times.
+   */
   async release(orderId: string): Promise<void> {
-    const { header, routed } = await this.held(orderId);
-    if (!header) return;
-    let items: TransactItem[];
-    if (routed.length > 0) {
-      // Back to network level first: the record then holds exactly what is still routed.
-      const lines = new Map<string, number>();
-      for (const line of routed.flatMap((r) => r.lines))
-        lines.set(line.sku, (lines.get(line.sku) ?? 0) + line.quantity);
-      items = [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: reservationKey(orderId),
-            UpdateExpression: 'SET #lines = :lines REMOVE routedAt',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#lines': 'lines' },
-            ExpressionAttributeValues: {
-              ':lines': [...lines].map(([sku, quantity]) => ({ sku, quantity })),
-            },
+    for (let look = 0; look < RELEASE_LOOKS; look++) {
+      const { header, routed } = await this.held(orderId);
+      if (!header) return;
+      const held = routed.filter(stillHeld);
+      const items = held.length > 0 ? this.unrouteItems(orderId, held) : this.dropItems(orderId, header);
+      await this.transact(items, async () => null);
+    }
+    throw new Error(
+      `The reservation of order ${orderId} kept changing: not released after ${RELEASE_LOOKS} looks`,
+    );
+  }
+
+  /** Location reservations back to network level: the record then holds exactly what was still routed. */
+  private unrouteItems(orderId: string, held: Routed[]): TransactItem[] {
+    const lines = new Map<string, number>();
+    for (const line of held.flatMap((r) => r.lines))
+      lines.set(line.sku, (lines.get(line.sku) ?? 0) + line.quantity);
+    const at = new Date().toISOString();
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: reservationKey(orderId),
+          UpdateExpression: 'SET #lines = :lines REMOVE routedAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#lines': 'lines' },
+          ExpressionAttributeValues: {
+            ':lines': [...lines].map(([sku, quantity]) => ({ sku, quantity })),
           },
         },
-        ...routed.flatMap((r) => [
-          {
-            Delete: {
-              TableName: this.tableName,
-              Key: routedReservationKey(orderId, r.locationId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          ...r.lines.map((line) =>
-            locationUpdate(
-              this.tableName,
-              { ...line, locationId: r.locationId },
-              -1,
-              new Date().toISOString(),
-            ),
-          ),
-          loadUpdate(this.tableName, r.day, r.locationId, -1),
-        ]),
-      ];
-    } else {
-      // Routed and every shipment gone: nothing is held any more.
-      const shipped = header.routedAt !== undefined;
-      items = [
+      },
+      ...held.flatMap((r) => [
         {
           Delete: {
             TableName: this.tableName,
-            Key: reservationKey(orderId),
-            ConditionExpression: shipped
-              ? 'attribute_exists(routedAt)'
-              : 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+            Key: routedReservationKey(orderId, r.locationId),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
           },
         },
-        ...(shipped ? [] : header.lines.map((line) => networkUpdate(this.tableName, line, 1))),
-      ];
-    }
-    // Released meanwhile by another attempt, or a step of it: look again.
-    await this.transact(items, async () => null);
-    return this.release(orderId);
+        ...r.lines.map((line) =>
+          locationUpdate(this.tableName, { ...line, locationId: r.locationId }, -1, at),
+        ),
+        loadUpdate(this.tableName, r.day, r.locationId, -1),
+      ]),
+    ];
   }
 
-  async moveRouted(orderId: string, from: string, to: string, at: string): Promise<RouteResult> {
+  /** The record goes; unless routed (every shipment gone), its units go back on sale. */
+  private dropItems(orderId: string, header: ReturnType<typeof toHeader>): TransactItem[] {
+    const shipped = header.routedAt !== undefined;
+    return [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: reservationKey(orderId),
+          ConditionExpression: shipped
+            ? 'attribute_exists(routedAt)'
+            : 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+        },
+      },
+      ...(shipped ? [] : header.lines.map((line) => networkUpdate(this.tableName, line, 1))),
+    ];
+  }
+
+  async moveRouted(
+    orderId: string,
+    move: { from: string; to: string; at: string; dailyCapacity?: number },
+  ): Promise<RouteResult> {
+    const { from, to, at } = move;
     const [source, target] = await Promise.all([this.heldAt(orderId, from), this.heldAt(orderId, to)]);
     // Moved already (a retried task): the units are at the new location.
-    if (!source) return target ? { routed: true } : { routed: false, conflict: `nothing is held at ${from}` };
+    if (!source || !stillHeld(source))
+      return target
+        ? { routed: true, shipments: planOf([target]) }
+        : { routed: false, conflict: `nothing is held at ${from}` };
+    const day = at.slice(0, 10);
     const items: TransactItem[] = [
       {
         Delete: {
           TableName: this.tableName,
           Key: routedReservationKey(orderId, from),
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
         },
       },
       {
@@ -448,7 +476,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
             entity: ROUTED_RESERVATION,
             orderId,
             locationId: to,
-            day: at.slice(0, 10),
+            day,
             lines: source.lines,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -456,26 +484,34 @@ export class DynamoInventoryLedger implements InventoryLedger {
       },
       ...source.lines.map((line) => locationUpdate(this.tableName, { ...line, locationId: from }, -1, at)),
       ...source.lines.map((line) => locationUpdate(this.tableName, { ...line, locationId: to }, 1, at)),
+      // The day's count moves with the units: the old location's day frees a slot, the new one's takes it.
+      loadUpdate(this.tableName, source.day, from, -1),
+      loadUpdate(this.tableName, day, to, 1, move.dailyCapacity),
     ];
+    const firstTarget = 2 + source.lines.length;
+    const targetLoad = firstTarget + source.lines.length + 1;
     const refused = await this.transact(items, async (reasons): Promise<RouteResult> => {
-      const row = source.lines.find((_, i) => failed(reasons[2 + source.lines.length + i]));
-      return row
-        ? { routed: false, conflict: `another order took the stock of ${row.sku} at ${to}` }
-        : { routed: false, conflict: `the order's units at ${from} changed meanwhile` };
+      const row = source.lines.find((_, i) => failed(reasons[firstTarget + i]));
+      if (row) return { routed: false, conflict: `another order took the stock of ${row.sku} at ${to}` };
+      if (failed(reasons[targetLoad])) return { routed: false, conflict: `${to} reached its daily capacity` };
+      return { routed: false, conflict: `the order's units at ${from} changed meanwhile` };
     });
-    return refused ?? { routed: true };
+    return refused ?? { routed: true, shipments: [{ locationId: to, lines: source.lines }] };
   }
 
   async ship(orderId: string, locationId: string, at: string): Promise<boolean> {
     const held = await this.heldAt(orderId, locationId);
-    if (!held) return false;
+    if (!held) throw new NothingHeld(orderId, locationId);
+    if (!stillHeld(held)) return false;
     const { lines } = held;
     const items: TransactItem[] = [
       {
-        Delete: {
+        Update: {
           TableName: this.tableName,
           Key: routedReservationKey(orderId, locationId),
-          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET shippedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
+          ExpressionAttributeValues: { ':at': at },
         },
       },
       ...lines.flatMap((line): TransactItem[] => [
@@ -498,8 +534,13 @@ export class DynamoInventoryLedger implements InventoryLedger {
         },
       ]),
     ];
-    // Shipped meanwhile by a retried task: the record is gone, nothing to do twice.
-    const refused = await this.transact(items, async () => false);
+    const refused = await this.transact(items, async (reasons) => {
+      if (!failed(reasons[0])) return undefined;
+      // Shipped meanwhile by a retried task (nothing to do twice), or released meanwhile.
+      const now = await this.heldAt(orderId, locationId);
+      if (!now) throw new NothingHeld(orderId, locationId);
+      return false;
+    });
     return refused ?? true;
   }
 
@@ -535,6 +576,11 @@ export class DynamoInventoryLedger implements InventoryLedger {
       }),
     );
     return Item ? toRouted(Item) : undefined;
+  }
+
+  /** Every location the order was routed to, shipped or not. */
+  private async plan(orderId: string): Promise<RoutedShipment[]> {
+    return planOf((await this.held(orderId)).routed);
   }
 
   private async header(orderId: string) {
@@ -615,6 +661,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
         else if (item.entity === 'NETWORK_STOCK') network.push(fromNetworkItem(item));
         else if (item.entity === ROUTED_RESERVATION) {
           const r = toRouted(item);
+          if (!stillHeld(r)) continue;
           for (const line of r.lines)
             reservations.push({ orderId: r.orderId, locationId: r.locationId, ...line });
         } else {

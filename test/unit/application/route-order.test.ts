@@ -36,6 +36,8 @@ const level = (locationId: string, onHand: number): StockLevel => ({
 /** A ledger whose location stock other orders take: each `route` call answers from `answers`. */
 class ScriptedLedger {
   readonly routed: RouteRequest[] = [];
+  /** The plan committed, as the real ledger keeps it: a repeat is answered with it. */
+  private committed: RouteResult | undefined;
   released = 0;
   constructor(
     private readonly answers: RouteResult[],
@@ -52,7 +54,9 @@ class ScriptedLedger {
   }
   async route(_orderId: string, request: RouteRequest): Promise<RouteResult> {
     this.routed.push(request);
-    const answer = this.answers.shift() ?? { routed: true };
+    if (this.committed) return this.committed;
+    const answer = this.answers.shift() ?? { routed: true, shipments: request.shipments };
+    if (answer.routed) this.committed = answer;
     // The stock someone else took is gone from the next read.
     if (!answer.routed)
       for (const s of this.stock)
@@ -157,6 +161,26 @@ describe('the Route stage use case', () => {
     expect(ledger.released).toBe(1);
     expect(decisions.get('o1')).toMatchObject({ outcome: 'unfillable', attempts: 3 });
     expect((await orders.get('o1'))?.statusReason).toMatch(/^routing: /);
+  });
+
+  it('keeps the plan the ledger holds when retried after the ledger committed but the order update failed', async () => {
+    const { deps, ledger, decisions, orders } = await setup([]);
+    const update = orders.update.bind(orders);
+    let failures = 1;
+    orders.update = async (order) => {
+      if (failures-- > 0) throw new Error('the network dropped the write');
+      return update(order);
+    };
+    await expect(routeAllocatedOrder(deps, 'o1')).rejects.toThrow('the network dropped the write');
+    // What the committed plan holds at `near` is no longer available to a fresh plan.
+    for (const s of ledger.stock) if (s.locationId === 'near') s.reserved = s.onHand;
+    // The retry reads ATS without the units the first attempt holds at `near`, so it would plan `mid`.
+    expect(await routeAllocatedOrder(deps, 'o1')).toMatchObject({ status: 'ROUTED' });
+    expect(ledger.routed.map((r) => r.shipments[0]?.locationId)).toEqual(['near', 'mid']);
+    expect((await orders.get('o1'))?.shipments).toEqual([
+      { id: 'o1-1', locationId: 'near', lines: [{ sku: 'A', quantity: 1 }] },
+    ]);
+    expect(decisions.get('o1')?.chosen?.map((s) => s.locationId)).toEqual(['near']);
   });
 
   it('does nothing for an order that is not ALLOCATED (a retried task after success)', async () => {
