@@ -72,8 +72,10 @@ export async function registerBackorder(
 /**
  * Wakes the orders waiting for a SKU, oldest placed first, as far as the stock goes: each is
  * reserved here, so a later order cannot take what an earlier one waits for, then its workflow
- * is told to carry on (its Allocate step finds the reservation already made). Rejected shipments
- * waiting for the SKU are woken when a location can now take their lines.
+ * is told to carry on (its Allocate step finds the reservation already made). An order that
+ * lacks another SKU as well does not hold up younger ones; one short of this SKU does (first
+ * come, first served). Rejected shipments waiting for the SKU are woken when a location can now
+ * take their lines.
  */
 export async function resumeBackorders(deps: BackorderDeps, sku: string): Promise<number> {
   let woken = 0;
@@ -94,13 +96,27 @@ export async function resumeBackorders(deps: BackorderDeps, sku: string): Promis
       order.id,
       order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
     );
-    if (!result.reserved) break;
+    if (!result.reserved) {
+      if (result.shortages.every((s) => s.sku === sku)) break;
+      continue;
+    }
+    // Another waker (for another SKU of the order) answers this wait; the reservation is the order's, shared.
+    if (!(await deps.backorders.claim(waiting))) {
+      await releaseIfCancelled(deps, order.id);
+      continue;
+    }
     await deps.backorders.remove(waiting);
     if (await deps.callbacks.succeed(waiting.taskToken, { woken: `stock of ${sku}` })) woken++;
-    // The wait was over (expired, stopped): its order will not use what we just reserved.
+    // The wait was over (expired, stopped) and only this waker could answer it: nobody will use
+    // what was just reserved.
     else await deps.ledger.release(order.id);
   }
   return woken;
+}
+
+/** An order cancelled while it was being woken (its release may have run before the reservation). */
+async function releaseIfCancelled(deps: BackorderDeps, orderId: string): Promise<void> {
+  if ((await deps.orders.get(orderId))?.status === OrderStatus.CANCELLED) await deps.ledger.release(orderId);
 }
 
 /** Cancels an order (e.g. its backorder expired), releasing whatever it holds; a repeat is a no-op. */

@@ -248,6 +248,11 @@ export interface BackorderBook {
   add(backorder: Backorder): Promise<void>;
   /** Orders and shipments waiting for a SKU, oldest placed first. */
   waitingFor(sku: string): Promise<Backorder[]>;
+  /**
+   * Takes the right to answer a wait, once: of the wakers that find the same order under several
+   * SKUs, only the one that claims its wait answers it. False when claimed before or removed.
+   */
+  claim(backorder: Pick<Backorder, 'orderId' | 'shipmentId' | 'taskToken'>): Promise<boolean>;
   remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus' | 'shipmentId'>): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Backorder, BackorderBook } from '../../application/ports';
 import { queryAll } from './query-pages';
 
@@ -6,6 +6,12 @@ import { queryAll } from './query-pages';
 const backorderKey = (sku: string, backorder: Pick<Backorder, 'placedAt' | 'orderId' | 'shipmentId'>) => ({
   pk: `BACKORDER#${sku}`,
   sk: `${backorder.placedAt}#${backorder.shipmentId ?? backorder.orderId}`,
+});
+
+/** One record per wait, holding its task token: whoever deletes it (conditionally) answers the wait. */
+const waitKey = (backorder: Pick<Backorder, 'orderId' | 'shipmentId'>) => ({
+  pk: `BACKORDER_WAIT#${backorder.shipmentId ?? backorder.orderId}`,
+  sk: 'WAIT',
 });
 
 export class DynamoBackorderBook implements BackorderBook {
@@ -27,8 +33,13 @@ export class DynamoBackorderBook implements BackorderBook {
   }
 
   async add(backorder: Backorder): Promise<void> {
-    await this.write(
-      backorder.skus.map((sku) => ({
+    await this.write([
+      {
+        PutRequest: {
+          Item: { ...waitKey(backorder), entity: 'BACKORDER_WAIT', taskToken: backorder.taskToken },
+        },
+      },
+      ...backorder.skus.map((sku) => ({
         PutRequest: {
           Item: {
             ...backorderKey(sku, backorder),
@@ -38,7 +49,24 @@ export class DynamoBackorderBook implements BackorderBook {
           },
         },
       })),
-    );
+    ]);
+  }
+
+  async claim(backorder: Pick<Backorder, 'orderId' | 'shipmentId' | 'taskToken'>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: waitKey(backorder),
+          ConditionExpression: 'taskToken = :token',
+          ExpressionAttributeValues: { ':token': backorder.taskToken },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async waitingFor(sku: string): Promise<Backorder[]> {
@@ -58,10 +86,9 @@ export class DynamoBackorderBook implements BackorderBook {
   }
 
   async remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus' | 'shipmentId'>): Promise<void> {
-    await this.write(
-      backorder.skus.map((sku) => ({
-        DeleteRequest: { Key: backorderKey(sku, backorder) },
-      })),
-    );
+    await this.write([
+      { DeleteRequest: { Key: waitKey(backorder) } },
+      ...backorder.skus.map((sku) => ({ DeleteRequest: { Key: backorderKey(sku, backorder) } })),
+    ]);
   }
 }
