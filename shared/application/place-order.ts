@@ -34,9 +34,17 @@ export interface PlaceOrderResult {
 
 const OPERATION = 'POST /orders';
 
+/** An order's idempotency record: which order the key placed. */
+interface PlacedRecord {
+  orderId: string;
+}
+
 /**
  * Accepts an order exactly once per Idempotency-Key and starts its workflow.
  * A replay also (re)starts the workflow, so a crash between the write and the start heals on retry.
+ * The key is kept for good, holding only the order's id (no customer data): a marketplace that
+ * retries days later, with no external order id to catch it, gets the order back, not a second
+ * one. A replay answers the order as it is now.
  */
 export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   const now = deps.clock.now();
@@ -48,7 +56,8 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   });
   const key = `${OPERATION}:${input.caller}:${input.idempotencyKey}`;
   try {
-    await deps.orders.create(order, { key, requestHash: hash, result: order, createdAt: now });
+    const first: PlacedRecord = { orderId: order.id };
+    await deps.orders.create(order, { key, requestHash: hash, result: first, createdAt: now });
   } catch (error) {
     if (error instanceof IdempotencyKeyUsed) {
       if (error.record.requestHash !== hash) {
@@ -56,7 +65,12 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
           idempotencyKey: input.idempotencyKey,
         });
       }
-      const first = error.record.result as Order;
+      const { orderId } = error.record.result as PlacedRecord;
+      const first = await deps.orders.get(orderId);
+      if (!first)
+        throw new Error(
+          `Idempotency-Key ${input.idempotencyKey} names order ${orderId}, which does not exist`,
+        );
       await deps.workflow.start(first);
       return { order: first, replayed: true };
     }

@@ -24,9 +24,11 @@ export interface IdempotencyRecord {
   /** Operation + key, e.g. `POST /orders:abc`. */
   key: string;
   requestHash: string;
-  /** What the first request returned (an order, a stock level...), replayed verbatim. */
+  /** What a replay needs of the first request (an order's id, a stock change...). */
   result: unknown;
   createdAt: string;
+  /** How long the key is kept; kept for good when absent. */
+  retainSeconds?: number;
 }
 
 /** Raised by OrderRepository.create when the idempotency key was already used. */
@@ -185,6 +187,8 @@ export interface InventoryLedger {
    * the network's reservations without stock. The idempotency record, when given, is written with it.
    */
   save(before: StockLevel | undefined, after: StockLevel, idempotency?: IdempotencyRecord): Promise<void>;
+  /** The idempotency record `save` wrote under a key, if any. */
+  recorded(key: string): Promise<IdempotencyRecord | undefined>;
   /** Reserves every line at network level, all or nothing; a repeat for the same order is a no-op. */
   reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult>;
   /**

@@ -12,6 +12,7 @@ import {
   type Clock,
   type EventPublisher,
   IdempotencyKeyUsed,
+  type IdempotencyRecord,
   type InventoryLedger,
   type LocationRepository,
   StaleStock,
@@ -35,10 +36,22 @@ interface StockChange {
 }
 
 const ATTEMPTS = 8;
+/** Stock clients (scanners, WMS connectors) retry within minutes; a day is ample and keeps the table small. */
+export const STOCK_KEY_RETAIN_SECONDS = 24 * 60 * 60;
+
+/** What a stock change's idempotency record keeps: enough to answer a replay and publish its events again. */
+interface RecordedChange {
+  before?: StockLevel;
+  after: StockLevel;
+}
 
 /**
  * Applies one change to a location's stock exactly once per Idempotency-Key: read, decide with the
- * domain, write conditionally (retrying when another writer got there first), then publish.
+ * domain, write conditionally (retrying when another writer got there first), then publish. A
+ * replay answers what the first request did and publishes its events again (their ids are stable,
+ * so consumers see each once): a publish that failed after the write is made good by the client's
+ * retry. The key is looked up before deciding, since the first change may have made the same
+ * request undecidable now (taking away units the first already took).
  */
 async function changeStock(
   deps: StockDeps,
@@ -51,22 +64,42 @@ async function changeStock(
   await getLocation(deps, change.locationId);
   const key = `${operation}:${change.caller}:${change.idempotencyKey}`;
   const hash = requestHash({ sku: change.sku, locationId: change.locationId, body });
+  const replay = async (record: IdempotencyRecord) => {
+    if (record.requestHash !== hash) {
+      throw new UnprocessableError('This Idempotency-Key was already used with a different request', {
+        idempotencyKey: change.idempotencyKey,
+      });
+    }
+    const { before, after } = record.result as RecordedChange;
+    await deps.events.publish(stockEvents(before, after, reason, change.correlationId));
+    return { level: after, replayed: true };
+  };
+  const earlier = await deps.ledger.recorded(key);
+  if (earlier) return replay(earlier);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const before = await deps.ledger.level(change.sku, change.locationId);
     const at = deps.clock.now();
-    const after = decide(before, at);
+    let after: StockLevel;
     try {
-      await deps.ledger.save(before, after, { key, requestHash: hash, result: after, createdAt: at });
+      after = decide(before, at);
+    } catch (error) {
+      // The same request, sent twice at once: the other one's write is why this one cannot decide.
+      const raced = await deps.ledger.recorded(key);
+      if (raced) return replay(raced);
+      throw error;
+    }
+    const recorded: RecordedChange = { ...(before ? { before } : {}), after };
+    try {
+      await deps.ledger.save(before, after, {
+        key,
+        requestHash: hash,
+        result: recorded,
+        createdAt: at,
+        retainSeconds: STOCK_KEY_RETAIN_SECONDS,
+      });
     } catch (error) {
       if (error instanceof StaleStock) continue;
-      if (error instanceof IdempotencyKeyUsed) {
-        if (error.record.requestHash !== hash) {
-          throw new UnprocessableError('This Idempotency-Key was already used with a different request', {
-            idempotencyKey: change.idempotencyKey,
-          });
-        }
-        return { level: error.record.result as StockLevel, replayed: true };
-      }
+      if (error instanceof IdempotencyKeyUsed) return replay(error.record);
       throw error;
     }
     await deps.events.publish(stockEvents(before, after, reason, change.correlationId));

@@ -249,14 +249,8 @@ export class DynamoInventoryLedger implements InventoryLedger {
       const reasons = cancellation(error);
       if (!reasons) throw error;
       if (reasons[2]?.Code === 'ConditionalCheckFailed' && idempotency) {
-        const { Item } = await this.db.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: idempotencyKey(idempotency.key),
-            ConsistentRead: true,
-          }),
-        );
-        if (Item) throw new IdempotencyKeyUsed(fromIdempotencyItem(Item));
+        const record = await this.recorded(idempotency.key);
+        if (record) throw new IdempotencyKeyUsed(record);
       }
       if (reasons[1]?.Code === 'ConditionalCheckFailed') {
         throw new ConflictError(
@@ -266,6 +260,13 @@ export class DynamoInventoryLedger implements InventoryLedger {
       }
       throw new StaleStock(after.sku);
     }
+  }
+
+  async recorded(key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: idempotencyKey(key), ConsistentRead: true }),
+    );
+    return Item ? fromIdempotencyItem(Item) : undefined;
   }
 
   async reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult> {

@@ -12,7 +12,6 @@ export const OrderIndex = {
 export const LIST_SORT_KEY = 'listSk';
 
 const ORDER_ENTITY = 'ORDER';
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 export const idempotencyKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
@@ -62,7 +61,9 @@ export function toIdempotencyItem(record: IdempotencyRecord): Record<string, unk
     entity: 'IDEMPOTENCY',
     ...record,
     // DynamoDB TTL only tidies up; correctness never depends on the item being gone.
-    expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    ...(record.retainSeconds === undefined
+      ? {}
+      : { expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + record.retainSeconds }),
   };
 }
 
