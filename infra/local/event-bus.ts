@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventPattern, matchesPattern } from './event-pattern';
+import { eventPatternProblems } from './event-pattern-check';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTemplate } from './template';
 
 /** An event as EventBridge delivers it to targets. */
@@ -95,6 +96,9 @@ export class LocalEventBus {
     const problems: string[] = [];
     for (const { logicalId, properties } of template.resourcesOfType('AWS::Events::Rule')) {
       if (!properties.EventPattern) problems.push(`${logicalId}: scheduled rules are not emulated`);
+      else
+        for (const problem of eventPatternProblems(properties.EventPattern))
+          problems.push(`${logicalId}: EventBridge refuses its event pattern: ${problem}`);
       for (const target of (properties.Targets ?? []) as Array<Record<string, unknown>>) {
         const arn = String(target.Arn);
         if (!arn.includes(':lambda:') && !arn.includes(':states:'))

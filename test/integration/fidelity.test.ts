@@ -63,13 +63,20 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
     }
   });
 
-  it('refuses to start on a template it cannot emulate, naming what is missing', async () => {
+  it('refuses to start on a template it cannot emulate, naming what is missing, and on event patterns EventBridge refuses, naming the rule', async () => {
     const { unsupportedParts } = await import('../../infra/local/local-cloud');
     const { LocalTemplate } = await import('../../infra/local/template');
     const template = new LocalTemplate(
       {
         Resources: {
           Queue: { Type: 'AWS::SQS::Queue' },
+          BadRule: {
+            Type: 'AWS::Events::Rule',
+            Properties: {
+              EventPattern: { source: [], detail: { n: [{ numeric: ['>', 5, '<', 1] }] } },
+              Targets: [],
+            },
+          },
           Machine: {
             Type: 'AWS::StepFunctions::StateMachine',
             Properties: {
@@ -90,6 +97,10 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
         'resource Queue (AWS::SQS::Queue) is not emulated',
         'Machine: JSONata is not supported locally (use JSONPath)',
         'Machine.A: Task resource arn:aws:states:::sqs:sendMessage is not emulated',
+        'BadRule: EventBridge refuses its event pattern: source: an empty list matches nothing',
+        expect.stringMatching(
+          /^BadRule: EventBridge refuses its event pattern: detail\.n\[0\]: numeric takes/,
+        ),
       ]),
     );
   });

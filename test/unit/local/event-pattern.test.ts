@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../../infra/local/event-pattern';
+import { eventPatternProblems } from '../../../infra/local/event-pattern-check';
 
 // Examples from AWS's "Content filtering in Amazon EventBridge event patterns" and
 // "Comparison operators for use in event patterns" pages.
@@ -179,5 +180,128 @@ describe('event pattern matching (AWS documented examples)', () => {
   it('is case sensitive for exact matches and does not match numbers to strings', () => {
     expect(matchesPattern({ source: ['AWS.EC2'] }, ec2Event)).toBe(false);
     expect(matchesPattern({ detail: { 'c-count': ['5'] } }, ec2Event)).toBe(false);
+  });
+
+  it('matches arrays nested at any depth, each nested pattern within one element', () => {
+    const employees = {
+      employees: [
+        [
+          { firstName: 'John', lastName: 'Doe' },
+          { firstName: 'Anna', lastName: 'Smith' },
+        ],
+        [{ firstName: 'Peter', lastName: 'Jones' }],
+      ],
+    };
+    expect(matchesPattern({ employees: { firstName: ['Anna'] } }, employees)).toBe(true);
+    expect(matchesPattern({ employees: { firstName: ['Peter'], lastName: ['Jones'] } }, employees)).toBe(
+      true,
+    );
+    // Fields from two elements of the array never make one match.
+    expect(matchesPattern({ employees: { firstName: ['Anna'], lastName: ['Jones'] } }, employees)).toBe(
+      false,
+    );
+    expect(matchesPattern({ codes: [3] }, { codes: [[1, 2], [[3]]] })).toBe(true);
+    expect(matchesPattern({ codes: [4] }, { codes: [[1, 2], [[3]]] })).toBe(false);
+  });
+
+  it('applies exists to leaves only: an object in the event is as good as missing', () => {
+    const withObject = { detail: { state: 'running', 'c-count': { c1: 100 } } };
+    expect(matchesPattern({ detail: { 'c-count': [{ exists: false }] } }, withObject)).toBe(true);
+    expect(matchesPattern({ detail: { 'c-count': [{ exists: true }] } }, withObject)).toBe(false);
+    expect(
+      matchesPattern({ detail: { 'c-count': [{ exists: true }] } }, { detail: { 'c-count': [{ c1: 1 }] } }),
+    ).toBe(false);
+    expect(matchesPattern({ detail: { 'c-count': { c1: [{ exists: true }] } } }, withObject)).toBe(true);
+  });
+
+  it('matches escaped asterisks and backslashes in wildcards literally', () => {
+    expect(matchesPattern({ f: [{ wildcard: 'a\\*b' }] }, { f: 'a*b' })).toBe(true);
+    expect(matchesPattern({ f: [{ wildcard: 'a\\*b' }] }, { f: 'axxb' })).toBe(false);
+    expect(matchesPattern({ f: [{ wildcard: 'dir\\\\*' }] }, { f: 'dir\\file' })).toBe(true);
+    expect(matchesPattern({ f: [{ wildcard: 'dir\\\\*' }] }, { f: 'dir/file' })).toBe(false);
+    expect(matchesPattern({ f: [{ wildcard: '*.png' }] }, { f: 'a.png' })).toBe(true);
+  });
+
+  it('matches IPv6 CIDR blocks, compressed or not, and keeps the families apart', () => {
+    const ip = (address: string, cidr: string) =>
+      matchesPattern({ detail: { 'source-ip': [{ cidr }] } }, { detail: { 'source-ip': address } });
+    expect(ip('2001:db8::1', '2001:db8::/32')).toBe(true);
+    expect(ip('2001:0db8:0000:0000:0000:0000:0000:ffff', '2001:db8::/64')).toBe(true);
+    expect(ip('2001:db9::1', '2001:db8::/32')).toBe(false);
+    expect(ip('::ffff:10.0.0.1', '::ffff:10.0.0.0/120')).toBe(true);
+    expect(ip('10.0.0.1', '2001:db8::/32')).toBe(false);
+    expect(ip('2001:db8::1', '10.0.0.0/8')).toBe(false);
+    expect(ip('fe80::1', 'fe80::1/128')).toBe(true);
+  });
+});
+
+describe('event pattern validation (what PutRule refuses)', () => {
+  const refused = (pattern: unknown) => eventPatternProblems(pattern);
+
+  it('accepts every documented operator', () => {
+    expect(
+      refused({
+        source: ['aws.ec2', null, 5, true, ''],
+        detail: {
+          a: [{ prefix: 'x' }, { prefix: { 'equals-ignore-case': 'x' } }, { suffix: '.png' }],
+          b: [{ 'equals-ignore-case': 'x' }, { wildcard: 'a*b\\*c\\\\' }, { exists: false }],
+          c: [{ numeric: ['>', 0, '<=', 5] }, { numeric: ['=', 3.018e2] }],
+          d: [{ cidr: '10.0.0.0/24' }, { cidr: '2001:db8::/32' }],
+          e: [
+            { 'anything-but': 'x' },
+            { 'anything-but': [1, 2] },
+            { 'anything-but': { prefix: 'us-' } },
+            { 'anything-but': { 'equals-ignore-case': ['a', 'b'] } },
+            { 'anything-but': { wildcard: '*/lib/*' } },
+          ],
+          $or: [{ f: ['1'] }, { g: ['2'] }],
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses empty patterns, empty lists and bare values, naming the field', () => {
+    expect(refused({})).toEqual(['the pattern is empty']);
+    expect(refused({ source: [] })).toEqual(['source: an empty list matches nothing']);
+    expect(refused({ detail: {} })).toEqual(['detail: an empty object matches nothing']);
+    expect(refused({ source: 'aws.ec2' })[0]).toMatch(/^source: must be a list/);
+  });
+
+  it('refuses unknown operators and operator objects with two operators', () => {
+    expect(refused({ detail: { state: [{ regex: '.*' }] } })).toEqual([
+      'detail.state[0]: unknown operator "regex"',
+    ]);
+    expect(refused({ detail: { state: [{ prefix: 'a', suffix: 'b' }] } })[0]).toMatch(/exactly one operator/);
+  });
+
+  it('refuses bad numeric ranges', () => {
+    for (const numeric of [['>', 5, '<', 1], ['<', 5, '>', 1], ['>', 'five'], ['~', 1], ['>', 0, '<'], []])
+      expect(refused({ n: [{ numeric }] })[0], JSON.stringify(numeric)).toMatch(/^n\[0\]: numeric takes/);
+  });
+
+  it('refuses a CIDR without its prefix length, or with one too long', () => {
+    for (const cidr of ['10.0.0.1', '10.0.0.0/33', '2001:db8::/129', '300.0.0.0/8', 'x/8'])
+      expect(refused({ ip: [{ cidr }] })[0], cidr).toMatch(/^ip\[0\]: cidr takes/);
+  });
+
+  it('refuses anything-but lists mixing strings and numbers', () => {
+    expect(refused({ s: [{ 'anything-but': ['a', 1] }] })).toEqual([
+      's[0]: anything-but takes a list of only strings or only numbers',
+    ]);
+    expect(refused({ s: [{ 'anything-but': { numeric: ['>', 1] } }] })[0]).toMatch(/does not take "numeric"/);
+  });
+
+  it('refuses consecutive wildcards and backslashes escaping anything else', () => {
+    expect(refused({ f: [{ wildcard: 'a**b' }] })[0]).toMatch(/consecutive/);
+    expect(refused({ f: [{ wildcard: 'a\\nb' }] })[0]).toMatch(/backslash/);
+    expect(refused({ f: [{ wildcard: 'trailing\\' }] })[0]).toMatch(/backslash/);
+    expect(refused({ f: [{ 'anything-but': { wildcard: ['ok*', 'bad**'] } }] })[0]).toMatch(/consecutive/);
+  });
+
+  it('refuses a $or that is not a list of at least two patterns', () => {
+    expect(refused({ $or: [{ a: ['1'] }] })).toEqual(['$or: $or takes a list of at least two patterns']);
+    expect(refused({ $or: [{ a: ['1'] }, { b: [{ nope: 1 }] }] })).toEqual([
+      '$or[1] b[0]: unknown operator "nope"',
+    ]);
   });
 });
