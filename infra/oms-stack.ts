@@ -4,8 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
+import type { AdapterName } from './constructs/adapter-access';
 import { OmsAuth } from './constructs/oms-auth';
-import { OmsFunction, type OmsFunctionProps } from './constructs/oms-function';
+import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
 import { OrderWorkflow } from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
@@ -23,28 +24,6 @@ export class OmsStack extends Stack {
     // Stateful
     const { table } = new OrdersTable(this, 'Orders');
     const bus = new events.EventBus(this, 'Bus', { description: 'OMS domain events' });
-
-    // Functions by what they may touch: read the table, write it, or write it and publish events.
-    const plain = (name: string, entry: string, extra: Extra = {}) =>
-      new OmsFunction(this, name, { entry, ...extra });
-    const reader = (name: string, entry: string, extra: Extra = {}) =>
-      plain(name, entry, extra).bindTable(table, 'read');
-    const writer = (name: string, entry: string, extra: Extra = {}) =>
-      plain(name, entry, extra).bindTable(table, 'readWrite');
-    const publisher = (name: string, entry: string, extra: Extra = {}) =>
-      writer(name, entry, extra).bindEventBus(bus);
-    const onEvents = (
-      name: string,
-      description: string,
-      eventPattern: events.EventPattern,
-      target: OmsFunction,
-    ) =>
-      new events.Rule(this, name, {
-        eventBus: bus,
-        description,
-        eventPattern,
-        targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
-      });
 
     // Fulfilment: warehouses and carriers. Each carrier signs its webhooks with a secret generated
     // at deploy, `{"current": ...}` ("previous" is added by ops while rotating).
@@ -65,31 +44,92 @@ export class OmsStack extends Stack {
         }),
       ]),
     );
-    const fulfiller = (name: string, entry: string) => publisher(name, entry).bindTaskCallbacks();
+    const resources: OmsResources = {
+      table,
+      bus,
+      carrierSecrets,
+      fromEmail: this.node.tryGetContext('notificationFromEmail') ?? 'orders@example.com',
+    };
+
+    // Each function is granted what the adapters its handler builds send (checked against the code
+    // by the least-privilege infra test); readers (GET routes, simulations) only the table reads.
+    const fn = (name: string, entry: string, adapters: AdapterName[], extra: Extra = {}) =>
+      new OmsFunction(this, name, { entry, ...extra }).uses(adapters, resources);
+    const reader = (name: string, entry: string, adapters: AdapterName[]) =>
+      new OmsFunction(this, name, { entry }).uses(adapters, resources, { readOnly: true });
+    const onEvents = (
+      name: string,
+      description: string,
+      eventPattern: events.EventPattern,
+      target: OmsFunction,
+    ) =>
+      new events.Rule(this, name, {
+        eventBus: bus,
+        description,
+        eventPattern,
+        targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
+      });
 
     // Workflow tasks
     const slow = { timeout: Duration.seconds(30) };
+    const task = (file: string) => `functions/workflow/${file}`;
+    const backorderBook: AdapterName[] = [
+      'orders',
+      'ledger',
+      'backorders',
+      'callbacks',
+      'locations',
+      'routingPolicies',
+      'shipments',
+    ];
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       bus,
-      confirmOrder: publisher('ConfirmOrder', 'functions/workflow/confirm-order.ts', slow).fn,
-      allocateOrder: publisher('AllocateOrder', 'functions/workflow/allocate-order.ts', slow).fn,
-      routeOrder: publisher('RouteOrder', 'functions/workflow/route-order.ts', slow).fn,
-      registerBackorder: publisher(
-        'RegisterBackorder',
-        'functions/workflow/register-backorder.ts',
-      ).bindTaskCallbacks().fn,
-      cancelOrder: publisher('CancelOrder', 'functions/workflow/cancel-order.ts').fn,
-      requestPick: fulfiller('RequestPick', 'functions/workflow/request-pick.ts').fn,
-      reportPickSlaBreach: fulfiller('ReportPickSlaBreach', 'functions/workflow/report-pick-sla-breach.ts')
+      confirmOrder: fn('ConfirmOrder', task('confirm-order.ts'), ['orders', 'events'], slow).fn,
+      allocateOrder: fn('AllocateOrder', task('allocate-order.ts'), ['orders', 'ledger', 'events'], slow).fn,
+      routeOrder: fn(
+        'RouteOrder',
+        task('route-order.ts'),
+        ['orders', 'ledger', 'locations', 'routingPolicies', 'routingDecisions', 'events'],
+        slow,
+      ).fn,
+      registerBackorder: fn('RegisterBackorder', task('register-backorder.ts'), backorderBook).fn,
+      cancelOrder: fn('CancelOrder', task('cancel-order.ts'), ['orders', 'ledger', 'backorders', 'events'])
         .fn,
-      shipShipment: fulfiller('ShipShipment', 'functions/workflow/ship-shipment.ts').fn,
-      rerouteShipment: fulfiller('RerouteShipment', 'functions/workflow/reroute-shipment.ts').fn,
-      awaitDelivery: fulfiller('AwaitDelivery', 'functions/workflow/await-delivery.ts').fn,
-      completeDelivery: fulfiller('CompleteDelivery', 'functions/workflow/complete-delivery.ts').fn,
+      requestPick: fn('RequestPick', task('request-pick.ts'), ['orders', 'shipments', 'events', 'callbacks'])
+        .fn,
+      reportPickSlaBreach: fn('ReportPickSlaBreach', task('report-pick-sla-breach.ts'), [
+        'orders',
+        'shipments',
+        'events',
+      ]).fn,
+      shipShipment: fn('ShipShipment', task('ship-shipment.ts'), [
+        'orders',
+        'shipments',
+        'ledger',
+        'locations',
+        'carriers',
+        'events',
+      ]).fn,
+      rerouteShipment: fn('RerouteShipment', task('reroute-shipment.ts'), [
+        'orders',
+        'shipments',
+        'ledger',
+        'locations',
+        'routingPolicies',
+        'events',
+      ]).fn,
+      awaitDelivery: fn('AwaitDelivery', task('await-delivery.ts'), ['shipments', 'callbacks']).fn,
+      completeDelivery: fn('CompleteDelivery', task('complete-delivery.ts'), [
+        'orders',
+        'shipments',
+        'events',
+      ]).fn,
     });
+    resources.stateMachine = workflow.stateMachine;
 
     // HTTP: one function per operation of the API contract
     const http = (file: string) => `functions/http/${file}`;
+    const stockKeeping: AdapterName[] = ['ledger', 'locations', 'events'];
     const context = (key: string) => this.node.tryGetContext(key) as unknown;
     const list = (key: string) => {
       const value = context(key);
@@ -107,34 +147,56 @@ export class OmsStack extends Stack {
     new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
-        placeOrder: writer('PlaceOrder', http('place-order.ts')).bindOrderWorkflow(workflow.stateMachine).fn,
-        getOrder: reader('GetOrder', http('get-order.ts')).fn,
-        listOrders: reader('ListOrders', http('list-orders.ts')).fn,
-        listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts')).fn,
-        getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts')).fn,
-        listOrderShipments: fulfiller('ListOrderShipments', http('list-order-shipments.ts')).fn,
-        postShipmentEvent: fulfiller('PostShipmentEvent', http('post-shipment-event.ts')).fn,
-        receiveCarrierWebhook: fulfiller(
-          'ReceiveCarrierWebhook',
-          http('post-carrier-webhook.ts'),
-        ).bindCarrierSecrets(carrierSecrets).fn,
-        putLocation: writer('PutLocation', http('put-location.ts')).fn,
-        getLocation: reader('GetLocation', http('get-location.ts')).fn,
-        listLocations: reader('ListLocations', http('list-locations.ts')).fn,
-        putStock: publisher('PutStock', http('put-stock.ts')).fn,
-        adjustStock: publisher('AdjustStock', http('post-stock-adjustment.ts')).fn,
-        importStock: publisher('ImportStock', http('import-stock.ts'), { memorySize: 1024 }).fn,
-        getInventory: reader('GetInventory', http('get-inventory.ts')).fn,
-        listInventory: reader('ListInventory', http('list-inventory.ts')).fn,
-        getRoutingPolicy: reader('GetRoutingPolicy', http('get-routing-policy.ts')).fn,
-        putRoutingPolicy: writer('PutRoutingPolicy', http('put-routing-policy.ts')).fn,
-        simulateRouting: reader('SimulateRouting', http('simulate-routing.ts')).fn,
-        listAlerts: reader('ListAlerts', http('list-alerts.ts')).fn,
-        listNotifications: reader('ListNotifications', http('list-notifications.ts')).fn,
-        checkInventory: reader('CheckInventory', http('check-inventory.ts')).fn,
-        getOpenApi: plain('GetOpenApi', http('get-openapi.ts')).fn,
-        getDocs: plain('GetDocs', http('get-docs.ts')).fn,
-        getHealth: plain('GetHealth', http('get-health.ts')).fn,
+        placeOrder: fn('PlaceOrder', http('place-order.ts'), ['orders', 'workflow']).fn,
+        getOrder: reader('GetOrder', http('get-order.ts'), ['orders']).fn,
+        listOrders: reader('ListOrders', http('list-orders.ts'), ['orders']).fn,
+        listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts'), ['orders', 'activity']).fn,
+        getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts'), [
+          'orders',
+          'routingDecisions',
+        ]).fn,
+        listOrderShipments: reader('ListOrderShipments', http('list-order-shipments.ts'), [
+          'orders',
+          'shipments',
+        ]).fn,
+        postShipmentEvent: fn('PostShipmentEvent', http('post-shipment-event.ts'), [
+          'orders',
+          'shipments',
+          'events',
+          'callbacks',
+        ]).fn,
+        receiveCarrierWebhook: fn('ReceiveCarrierWebhook', http('post-carrier-webhook.ts'), [
+          'orders',
+          'shipments',
+          'carriers',
+          'callbacks',
+          'events',
+          'webhookReplays',
+          'carrierSecrets',
+        ]).fn,
+        putLocation: fn('PutLocation', http('put-location.ts'), ['locations']).fn,
+        getLocation: reader('GetLocation', http('get-location.ts'), ['locations']).fn,
+        listLocations: reader('ListLocations', http('list-locations.ts'), ['locations']).fn,
+        putStock: fn('PutStock', http('put-stock.ts'), stockKeeping).fn,
+        adjustStock: fn('AdjustStock', http('post-stock-adjustment.ts'), stockKeeping).fn,
+        importStock: fn('ImportStock', http('import-stock.ts'), stockKeeping, { memorySize: 1024 }).fn,
+        getInventory: reader('GetInventory', http('get-inventory.ts'), ['ledger']).fn,
+        listInventory: reader('ListInventory', http('list-inventory.ts'), ['ledger']).fn,
+        getRoutingPolicy: reader('GetRoutingPolicy', http('get-routing-policy.ts'), ['routingPolicies']).fn,
+        putRoutingPolicy: fn('PutRoutingPolicy', http('put-routing-policy.ts'), ['routingPolicies']).fn,
+        simulateRouting: reader('SimulateRouting', http('simulate-routing.ts'), [
+          'orders',
+          'ledger',
+          'locations',
+          'routingPolicies',
+          'routingDecisions',
+        ]).fn,
+        listAlerts: reader('ListAlerts', http('list-alerts.ts'), ['alerts']).fn,
+        listNotifications: reader('ListNotifications', http('list-notifications.ts'), ['notifications']).fn,
+        checkInventory: reader('CheckInventory', http('check-inventory.ts'), ['ledger']).fn,
+        getOpenApi: reader('GetOpenApi', http('get-openapi.ts'), []).fn,
+        getDocs: reader('GetDocs', http('get-docs.ts'), []).fn,
+        getHealth: reader('GetHealth', http('get-health.ts'), []).fn,
       },
     });
 
@@ -147,17 +209,17 @@ export class OmsStack extends Stack {
         detailType: ['StockChanged'],
         detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
       },
-      publisher('ResumeBackorders', 'functions/events/resume-backorders.ts', {
+      fn('ResumeBackorders', 'functions/events/resume-backorders.ts', backorderBook, {
         timeout: Duration.seconds(60),
-      }).bindTaskCallbacks(),
+      }),
     );
     onEvents(
       'StockAlerts',
       'Stock low or out at a location: raise an alert for ops',
       { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
-      writer('RecordStockAlert', 'functions/events/record-stock-alert.ts'),
+      fn('RecordStockAlert', 'functions/events/record-stock-alert.ts', ['alerts']),
     );
-    const shipmentAlerts = writer('RecordShipmentAlert', 'functions/events/record-shipment-alert.ts');
+    const shipmentAlerts = fn('RecordShipmentAlert', 'functions/events/record-shipment-alert.ts', ['alerts']);
     onEvents(
       'ShipmentTroubleAlerts',
       'A warehouse missed its pick SLA or rejected a shipment: raise an alert for ops',
@@ -176,9 +238,11 @@ export class OmsStack extends Stack {
       },
       shipmentAlerts,
     );
-    const notifier = writer('SendNotification', 'functions/events/send-notification.ts').bindMailer(
-      this.node.tryGetContext('notificationFromEmail') ?? 'orders@example.com',
-    );
+    const notifier = fn('SendNotification', 'functions/events/send-notification.ts', [
+      'orders',
+      'notifications',
+      'mailer',
+    ]);
     notifier.fn.addEnvironment(
       'OPERATIONS_EMAIL',
       this.node.tryGetContext('operationsEmail') ?? 'ops@example.com',
@@ -203,7 +267,7 @@ export class OmsStack extends Stack {
       'OrderEventsToActivity',
       'Every order event lands in the order activity log ops read',
       { source: ['oms.orders'] },
-      writer('RecordOrderActivity', 'functions/events/record-order-activity.ts'),
+      fn('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
 import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
 import {
   applyCarrierUpdate,
@@ -6,7 +7,6 @@ import {
   verifyCarrierWebhook,
 } from '../../shared/application/carrier-tracking';
 import { CarrierParams, CarrierWebhookBody } from '../../shared/contracts/shipment-schemas';
-import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { httpRoute, json } from '../lib/http-route';
 import { parseJsonBody } from '../lib/parse-request';
 
@@ -30,4 +30,13 @@ export const createHandler = (deps: CarrierWebhookDeps) =>
     return json(200, result);
   });
 
-export const handler = createHandler({ ...fulfilmentDeps(), secrets: awsAdapters.carrierSecrets() });
+export const handler = createHandler({
+  orders: awsAdapters.orders(),
+  shipments: awsAdapters.shipments(),
+  carriers: awsAdapters.carriers(),
+  callbacks: awsAdapters.callbacks(),
+  events: awsAdapters.events(),
+  clock: systemClock,
+  replays: awsAdapters.webhookReplays(),
+  secrets: awsAdapters.carrierSecrets(),
+});

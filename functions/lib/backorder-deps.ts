@@ -9,7 +9,6 @@ export function backorderDeps(): BackorderDeps {
     ledger: awsAdapters.ledger(),
     backorders: awsAdapters.backorders(),
     callbacks: awsAdapters.callbacks(),
-    events: awsAdapters.events(),
     clock: systemClock,
     locations: awsAdapters.locations(),
     policies: awsAdapters.routingPolicies(),

@@ -1,9 +1,16 @@
-import { type BackorderDeps, cancelOrder } from '../../shared/application/backorders';
-import { backorderDeps } from '../lib/backorder-deps';
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
+import { cancelOrder } from '../../shared/application/backorders';
 import { taskHandler } from '../lib/task-handler';
 
 /** Step Functions task `{ orderId, reason }`: cancels and releases what the order holds. */
-export const createHandler = (deps: BackorderDeps) =>
+export const createHandler = (deps: Parameters<typeof cancelOrder>[0]) =>
   taskHandler((input: { orderId: string; reason: string }) => cancelOrder(deps, input));
 
-export const handler = createHandler(backorderDeps());
+export const handler = createHandler({
+  orders: awsAdapters.orders(),
+  ledger: awsAdapters.ledger(),
+  backorders: awsAdapters.backorders(),
+  events: awsAdapters.events(),
+  clock: systemClock,
+});

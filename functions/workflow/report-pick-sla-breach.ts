@@ -1,10 +1,15 @@
-import type { FulfilmentDeps } from '../../shared/application/fulfilment';
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
 import { reportPickSlaBreach } from '../../shared/application/fulfilment';
-import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
 /** Task after the pick SLA passed unanswered: ShipmentSlaBreached on the bus (ops get an alert). */
-export const createHandler = (deps: FulfilmentDeps) =>
+export const createHandler = (deps: Parameters<typeof reportPickSlaBreach>[0]) =>
   taskHandler((input: { shipmentId: string }) => reportPickSlaBreach(deps, input));
 
-export const handler = createHandler(fulfilmentDeps());
+export const handler = createHandler({
+  orders: awsAdapters.orders(),
+  shipments: awsAdapters.shipments(),
+  events: awsAdapters.events(),
+  clock: systemClock,
+});

@@ -1,6 +1,6 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
 import { type RerouteDeps, rerouteRejectedShipment } from '../../shared/application/reroute-shipment';
-import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
 /**
@@ -10,4 +10,12 @@ import { taskHandler } from '../lib/task-handler';
 export const createHandler = (deps: RerouteDeps) =>
   taskHandler((input: { shipmentId: string; expired?: boolean }) => rerouteRejectedShipment(deps, input));
 
-export const handler = createHandler({ ...fulfilmentDeps(), policies: awsAdapters.routingPolicies() });
+export const handler = createHandler({
+  orders: awsAdapters.orders(),
+  shipments: awsAdapters.shipments(),
+  ledger: awsAdapters.ledger(),
+  locations: awsAdapters.locations(),
+  events: awsAdapters.events(),
+  clock: systemClock,
+  policies: awsAdapters.routingPolicies(),
+});

@@ -1,10 +1,18 @@
-import type { FulfilmentDeps } from '../../shared/application/fulfilment';
+import { awsAdapters } from '../../shared/adapters/aws/dependencies';
+import { systemClock } from '../../shared/adapters/system';
 import { shipShipment } from '../../shared/application/fulfilment';
-import { fulfilmentDeps } from '../lib/fulfilment-deps';
 import { taskHandler } from '../lib/task-handler';
 
 /** Task `{ shipmentId }`: rate shop, label, stock out of the location; SHIPPED. */
-export const createHandler = (deps: FulfilmentDeps) =>
+export const createHandler = (deps: Parameters<typeof shipShipment>[0]) =>
   taskHandler((input: { shipmentId: string }) => shipShipment(deps, input));
 
-export const handler = createHandler(fulfilmentDeps());
+export const handler = createHandler({
+  orders: awsAdapters.orders(),
+  shipments: awsAdapters.shipments(),
+  ledger: awsAdapters.ledger(),
+  locations: awsAdapters.locations(),
+  carriers: awsAdapters.carriers(),
+  events: awsAdapters.events(),
+  clock: systemClock,
+});

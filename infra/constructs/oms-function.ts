@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ADAPTER_ACCESS, type AdapterName, TABLE_READS } from './adapter-access';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -21,10 +22,20 @@ export interface OmsFunctionProps {
   memorySize?: number;
 }
 
+/** The resources the adapters reach; a function is bound to those its adapters need. */
+export interface OmsResources {
+  table: ITableV2;
+  bus: IEventBus;
+  stateMachine?: IStateMachine;
+  carrierSecrets?: Record<string, ISecret>;
+  fromEmail?: string;
+}
+
 /**
  * A Lambda function of the OMS: Node 22 on arm64, bundled by the project's esbuild as ESM,
- * JSON logs, X-Ray tracing. Access to other resources only through the `bind*` methods, which
- * grant the IAM permission and set the environment variable the adapters read, in one call.
+ * JSON logs, X-Ray tracing. Access to other resources only through `uses`, naming the adapters
+ * its handler builds: each grants exactly the IAM actions that adapter sends and sets the
+ * environment variable it reads, in one call.
  */
 export class OmsFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
@@ -66,19 +77,54 @@ export class OmsFunction extends Construct {
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
       },
     });
+    // Which handler this is: the least-privilege test derives the function's grants from its code.
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata('oms:entry', props.entry);
   }
 
-  bindTable(table: ITableV2, access: 'read' | 'readWrite'): this {
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
-    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  /**
+   * Grants what the named adapters send and nothing else; `readOnly` (a GET route, a simulation)
+   * keeps only the table reads, whatever else the adapters could do.
+   */
+  uses(
+    adapters: readonly AdapterName[],
+    resources: OmsResources,
+    options: { readOnly?: boolean } = {},
+  ): this {
+    const access = adapters.map((a) => ADAPTER_ACCESS[a]);
+    const table = [...new Set(access.flatMap((a) => a.table ?? []))].filter(
+      (action) => !options.readOnly || TABLE_READS.has(action),
+    );
+    if (options.readOnly) (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata('oms:readOnly', true);
+    if (table.length > 0) this.bindTable(resources.table, table);
+    if (options.readOnly) return this;
+    const needs = new Set(access.flatMap((a) => (a.need ? [a.need] : [])));
+    const required = <T>(value: T | undefined, what: string): T => {
+      if (value === undefined)
+        throw new Error(`${this.node.id} uses ${what}, which the stack did not provide`);
+      return value;
+    };
+    if (needs.has('bus')) this.bindEventBus(resources.bus);
+    if (needs.has('taskCallbacks')) this.bindTaskCallbacks();
+    if (needs.has('workflow')) this.bindOrderWorkflow(required(resources.stateMachine, 'the order workflow'));
+    if (needs.has('carrierSecrets'))
+      this.bindCarrierSecrets(required(resources.carrierSecrets, 'carrier secrets'));
+    if (needs.has('mailer')) this.bindMailer(required(resources.fromEmail, 'a sender address'));
     return this;
   }
 
-  bindEventBus(bus: IEventBus): this {
+  private bindTable(table: ITableV2, actions: string[]): void {
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn, ...(actions.includes('Query') ? [`${table.tableArn}/index/*`] : [])],
+      }),
+    );
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  private bindEventBus(bus: IEventBus): void {
     bus.grantPutEventsTo(this.fn);
     this.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
-    return this;
   }
 
   /**
@@ -86,11 +132,11 @@ export class OmsFunction extends Construct {
    * this account's state machines by ARN pattern: naming the order state machine itself would make
    * a cycle (it invokes this function, this function's policy would name it).
    */
-  bindTaskCallbacks(): this {
+  private bindTaskCallbacks(): void {
     const stack = Stack.of(this);
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        actions: ['states:SendTaskSuccess'],
         resources: [
           stack.formatArn({
             service: 'states',
@@ -101,29 +147,32 @@ export class OmsFunction extends Construct {
         ],
       }),
     );
-    return this;
   }
 
   /**
    * Lets the function read the carriers' webhook secrets (one Secrets Manager secret per carrier)
    * and tells it which secret is whose; the secrets themselves never enter the template.
    */
-  bindCarrierSecrets(secrets: Record<string, ISecret>): this {
-    for (const secret of Object.values(secrets)) secret.grantRead(this.fn);
+  private bindCarrierSecrets(secrets: Record<string, ISecret>): void {
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: Object.values(secrets).map((secret) => secret.secretArn),
+      }),
+    );
     this.fn.addEnvironment(
       'CARRIER_WEBHOOK_SECRET_ARNS',
       Stack.of(this).toJsonString(
         Object.fromEntries(Object.entries(secrets).map(([carrier, secret]) => [carrier, secret.secretArn])),
       ),
     );
-    return this;
   }
 
   /**
    * Lets the function send email through SES as `from`, and nothing else: the address or its
    * domain must be a verified SES identity (SendEmail authorizes against whichever one it is).
    */
-  bindMailer(from: string): this {
+  private bindMailer(from: string): void {
     const stack = Stack.of(this);
     const identity = (name: string) =>
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
@@ -134,12 +183,10 @@ export class OmsFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('NOTIFICATION_FROM_EMAIL', from);
-    return this;
   }
 
-  bindOrderWorkflow(stateMachine: IStateMachine): this {
+  private bindOrderWorkflow(stateMachine: IStateMachine): void {
     stateMachine.grantStartExecution(this.fn);
     this.fn.addEnvironment('ORDER_WORKFLOW_ARN', stateMachine.stateMachineArn);
-    return this;
   }
 }

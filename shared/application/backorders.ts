@@ -23,7 +23,6 @@ export interface BackorderDeps {
   ledger: InventoryLedger;
   backorders: BackorderBook;
   callbacks: WorkflowCallbacks;
-  events: EventPublisher;
   clock: Clock;
   locations: LocationRepository;
   policies: RoutingPolicyStore;
@@ -120,7 +119,10 @@ async function releaseIfCancelled(deps: BackorderDeps, orderId: string): Promise
 }
 
 /** Cancels an order (e.g. its backorder expired), releasing whatever it holds; a repeat is a no-op. */
-export async function cancelOrder(deps: BackorderDeps, input: { orderId: string; reason: string }) {
+export async function cancelOrder(
+  deps: Pick<BackorderDeps, 'orders' | 'ledger' | 'backorders' | 'clock'> & { events: EventPublisher },
+  input: { orderId: string; reason: string },
+) {
   let order = await getOrder(deps, input.orderId);
   // A shipped or delivered order keeps what it took; only a cancellable one gives stock back.
   if (order.status !== OrderStatus.CANCELLED && !canTransition(order.status, OrderStatus.CANCELLED)) {

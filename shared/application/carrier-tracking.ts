@@ -7,7 +7,8 @@ import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment
 import { getOrder } from './get-order';
 import { type CarrierSecrets, StaleShipment, type WebhookReplayGuard } from './ports';
 
-export interface CarrierWebhookDeps extends FulfilmentDeps {
+export interface CarrierWebhookDeps
+  extends Pick<FulfilmentDeps, 'orders' | 'shipments' | 'carriers' | 'callbacks' | 'events' | 'clock'> {
   replays: WebhookReplayGuard;
   secrets: CarrierSecrets;
 }
@@ -28,17 +29,26 @@ export async function verifyCarrierWebhook(
   input: { carrier: string; rawBody: string; signature: string | undefined },
 ): Promise<AcceptedSignature> {
   const secrets = await deps.secrets.of(input.carrier);
-  if (secrets.length === 0) throw new NotFoundError(`No carrier named ${input.carrier} is configured`);
+  if (secrets.length === 0) {
+    const detail = `No carrier named ${input.carrier} is configured`;
+    throw new NotFoundError(detail, { errors: [{ pointer: '#/path/carrier', detail }] });
+  }
   const now = Math.floor(Date.parse(deps.clock.now()) / 1000);
   const check = verifyWebhookSignature(input.rawBody, input.signature, secrets, now);
-  if (!check.valid) throw new UnauthorizedError(`Webhook refused: ${check.reason}`);
+  if (!check.valid) {
+    throw new UnauthorizedError(`Webhook refused: ${check.reason}`, {
+      errors: [{ pointer: '#/headers/oms-signature', detail: check.reason }],
+    });
+  }
   const accepted = {
     carrier: input.carrier,
     signature: check.signature,
     expiresAtSeconds: check.timestamp + SIGNATURE_TOLERANCE_SECONDS,
   };
   if (await deps.replays.seen(accepted.carrier, accepted.signature)) {
-    throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)');
+    throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)', {
+      errors: [{ pointer: '#/headers/oms-signature', detail: 'already received' }],
+    });
   }
   return accepted;
 }

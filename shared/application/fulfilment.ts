@@ -89,7 +89,7 @@ const pickOutcome = (shipment: ShipmentRecord): PickOutcome | undefined =>
  * warehouse has already answered.
  */
 export async function requestPick(
-  deps: FulfilmentDeps,
+  deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'callbacks' | 'clock'>,
   input: { orderId: string; shipmentId: string; taskToken: string; slaHours: number },
 ): Promise<void> {
   const order = await getOrder(deps, input.orderId);
@@ -113,7 +113,7 @@ export async function requestPick(
 
 /** Workflow task after the SLA passed without an answer: ShipmentSlaBreached (ops get an alert). */
 export async function reportPickSlaBreach(
-  deps: FulfilmentDeps,
+  deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
   input: { shipmentId: string },
 ): Promise<void> {
   const shipment = await shipmentOf(deps, input.shipmentId);
@@ -137,7 +137,7 @@ const warehouseEventType = {
  * report whose callback was lost can simply be re-sent.
  */
 export async function recordWarehouseEvent(
-  deps: FulfilmentDeps,
+  deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'callbacks' | 'clock'>,
   shipmentId: string,
   event: WarehouseEvent,
   reporter: Principal,
@@ -161,7 +161,13 @@ export async function recordWarehouseEvent(
  * units from the location (onHand and reservation together); SHIPPED, ShipmentShipped, and the
  * order SHIPPED once every shipment is. Safe to repeat.
  */
-export async function shipShipment(deps: FulfilmentDeps, input: { shipmentId: string }) {
+export async function shipShipment(
+  deps: Pick<
+    FulfilmentDeps,
+    'orders' | 'shipments' | 'ledger' | 'locations' | 'carriers' | 'events' | 'clock'
+  >,
+  input: { shipmentId: string },
+) {
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
   if (shipment.status === ShipmentStatus.PACKED) {
@@ -216,21 +222,30 @@ const deliveryEnded = (shipment: ShipmentRecord) =>
   shipment.status === ShipmentStatus.DELIVERED || shipment.status === ShipmentStatus.RETURNED_TO_SENDER;
 
 /** Workflow task (waits on `taskToken`): files the token the carrier's final update will answer. */
-export async function awaitDelivery(deps: FulfilmentDeps, input: { shipmentId: string; taskToken: string }) {
+export async function awaitDelivery(
+  deps: Pick<FulfilmentDeps, 'shipments' | 'callbacks'>,
+  input: { shipmentId: string; taskToken: string },
+) {
   await deps.shipments.setWaitToken(input.shipmentId, 'delivery', input.taskToken);
   const shipment = await shipmentOf(deps, input.shipmentId);
   if (deliveryEnded(shipment)) await deps.callbacks.succeed(input.taskToken, { status: shipment.status });
 }
 
 /** Answers a shipment's delivery wait once the carrier says it arrived or came back. */
-export async function endDeliveryWait(deps: FulfilmentDeps, shipment: ShipmentRecord): Promise<void> {
+export async function endDeliveryWait(
+  deps: Pick<FulfilmentDeps, 'shipments' | 'callbacks'>,
+  shipment: ShipmentRecord,
+): Promise<void> {
   if (!deliveryEnded(shipment)) return;
   const token = await deps.shipments.waitToken(shipment.id, 'delivery');
   if (token) await deps.callbacks.succeed(token, { status: shipment.status });
 }
 
 /** Workflow task after every shipment's trip ended: DELIVERED when all arrived, else it stays with ops. */
-export async function completeDelivery(deps: FulfilmentDeps, input: { orderId: string }) {
+export async function completeDelivery(
+  deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
+  input: { orderId: string },
+) {
   const shipments = await deps.shipments.ofOrder(input.orderId);
   const order = await advanceOrder(deps, input.orderId, 'DELIVERED', OrderEvents.DELIVERED, (o) =>
     activeShipments(o.shipments ?? [], shipments).every((planned) =>

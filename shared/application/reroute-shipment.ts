@@ -14,7 +14,8 @@ import {
 } from './ports';
 import { routingCandidates } from './routing';
 
-export interface RerouteDeps extends FulfilmentDeps {
+export interface RerouteDeps
+  extends Pick<FulfilmentDeps, 'orders' | 'shipments' | 'ledger' | 'locations' | 'events' | 'clock'> {
   policies: RoutingPolicyStore;
 }
 

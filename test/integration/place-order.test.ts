@@ -129,12 +129,13 @@ describe('placing an order through the local cloud', () => {
 });
 
 describe('Idempotency-Key on POST /orders', () => {
-  it('replays the first response for the same key and body, without a second order', async () => {
+  it('answers a replay with the same key and body with the same order (as it is now), without a second order', async () => {
     const key = newKey();
     const first = await post(orderBody({ externalOrderId: `EXT-${key}` }), key);
     const again = await post(orderBody({ externalOrderId: `EXT-${key}` }), key);
     expect(again.status).toBe(201);
-    expect(again.body).toEqual(first.body);
+    const { id, channel, customer, lines, shippingAddress, createdAt } = first.body;
+    expect(again.body).toMatchObject({ id, channel, customer, lines, shippingAddress, createdAt });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
     expect(await env.aws.items(`ORDER#${first.body.id}`)).not.toHaveLength(0);

@@ -1,0 +1,35 @@
+import type { awsAdapters } from '../../shared/adapters/aws/dependencies';
+
+export type AdapterName = keyof typeof awsAdapters;
+
+/** A resource outside the table an adapter reaches, bound (env + IAM) by OmsFunction. */
+export type AdapterNeed = 'bus' | 'workflow' | 'taskCallbacks' | 'carrierSecrets' | 'mailer';
+
+/**
+ * What each adapter of `shared/adapters/aws/dependencies.ts` sends, as IAM actions: the table
+ * operations its commands use (a transaction needs each kind of write it holds) and any other
+ * resource. The least-privilege infra test derives the same from the adapters' code, so this
+ * table cannot drift from it.
+ */
+export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; need?: AdapterNeed }> = {
+  orders: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  activity: { table: ['Query', 'PutItem'] },
+  ledger: { table: ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  locations: { table: ['GetItem', 'Query', 'PutItem'] },
+  backorders: { table: ['Query', 'BatchWriteItem', 'DeleteItem'] },
+  alerts: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  routingPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  routingDecisions: { table: ['GetItem', 'PutItem'] },
+  shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  webhookReplays: { table: ['GetItem', 'PutItem'] },
+  notifications: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  carriers: {},
+  callbacks: { need: 'taskCallbacks' },
+  carrierSecrets: { need: 'carrierSecrets' },
+  mailer: { need: 'mailer' },
+  workflow: { need: 'workflow' },
+  events: { need: 'bus' },
+};
+
+/** Table operations that only read. */
+export const TABLE_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
