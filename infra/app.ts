@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { OmsStack } from './oms-stack';
 
 /**
@@ -30,5 +31,8 @@ export function buildApp(
   new OmsStack(app, STACK_NAME, {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  // cdk-nag's AWS Solutions rules at every synthesis (cdk deploy and the local cloud alike): a
+  // finding fails the synthesis, and each accepted one is acknowledged where it arises, with why.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

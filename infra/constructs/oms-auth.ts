@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -58,6 +58,11 @@ export class OmsAuth extends Construct {
       accountRecovery: cognito.AccountRecovery.NONE,
       // Channels and warehouses hold their client credentials: replacing the pool would lock them out.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        "Only machine clients (client credentials) use this pool: no user signs in, so the Plus plan's threat protection of user sign-ins has nothing to protect.",
     });
     // Every scope by its full name (`oms/channel:web`); Cognito names it without the server's prefix.
     const serverScopes = new Map(

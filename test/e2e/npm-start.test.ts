@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +11,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/free-port';
+
 import { learnCarrierSecrets, postDelivered, reportPacked, shipmentsOf } from '../support/carriers';
 import { eventually, request, setDefaultCaller } from '../support/http';
 import { stockForOrders } from '../support/inventory';
@@ -88,9 +89,26 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/**
+ * A free port below Linux's ephemeral range (32768+): `npm start` binds it some 20 s after it was
+ * chosen, and in the meantime the other test files' clouds bind ports 0, which the kernel takes
+ * from that range, so it could be taken by then otherwise.
+ */
+async function portOutsideEphemeralRange(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 describe('npm start', () => {
   it('serves the API, confirms tok_visa, fails tok_chargeDeclined, keeps orders and executions across a restart (reusing the synthesized app), and carries the resumed order to DELIVERED', async () => {
-    const port = await freePort();
+    const port = await portOutsideEphemeralRange();
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
     expect((await request(api, 'GET', '/health')).body).toEqual({ status: 'ok' });

@@ -66,8 +66,13 @@ const WRITES = new Set([
   'states:SendTaskSuccess',
   'ses:SendEmail',
 ]);
-/** What active tracing needs, whatever the code. */
-const TRACING = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+/** What every function needs, whatever the code: writing its own log group, and active tracing. */
+const RUNTIME = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
 
 /** IAM actions each `awsAdapters` factory's adapter can use, from the commands its sources send. */
 async function adapterActions(): Promise<Map<string, string[]>> {
@@ -150,7 +155,7 @@ describe('least privilege', () => {
       const needed = adapters
         .flatMap((a) => byAdapter.get(a) ?? [])
         .filter((action) => !(readOnly && WRITES.has(action)));
-      const expected = [...new Set([...needed, ...TRACING])].sort();
+      const expected = [...new Set([...needed, ...RUNTIME])].sort();
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
       const granted = grantedActions(roleId);
       if (JSON.stringify(granted) !== JSON.stringify(expected))

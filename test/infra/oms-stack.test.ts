@@ -192,7 +192,7 @@ describe('the OMS stack', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ERROR' }),
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
     });
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
       JSON.stringify(p.Properties.Roles).includes('OrderWorkflowStateMachineRole'),
