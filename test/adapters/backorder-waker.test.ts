@@ -1,6 +1,4 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBackorderBook } from '../../shared/adapters/aws/dynamo-backorder-book';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { type BackorderDeps, resumeBackorders } from '../../shared/application/backorders';
@@ -9,6 +7,7 @@ import { countStock } from '../../shared/domain/inventory';
 import { createOrder, type Order, transitionOrder } from '../../shared/domain/order';
 import { DEFAULT_ROUTING_POLICY } from '../../shared/domain/routing';
 import { fixedClock, InMemoryOrders, RecordingPublisher } from '../support/fakes';
+import { useOmsTable } from '../support/oms-table';
 import { orderBody } from '../support/orders';
 
 /** Task tokens as Step Functions answers them: the first answer of a live wait counts, any later one is refused. */
@@ -22,33 +21,14 @@ class TokenWaits implements WorkflowCallbacks {
   }
 }
 
-let dynamo: DynamoDbLocal;
+const table = useOmsTable();
 let ledger: DynamoInventoryLedger;
 let backorders: DynamoBackorderBook;
 const at = '2026-11-22T10:00:00.000Z';
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  await ensureTables(dynamo.client, [
-    {
-      name: 'Oms',
-      keySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      attributes: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      indexes: [],
-    },
-  ]);
-  const db = DynamoDBDocumentClient.from(dynamo.client);
-  ledger = new DynamoInventoryLedger(db, 'Oms');
-  backorders = new DynamoBackorderBook(db, 'Oms');
-});
-afterAll(async () => {
-  await dynamo?.stop();
+beforeAll(() => {
+  ledger = new DynamoInventoryLedger(table.db, 'Oms');
+  backorders = new DynamoBackorderBook(table.db, 'Oms');
 });
 
 async function stock(sku: string, onHand: number) {

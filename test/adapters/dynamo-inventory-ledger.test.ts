@@ -1,36 +1,18 @@
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { stockKey } from '../../shared/adapters/aws/stock-item';
 import { NothingHeld, StaleStock } from '../../shared/application/ports';
 import { ConflictError } from '../../shared/domain/errors';
 import { adjustStock, checkInvariants, countStock } from '../../shared/domain/inventory';
+import { useOmsTable } from '../support/oms-table';
 
-let dynamo: DynamoDbLocal;
+const table = useOmsTable();
 let ledger: DynamoInventoryLedger;
 const at = '2026-11-22T10:00:00.000Z';
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  await ensureTables(dynamo.client, [
-    {
-      name: 'Oms',
-      keySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      attributes: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      indexes: [],
-    },
-  ]);
-  ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(dynamo.client), 'Oms');
-});
-afterAll(async () => {
-  await dynamo?.stop();
+beforeAll(() => {
+  ledger = new DynamoInventoryLedger(table.db, 'Oms');
 });
 
 async function count(sku: string, locationId: string, onHand: number, safetyStock = 0) {
@@ -358,9 +340,7 @@ describe('the DynamoDB inventory ledger', () => {
       await ledger.reserve('order-vanish', [{ sku: 'VANISH', quantity: 1 }]);
       await route('order-vanish', [{ locationId: 'gone-1', sku: 'VANISH', quantity: 1 }]);
       // A stock row deleted behind the ledger's back: every unroute step is refused.
-      await DynamoDBDocumentClient.from(dynamo.client).send(
-        new DeleteCommand({ TableName: 'Oms', Key: stockKey('VANISH', 'gone-1') }),
-      );
+      await table.db.send(new DeleteCommand({ TableName: 'Oms', Key: stockKey('VANISH', 'gone-1') }));
       await expect(ledger.release('order-vanish')).rejects.toThrow(/not released after 10 looks/);
     });
   });

@@ -1,6 +1,5 @@
-import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { DynamoOrderRepository } from '../../shared/adapters/aws/dynamo-order-repository';
 import { placeOrder } from '../../shared/application/place-order';
@@ -9,33 +8,16 @@ import { adjustStockAt, type StockDeps, setStock } from '../../shared/applicatio
 import type { OrderDraft } from '../../shared/domain/order';
 import type { DomainEvent } from '../../shared/domain/order-events';
 import { fixedClock, RecordingWorkflow, sequentialIds } from '../support/fakes';
+import { useOmsTable } from '../support/oms-table';
 import { orderBody } from '../support/orders';
 
-let dynamo: DynamoDbLocal;
+const table = useOmsTable();
 let ledger: DynamoInventoryLedger;
 let db: DynamoDBDocumentClient;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  await ensureTables(dynamo.client, [
-    {
-      name: 'Oms',
-      keySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      attributes: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      indexes: [],
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client);
+beforeAll(() => {
+  db = table.db;
   ledger = new DynamoInventoryLedger(db, 'Oms');
-});
-afterAll(async () => {
-  await dynamo?.stop();
 });
 
 /** A bus that fails the first `failures` publishes, as a throttled or unreachable EventBridge would. */
