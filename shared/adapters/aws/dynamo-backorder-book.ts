@@ -1,5 +1,6 @@
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Backorder, BackorderBook } from '../../application/ports';
+import { conditionFailed } from './dynamo-errors';
 import { queryAll } from './query-pages';
 
 /** One record per (SKU, waiting order or shipment), sorted by when the order was placed. */
@@ -64,7 +65,7 @@ export class DynamoBackorderBook implements BackorderBook {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../../application/ports';
+import { conditionFailed } from './dynamo-errors';
 import { decodeCursor, encodeCursor } from './order-cursor';
 import { LIST_SORT_KEY, OrderIndex } from './order-item';
 
@@ -39,7 +40,7 @@ export class DynamoEntityLog<T extends { id: string }> {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }
@@ -85,7 +86,7 @@ export class DynamoEntityLog<T extends { id: string }> {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderActivity, OrderActivityLog } from '../../application/ports';
+import { conditionFailed } from './dynamo-errors';
 import { orderKey } from './order-item';
 import { queryAll } from './query-pages';
 
@@ -24,7 +25,7 @@ export class DynamoOrderActivityLog implements OrderActivityLog {
       );
     } catch (error) {
       // Already recorded: EventBridge delivers at least once.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      if (conditionFailed(error)) return;
       throw error;
     }
   }

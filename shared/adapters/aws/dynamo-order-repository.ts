@@ -16,6 +16,7 @@ import {
   StaleOrderVersion,
 } from '../../application/ports';
 import type { Order } from '../../domain/order';
+import { conditionFailed } from './dynamo-errors';
 import {
   channelPk,
   customerPk,
@@ -122,7 +123,7 @@ export class DynamoOrderRepository implements OrderRepository {
         }),
       );
     } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) throw new StaleOrderVersion(order.id);
+      if (conditionFailed(error)) throw new StaleOrderVersion(order.id);
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type ShipmentRepository, type ShipmentWait, StaleShipment } from '../../application/ports';
 import type { ShipmentRecord } from '../../domain/shipment';
+import { conditionFailed } from './dynamo-errors';
 
 /** `<orderId>-<n>`: a shipment lives in its order's partition. */
 const orderIdOf = (shipmentId: string) => shipmentId.slice(0, shipmentId.lastIndexOf('-'));
@@ -21,10 +22,6 @@ const waitAttribute = (wait: ShipmentWait) => `${wait}TaskToken`;
 function fromItem(item: Record<string, unknown>): ShipmentRecord {
   const { pk: _pk, sk: _sk, entity: _entity, pickTaskToken: _p, deliveryTaskToken: _d, ...shipment } = item;
   return shipment as unknown as ShipmentRecord;
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 /** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
@@ -45,7 +42,7 @@ export class DynamoShipmentRepository implements ShipmentRepository {
       );
       return true;
     } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }
@@ -104,7 +101,7 @@ export class DynamoShipmentRepository implements ShipmentRepository {
         await this.db.send(new UpdateCommand(write));
       }
     } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException') || isNamed(error, 'TransactionCanceledException'))
+      if (conditionFailed(error) || (error instanceof Error && error.name === 'TransactionCanceledException'))
         throw new StaleShipment(shipment.id);
       throw error;
     }
