@@ -2,9 +2,12 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import type { AdapterName } from './constructs/adapter-access';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
@@ -63,17 +66,47 @@ export class OmsStack extends Stack {
       new OmsFunction(this, name, { entry, ...extra }).uses(adapters, resources);
     const reader = (name: string, entry: string, adapters: AdapterName[]) =>
       new OmsFunction(this, name, { entry }).uses(adapters, resources, { readOnly: true });
+
+    // Alarms go to one topic ops subscribe to (context `alarmEmail` subscribes an address at deploy).
+    const alarms = new sns.Topic(this, 'OpsAlarms', { displayName: 'OMS alarms', enforceSSL: true });
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail) alarms.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    Validations.of(alarms).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        "Alarm notifications name an alarm and a queue, never customer data; CloudWatch cannot publish to a topic under SNS's AWS-managed key, and a customer-managed key for this alone is not worth its cost.",
+    });
+
+    // Functions fed by events: each has a dead-letter queue, for EventBridge's delivery failures
+    // and for Lambda's after the function failed every attempt. Ops redrive them through the API.
+    const consumers: Record<string, { fn: OmsFunction; deadLetters: DeadLetterQueue }> = {};
+    const consumer = (name: string, entry: string, adapters: AdapterName[], extra: Extra = {}) => {
+      const deadLetters = new DeadLetterQueue(this, `${name}DeadLetters`, {
+        consumer: name,
+        alarmTopic: alarms,
+      });
+      consumers[name] = {
+        fn: fn(name, entry, adapters, extra).onAsyncFailure(deadLetters.queue),
+        deadLetters,
+      };
+      return consumers[name];
+    };
     const onEvents = (
       name: string,
       description: string,
       eventPattern: events.EventPattern,
-      target: OmsFunction,
+      target: { fn: OmsFunction; deadLetters: DeadLetterQueue },
     ) =>
       new events.Rule(this, name, {
         eventBus: bus,
         description,
         eventPattern,
-        targets: [new targets.LambdaFunction(target.fn, { retryAttempts: 8 })],
+        targets: [
+          new targets.LambdaFunction(target.fn.fn, {
+            retryAttempts: 8,
+            deadLetterQueue: target.deadLetters.queue,
+          }),
+        ],
       });
 
     // Workflow tasks
@@ -132,6 +165,82 @@ export class OmsStack extends Stack {
       ]).fn,
     });
     resources.stateMachine = workflow.stateMachine;
+
+    // Events
+    onEvents(
+      'StockToBackorders',
+      'Stock became available somewhere: wake the orders waiting for that SKU',
+      {
+        source: ['oms.inventory'],
+        detailType: ['StockChanged'],
+        detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
+      },
+      consumer('ResumeBackorders', 'functions/events/resume-backorders.ts', backorderBook, {
+        timeout: Duration.seconds(60),
+      }),
+    );
+    onEvents(
+      'StockAlerts',
+      'Stock low or out at a location: raise an alert for ops',
+      { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
+      consumer('RecordStockAlert', 'functions/events/record-stock-alert.ts', ['alerts']),
+    );
+    const shipmentAlerts = consumer('RecordShipmentAlert', 'functions/events/record-shipment-alert.ts', [
+      'alerts',
+    ]);
+    onEvents(
+      'ShipmentTroubleAlerts',
+      'A warehouse missed its pick SLA or rejected a shipment: raise an alert for ops',
+      { source: ['oms.fulfillment'], detailType: ['ShipmentSlaBreached', 'ShipmentRejected'] },
+      shipmentAlerts,
+    );
+    onEvents(
+      'DeliveryExceptionAlerts',
+      'A carrier reports a delivery exception or a return: raise an alert for ops',
+      {
+        source: ['oms.fulfillment'],
+        detailType: ['ShipmentTrackingUpdated'],
+        detail: {
+          data: { latest: { tracking: ['exception', 'returned_to_sender'], ignored: [{ exists: false }] } },
+        },
+      },
+      shipmentAlerts,
+    );
+    const notifier = consumer('SendNotification', 'functions/events/send-notification.ts', [
+      'orders',
+      'notifications',
+      'mailer',
+    ]);
+    notifier.fn.fn.addEnvironment(
+      'OPERATIONS_EMAIL',
+      this.node.tryGetContext('operationsEmail') ?? 'ops@example.com',
+    );
+    onEvents(
+      'Notifications',
+      'Customers and internal teams are told at each step',
+      {
+        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory'],
+        detailType: [
+          'OrderConfirmed',
+          'ShipmentShipped',
+          'ShipmentTrackingUpdated',
+          'ShipmentSlaBreached',
+          'StockLow',
+          'StockOut',
+        ],
+      },
+      notifier,
+    );
+    onEvents(
+      'OrderEventsToActivity',
+      'Every order event lands in the order activity log ops read',
+      { source: ['oms.orders'] },
+      consumer('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
+    );
+    resources.deadLetterQueues = Object.fromEntries(
+      Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
+    );
+    resources.redriveTargets = Object.values(consumers).map((c) => c.fn.fn);
 
     // HTTP: one function per operation of the API contract
     const http = (file: string) => `functions/http/${file}`;
@@ -200,80 +309,15 @@ export class OmsStack extends Stack {
         listAlerts: reader('ListAlerts', http('list-alerts.ts'), ['alerts']).fn,
         listNotifications: reader('ListNotifications', http('list-notifications.ts'), ['notifications']).fn,
         checkInventory: reader('CheckInventory', http('check-inventory.ts'), ['ledger']).fn,
+        listDeadLetters: reader('ListDeadLetters', http('list-dead-letters.ts'), ['deadLetters']).fn,
+        redriveDeadLetters: fn('RedriveDeadLetters', http('redrive-dead-letters.ts'), [
+          'deadLetters',
+          'functions',
+        ]).fn,
         getOpenApi: reader('GetOpenApi', http('get-openapi.ts'), []).fn,
         getDocs: reader('GetDocs', http('get-docs.ts'), []).fn,
         getHealth: reader('GetHealth', http('get-health.ts'), []).fn,
       },
     });
-
-    // Events
-    onEvents(
-      'StockToBackorders',
-      'Stock became available somewhere: wake the orders waiting for that SKU',
-      {
-        source: ['oms.inventory'],
-        detailType: ['StockChanged'],
-        detail: { data: { after: { ats: [{ numeric: ['>', 0] }] } } },
-      },
-      fn('ResumeBackorders', 'functions/events/resume-backorders.ts', backorderBook, {
-        timeout: Duration.seconds(60),
-      }),
-    );
-    onEvents(
-      'StockAlerts',
-      'Stock low or out at a location: raise an alert for ops',
-      { source: ['oms.inventory'], detailType: ['StockLow', 'StockOut'] },
-      fn('RecordStockAlert', 'functions/events/record-stock-alert.ts', ['alerts']),
-    );
-    const shipmentAlerts = fn('RecordShipmentAlert', 'functions/events/record-shipment-alert.ts', ['alerts']);
-    onEvents(
-      'ShipmentTroubleAlerts',
-      'A warehouse missed its pick SLA or rejected a shipment: raise an alert for ops',
-      { source: ['oms.fulfillment'], detailType: ['ShipmentSlaBreached', 'ShipmentRejected'] },
-      shipmentAlerts,
-    );
-    onEvents(
-      'DeliveryExceptionAlerts',
-      'A carrier reports a delivery exception or a return: raise an alert for ops',
-      {
-        source: ['oms.fulfillment'],
-        detailType: ['ShipmentTrackingUpdated'],
-        detail: {
-          data: { latest: { tracking: ['exception', 'returned_to_sender'], ignored: [{ exists: false }] } },
-        },
-      },
-      shipmentAlerts,
-    );
-    const notifier = fn('SendNotification', 'functions/events/send-notification.ts', [
-      'orders',
-      'notifications',
-      'mailer',
-    ]);
-    notifier.fn.addEnvironment(
-      'OPERATIONS_EMAIL',
-      this.node.tryGetContext('operationsEmail') ?? 'ops@example.com',
-    );
-    onEvents(
-      'Notifications',
-      'Customers and internal teams are told at each step',
-      {
-        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory'],
-        detailType: [
-          'OrderConfirmed',
-          'ShipmentShipped',
-          'ShipmentTrackingUpdated',
-          'ShipmentSlaBreached',
-          'StockLow',
-          'StockOut',
-        ],
-      },
-      notifier,
-    );
-    onEvents(
-      'OrderEventsToActivity',
-      'Every order event lands in the order activity log ops read',
-      { source: ['oms.orders'] },
-      fn('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
-    );
   }
 }

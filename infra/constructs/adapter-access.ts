@@ -3,7 +3,17 @@ import type { awsAdapters } from '../../shared/adapters/aws/dependencies';
 export type AdapterName = keyof typeof awsAdapters;
 
 /** A resource outside the table an adapter reaches, bound (env + IAM) by OmsFunction. */
-export type AdapterNeed = 'bus' | 'workflow' | 'taskCallbacks' | 'carrierSecrets' | 'mailer';
+export type AdapterNeed =
+  | 'bus'
+  | 'workflow'
+  | 'taskCallbacks'
+  | 'carrierSecrets'
+  | 'mailer'
+  | 'deadLetterQueues'
+  | 'redriveTargets';
+
+/** Needs with a read-only form a GET route may have (peeking at the dead-letter queues). */
+export const READABLE_NEEDS: ReadonlySet<AdapterNeed> = new Set(['deadLetterQueues']);
 
 /**
  * What each adapter of `shared/adapters/aws/dependencies.ts` sends, as IAM actions: the table
@@ -29,6 +39,8 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   mailer: { need: 'mailer' },
   workflow: { need: 'workflow' },
   events: { need: 'bus' },
+  deadLetters: { need: 'deadLetterQueues' },
+  functions: { need: 'redriveTargets' },
 };
 
 /** Table operations that only read. */

@@ -3,14 +3,16 @@ import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { OrderIndex } from '../../shared/adapters/aws/order-item';
-import { ADAPTER_ACCESS, type AdapterName, TABLE_READS } from './adapter-access';
+import { ADAPTER_ACCESS, type AdapterName, READABLE_NEEDS, TABLE_READS } from './adapter-access';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -30,6 +32,26 @@ export interface OmsResources {
   stateMachine?: IStateMachine;
   carrierSecrets?: Record<string, ISecret>;
   fromEmail?: string;
+  /** The dead-letter queue of each function fed by events, by the function's name. */
+  deadLetterQueues?: Record<string, IQueue>;
+  /** The functions a dead-letter redrive may invoke again (those fed by events). */
+  redriveTargets?: IFunction[];
+}
+
+/**
+ * Lambda's on-failure destination on an SQS queue, granting the function only sqs:SendMessage
+ * (what Lambda sends with the function's role). CDK's SqsDestination grants GetQueueAttributes and
+ * GetQueueUrl besides, which the least-privilege test would rightly flag as unused.
+ */
+class QueueOnFailure implements lambda.IDestination {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    );
+    return { destination: this.queue.queueArn };
+  }
 }
 
 /**
@@ -113,13 +135,19 @@ export class OmsFunction extends Construct {
     );
     if (options.readOnly) (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata('oms:readOnly', true);
     if (table.length > 0) this.bindTable(resources.table, table);
-    if (options.readOnly) return this;
-    const needs = new Set(access.flatMap((a) => (a.need ? [a.need] : [])));
+    const needs = new Set(
+      access.flatMap((a) => (a.need && (!options.readOnly || READABLE_NEEDS.has(a.need)) ? [a.need] : [])),
+    );
     const required = <T>(value: T | undefined, what: string): T => {
       if (value === undefined)
         throw new Error(`${this.node.id} uses ${what}, which the stack did not provide`);
       return value;
     };
+    if (needs.has('deadLetterQueues'))
+      this.bindDeadLetterQueues(required(resources.deadLetterQueues, 'dead-letter queues'), options);
+    if (needs.has('redriveTargets'))
+      this.bindRedriveTargets(required(resources.redriveTargets, 'redrive targets'));
+    if (options.readOnly) return this;
     if (needs.has('bus')) this.bindEventBus(resources.bus);
     if (needs.has('taskCallbacks')) this.bindTaskCallbacks();
     if (needs.has('workflow')) this.bindOrderWorkflow(required(resources.stateMachine, 'the order workflow'));
@@ -212,6 +240,49 @@ export class OmsFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('NOTIFICATION_FROM_EMAIL', from);
+  }
+
+  /**
+   * Asynchronous invocations (EventBridge's) that failed on every attempt go to `queue`, whole,
+   * after two retries within six hours (Lambda's defaults, stated so the template says them).
+   */
+  onAsyncFailure(queue: IQueue): this {
+    this.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new QueueOnFailure(queue),
+    });
+    return this;
+  }
+
+  /** Peeks at the dead-letter queues, or (not read-only) also takes, returns and removes letters. */
+  private bindDeadLetterQueues(queues: Record<string, IQueue>, { readOnly }: { readOnly?: boolean }): void {
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:GetQueueAttributes',
+          ...(readOnly ? [] : ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+        ],
+        resources: Object.values(queues).map((q) => q.queueArn),
+      }),
+    );
+    this.fn.addEnvironment(
+      'DEAD_LETTER_QUEUES',
+      Stack.of(this).toJsonString(
+        Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])),
+      ),
+    );
+  }
+
+  /** Invokes again (asynchronously) the functions whose dead letters it redrives, and no other. */
+  private bindRedriveTargets(functions: IFunction[]): void {
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: functions.map((f) => f.functionArn),
+      }),
+    );
   }
 
   private bindOrderWorkflow(stateMachine: IStateMachine): void {

@@ -73,6 +73,7 @@ function parseSendEmail(body: SendEmailRequest): Omit<SentEmail, 'messageId' | '
  */
 export class LocalEmail {
   private readonly mailbox: SentEmail[] = [];
+  private down = false;
 
   constructor(private readonly folder?: string) {
     if (folder) mkdirSync(folder, { recursive: true });
@@ -80,6 +81,14 @@ export class LocalEmail {
 
   static handles(request: IncomingMessage): boolean {
     return request.url?.startsWith('/v2/email/') ?? false;
+  }
+
+  /**
+   * Takes the mail service down (every send answers 503, as SES does in an outage) or brings it
+   * back: how a test or a demo shows a failing dependency end in a dead-letter queue and recover.
+   */
+  setOutage(down: boolean): void {
+    this.down = down;
   }
 
   /** Messages delivered since the start, oldest first. */
@@ -100,6 +109,10 @@ export class LocalEmail {
       return;
     }
     const raw = await readBody(request, 10 * 1024 * 1024);
+    if (this.down) {
+      reply(503, { message: 'Service Unavailable (a local outage, set by setOutage)' }, 'ServiceUnavailable');
+      return;
+    }
     try {
       if (!raw) throw new BadRequest('Message larger than 10 MB');
       const email: SentEmail = {

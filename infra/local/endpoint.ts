@@ -4,22 +4,29 @@ import type { LocalCognito } from './cognito';
 import type { LocalEventBus, PutEventsEntry } from './event-bus';
 import { readBody } from './http-server';
 import type { LocalSecretsManager } from './secrets-manager';
+import type { LocalSqs } from './sqs';
 import type { LocalStepFunctions } from './step-functions';
 
 type Operation = (input: Record<string, unknown>) => unknown;
 
 /**
- * The AWS JSON protocol (X-Amz-Target) for Step Functions, EventBridge, Secrets Manager and
- * Cognito's client reads, so
- * handlers and ops tools use the unchanged SDK clients and CLI through AWS_ENDPOINT_URL_SFN,
- * _EVENTBRIDGE and _SECRETS_MANAGER.
+ * The AWS JSON protocol (X-Amz-Target) for Step Functions, EventBridge, Secrets Manager, SQS and
+ * Cognito's client reads, so handlers and ops tools use the unchanged SDK clients and CLI through
+ * AWS_ENDPOINT_URL_SFN, _EVENTBRIDGE, _SECRETS_MANAGER and _SQS.
  */
-export function awsJsonEndpoint(
-  sfn: LocalStepFunctions,
-  bus: LocalEventBus,
-  secrets: LocalSecretsManager,
-  cognito: LocalCognito,
-) {
+export function awsJsonEndpoint({
+  sfn,
+  bus,
+  secrets,
+  cognito,
+  sqs,
+}: {
+  sfn: LocalStepFunctions;
+  bus: LocalEventBus;
+  secrets: LocalSecretsManager;
+  cognito: LocalCognito;
+  sqs: LocalSqs;
+}) {
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (i) => sfn.startExecution(i as never),
     'AWSStepFunctions.DescribeExecution': (i) => sfn.describeExecution(i as never),
@@ -36,6 +43,14 @@ export function awsJsonEndpoint(
     'AWSCognitoIdentityProviderService.ListUserPools': () => cognito.listUserPools(),
     'AWSCognitoIdentityProviderService.ListUserPoolClients': (i) => cognito.listUserPoolClients(i),
     'AWSCognitoIdentityProviderService.DescribeUserPoolClient': (i) => cognito.describeUserPoolClient(i),
+    'AmazonSQS.SendMessage': (i) => sqs.sendMessage(i as never),
+    'AmazonSQS.ReceiveMessage': (i) => sqs.receiveMessage(i as never),
+    'AmazonSQS.DeleteMessage': (i) => sqs.deleteMessage(i as never),
+    'AmazonSQS.ChangeMessageVisibility': (i) => sqs.changeMessageVisibility(i as never),
+    'AmazonSQS.GetQueueAttributes': (i) => sqs.getQueueAttributes(i as never),
+    'AmazonSQS.GetQueueUrl': (i) => sqs.getQueueUrl(i as never),
+    'AmazonSQS.ListQueues': () => sqs.listQueues(),
+    'AmazonSQS.PurgeQueue': (i) => sqs.purgeQueue(i as never),
     'AWSEvents.PutEvents': (i) => {
       const entries = (i.Entries ?? []) as PutEventsEntry[];
       if (entries.length < 1 || entries.length > 10) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventPattern, matchesPattern } from './event-pattern';
 import { eventPatternProblems } from './event-pattern-check';
+import type { QueueSender } from './lambda-async';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTemplate } from './template';
 
 /** An event as EventBridge delivers it to targets. */
@@ -27,7 +28,10 @@ export interface PutEventsEntry {
 
 export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
-/** Delivers an event to one rule target (a function, a state machine). */
+/**
+ * Delivers an event to one rule target: a function is invoked asynchronously (so this resolves
+ * once Lambda accepted it; its own retries and destination follow), a state machine started.
+ */
 export type TargetInvoker = (arn: string, input: unknown) => Promise<void>;
 
 interface RuleTarget {
@@ -35,6 +39,8 @@ interface RuleTarget {
   arn: string;
   transform: (event: BusEvent) => unknown;
   maxAttempts: number;
+  /** The target's DeadLetterConfig: the SQS queue an undeliverable event goes to. */
+  deadLetterQueue?: string;
 }
 
 interface Rule {
@@ -47,20 +53,13 @@ interface Rule {
 const MAX_ENTRY_BYTES = 256 * 1024;
 const DEFAULT_RETRY_ATTEMPTS = 185;
 
-/** A failed delivery after all retries, kept for ops as a dead-letter queue would. */
-export interface DeadLetter {
-  rule: string;
-  target: string;
-  event: BusEvent;
-  error: string;
-}
-
 /**
  * The template's event buses and rules: PutEvents matches each entry against the rules of its
- * bus and delivers it asynchronously to every target, retrying with backoff as EventBridge does.
+ * bus and delivers it asynchronously to every target, retrying with backoff as EventBridge does;
+ * an event no retry could deliver goes to the target's dead-letter queue, with the attributes
+ * EventBridge sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE, ...), or is dropped with a log line.
  */
 export class LocalEventBus {
-  readonly deadLetters: DeadLetter[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly taps: Array<(event: BusEvent) => void> = [];
   private stopped = false;
@@ -69,10 +68,15 @@ export class LocalEventBus {
     private readonly rules: Rule[],
     private readonly busNames: Set<string>,
     private readonly invoke: TargetInvoker,
+    private readonly sendToQueue: QueueSender,
     private readonly retryDelayMs = (attempt: number) => Math.min(100 * 2 ** attempt, 10_000),
   ) {}
 
-  static fromTemplate(template: LocalTemplate, invoke: TargetInvoker): LocalEventBus {
+  static fromTemplate(
+    template: LocalTemplate,
+    invoke: TargetInvoker,
+    sendToQueue: QueueSender,
+  ): LocalEventBus {
     const busNames = new Set([
       'default',
       ...template.resourcesOfType('AWS::Events::EventBus').map((b) => b.logicalId),
@@ -88,7 +92,7 @@ export class LocalEventBus {
           ruleTarget(logicalId, target),
         ),
       }));
-    return new LocalEventBus(rules, busNames, invoke);
+    return new LocalEventBus(rules, busNames, invoke, sendToQueue);
   }
 
   /** Rules and targets the local cloud cannot honour, found before anything runs. */
@@ -104,6 +108,9 @@ export class LocalEventBus {
         if (!arn.includes(':lambda:') && !arn.includes(':states:'))
           problems.push(`${logicalId}: target ${arn} is not a function or state machine`);
         if (target.InputTransformer) problems.push(`${logicalId}: InputTransformer is not emulated`);
+        const deadLetter = (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
+        if (deadLetter !== undefined && !deadLetter.startsWith('arn:aws:sqs:'))
+          problems.push(`${logicalId}: dead-letter target ${deadLetter} is not an SQS queue`);
       }
     }
     return problems;
@@ -164,22 +171,43 @@ export class LocalEventBus {
   }
 
   private async deliver(rule: Rule, target: RuleTarget, event: BusEvent): Promise<void> {
+    const input = target.transform(event);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.invoke(target.arn, target.transform(event));
+        await this.invoke(target.arn, input);
         return;
       } catch (error) {
+        // A stopping bus no longer retries: the event goes where an exhausted one goes, not lost.
         if (this.stopped || attempt + 1 >= target.maxAttempts) {
-          this.deadLetters.push({
-            rule: rule.name,
-            target: target.id,
-            event,
-            error: (error as Error).message,
-          });
+          await this.deadLetter(rule, target, input, error as Error, attempt);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs(attempt)));
       }
+    }
+  }
+
+  private async deadLetter(rule: Rule, target: RuleTarget, input: unknown, error: Error, retries: number) {
+    const body = JSON.stringify(input);
+    if (!target.deadLetterQueue) {
+      console.error(
+        `${rule.name} could not deliver an event to ${target.arn} and has no dead-letter queue:`,
+        error.message,
+        body,
+      );
+      return;
+    }
+    try {
+      await this.sendToQueue(target.deadLetterQueue, body, {
+        RULE_ARN: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.busName}/${rule.name}`,
+        TARGET_ARN: target.arn,
+        ERROR_CODE: error.name,
+        ERROR_MESSAGE: error.message,
+        EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttemptsExhausted',
+        RETRY_ATTEMPTS: String(retries),
+      });
+    } catch (failure) {
+      console.error(`${rule.name} could not dead-letter an event:`, (failure as Error).message, body);
     }
   }
 
@@ -207,10 +235,12 @@ function ruleTarget(rule: string, target: Record<string, unknown>): RuleTarget {
   const retry = target.RetryPolicy as { MaximumRetryAttempts?: number } | undefined;
   const input = target.Input as string | undefined;
   const inputPath = target.InputPath as string | undefined;
+  const deadLetter = (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
   return {
     id: `${rule}/${String(target.Id)}`,
     arn: String(target.Arn),
     maxAttempts: 1 + (retry?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS),
+    ...(deadLetter ? { deadLetterQueue: deadLetter } : {}),
     transform: (event) => {
       if (input !== undefined) return JSON.parse(input);
       if (inputPath !== undefined) return selectPath(event, inputPath);

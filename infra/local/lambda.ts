@@ -46,6 +46,7 @@ export class LocalLambda {
   private worker: Worker | undefined;
   private ready: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, Pending>();
+  private stopped = false;
 
   constructor(
     readonly spec: LambdaSpec,
@@ -124,6 +125,10 @@ export class LocalLambda {
 
   /** Invokes the function synchronously (RequestResponse) and returns its result. */
   invoke(event: unknown): Promise<unknown> {
+    if (this.stopped)
+      return Promise.reject(
+        new LambdaInvocationError('Lambda.ServiceException', 'The local cloud has stopped'),
+      );
     const limit = this.spec.reservedConcurrency;
     if (limit !== undefined && this.pending.size >= limit) {
       return Promise.reject(new LambdaInvocationError('TooManyRequestsException', 'Rate Exceeded.'));
@@ -150,6 +155,7 @@ export class LocalLambda {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const workers = new Set([this.worker, ...[...this.pending.values()].map((p) => p.worker)]);
     this.worker = undefined;
     await Promise.all([...workers].map((w) => w?.terminate()));

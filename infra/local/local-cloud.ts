@@ -17,7 +17,10 @@ import { type HttpRoute, httpApiHandler, unsupportedRouteFeatures } from './http
 import { close, listen } from './http-server';
 import { LocalJwtAuthorizers } from './jwt-authorizer';
 import { findLambda, type LocalLambda, templateLambdas } from './lambda';
+import { LocalLambdaApi } from './lambda-api';
+import { LocalAsyncInvoker } from './lambda-async';
 import { LocalSecretsManager } from './secrets-manager';
+import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTemplate } from './template';
 
@@ -55,6 +58,8 @@ export interface LocalCloud {
   secrets: LocalSecretsManager;
   /** The template's user pools: app clients, their secrets, tokens (the JWT authorizers trust these). */
   cognito: LocalCognito;
+  /** The template's SQS queues (the dead-letter queues). */
+  sqs: LocalSqs;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -70,6 +75,8 @@ export function unsupportedParts(template: LocalTemplate): string[] {
     ...unsupportedRouteFeatures(template),
     ...LocalJwtAuthorizers.unsupported(template, poolIssuers),
     ...LocalEventBus.unsupported(template),
+    ...LocalAsyncInvoker.unsupported(template),
+    ...LocalSqs.unsupported(template),
     ...LocalStepFunctions.unsupported(template),
   ];
 }
@@ -98,8 +105,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.functionLogs ?? process.stdout;
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
   const servers: Server[] = [];
-  /** Lambda invocations Step Functions made without waiting (`.waitForTaskToken`): idle() waits for them. */
-  const asyncInvocations = new Set<Promise<void>>();
   let lambdas = new Map<string, LocalLambda>();
   try {
     await ensureTables(dynamo.client, templateTables(template));
@@ -108,6 +113,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const secrets = await LocalSecretsManager.fromTemplate(dynamo.client, template);
     const cognito = await LocalCognito.fromTemplate(dynamo.client, template);
     const authorizers = LocalJwtAuthorizers.fromTemplate(template, (issuer) => cognito.jwks(issuer));
+    const sqs = await LocalSqs.fromTemplate(dynamo.client, template);
+    const sendToQueue = async (queueArn: string, body: string, attributes: Record<string, string> = {}) => {
+      await sqs.sendMessage({
+        QueueUrl: queueArn,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { DataType: 'String', StringValue: value },
+          ]),
+        ),
+      });
+    };
+    const asyncInvoker = LocalAsyncInvoker.fromTemplate(template, sendToQueue);
 
     // The AWS endpoint is needed in the functions' environment before the services behind it exist.
     let serveAws: Parameters<typeof listen>[0] = async () => {};
@@ -119,6 +138,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
       AWS_ENDPOINT_URL_SESV2: aws.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      AWS_ENDPOINT_URL_SQS: aws.url,
+      AWS_ENDPOINT_URL_LAMBDA: aws.url,
     };
     lambdas = templateLambdas(template, endpoints, log);
     const lambda = (nameOrArn: string) => {
@@ -131,19 +152,23 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     };
 
     let stepFunctions: LocalStepFunctions | undefined;
-    const eventBus = LocalEventBus.fromTemplate(template, async (arn, input) => {
-      if (arn.includes(':states:') && stepFunctions) {
-        await stepFunctions.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
-      } else {
-        await lambda(arn).invoke(input);
-      }
-    });
+    // EventBridge invokes functions asynchronously: delivered once Lambda accepted the event.
+    const eventBus = LocalEventBus.fromTemplate(
+      template,
+      async (arn, input) => {
+        if (arn.includes(':states:') && stepFunctions) {
+          await stepFunctions.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
+        } else {
+          asyncInvoker.invoke(lambda(arn), input);
+        }
+      },
+      sendToQueue,
+    );
     stepFunctions = new LocalStepFunctions(template, journal, {
       invokeLambda: async (name, payload, asynchronous) => {
         const fn = lambda(name);
         if (!asynchronous) return fn.invoke(payload);
-        const invocation = invokeAsync(fn, payload).finally(() => asyncInvocations.delete(invocation));
-        asyncInvocations.add(invocation);
+        asyncInvoker.invoke(fn, payload);
         return null;
       },
       putEvents: async (entries) =>
@@ -170,10 +195,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     const email = new LocalEmail(options.mailDir);
-    const jsonProtocol = awsJsonEndpoint(stepFunctions, eventBus, secrets, cognito);
-    // SES v2 speaks REST JSON (by path), Cognito's token endpoint OAuth 2 forms; the rest AWS JSON (by target).
+    const jsonProtocol = awsJsonEndpoint({ sfn: stepFunctions, bus: eventBus, secrets, cognito, sqs });
+    const lambdaApi = new LocalLambdaApi(
+      (name) => findLambda(lambdas, name),
+      (fn, payload) => asyncInvoker.invoke(fn, payload),
+    );
+    // SES v2 and Lambda speak REST JSON (by path), Cognito's token endpoint OAuth 2 forms; the rest AWS JSON (by target).
     serveAws = (request, response) => {
       if (LocalEmail.handles(request)) return email.handle(request, response);
+      if (LocalLambdaApi.handles(request)) return lambdaApi.handle(request, response);
       if (LocalCognito.handles(request)) return cognito.handle(request, response);
       return jsonProtocol(request, response);
     };
@@ -202,20 +232,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       email,
       secrets,
       cognito,
+      sqs,
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {
           await sfn.idle();
-          await Promise.allSettled([...asyncInvocations]);
+          await asyncInvoker.idle();
           await eventBus.idle();
-        } while (sfn.busyCount() > 0 || asyncInvocations.size > 0);
+        } while (sfn.busyCount() > 0 || asyncInvoker.busy());
       },
       stop: async () => {
-        await Promise.all(servers.map(close));
-        // Deliveries under way get a moment to land; a stopped bus no longer retries.
+        // No new requests; deliveries and invocations under way get a moment to land while the
+        // AWS endpoint still answers them. Stopped, the bus and Lambda no longer retry: what has
+        // not succeeded goes to its dead-letter queue, durable, instead of being lost.
+        await close(api.server);
         eventBus.stop();
-        await Promise.race([eventBus.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        asyncInvoker.stop();
+        await Promise.race([
+          Promise.all([eventBus.idle(), asyncInvoker.idle()]),
+          new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+        ]);
         await sfn.shutdown();
+        await Promise.all(servers.map(close));
         await Promise.all([...lambdas.values()].map((l) => l.stop()));
         await dynamo.stop();
       },
@@ -225,21 +263,5 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await Promise.all([...lambdas.values()].map((l) => l.stop()));
     await dynamo.stop();
     throw error;
-  }
-}
-
-/** Lambda's asynchronous invocation: two retries, then the event is dropped with a log line. */
-async function invokeAsync(fn: LocalLambda, payload: unknown): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await fn.invoke(payload);
-      return;
-    } catch (error) {
-      if (attempt === 2)
-        console.error(
-          `Async invocation of ${fn.spec.functionName} failed 3 times:`,
-          (error as Error).message,
-        );
-    }
   }
 }

@@ -6,6 +6,11 @@ import * as path from 'node:path';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
+/** SQS's queue URL for a queue; clients are told not to route by it (it names the queue, the endpoint is local). */
+export const queueUrl = (name: string) =>
+  `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT}/${name}`;
+export const queueArn = (name: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+
 export interface TemplateResource {
   Type: string;
   Properties?: Record<string, unknown>;
@@ -33,12 +38,20 @@ const EMULATED = new Set([
   'AWS::Cognito::UserPool',
   'AWS::Cognito::UserPoolClient',
   'AWS::Cognito::UserPoolResourceServer',
+  'AWS::SQS::Queue',
+  'AWS::Lambda::EventInvokeConfig',
 ]);
 const AWS_ONLY = new Set([
   // IAM is not enforced locally: least privilege is proven by the infra tests on the template.
   'AWS::IAM::Role',
   'AWS::IAM::Policy',
   'AWS::Lambda::Permission',
+  'AWS::SQS::QueuePolicy',
+  // Alarms watch AWS's metrics; locally ops read the dead letters themselves (GET /dead-letters).
+  'AWS::CloudWatch::Alarm',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
   'AWS::Logs::LogGroup',
   'AWS::CDK::Metadata',
   // The hosted domain only serves the token endpoint, which the local AWS endpoint answers itself.
@@ -97,6 +110,7 @@ export class LocalTemplate {
     // CloudFormation's Ref gives these ARNs, not names.
     if (type === 'AWS::StepFunctions::StateMachine' || type === 'AWS::SecretsManager::Secret')
       return this.arn(logicalId);
+    if (type === 'AWS::SQS::Queue') return queueUrl(logicalId);
     // A resource server's Ref is its identifier: scopes are named `<identifier>/<scope>`.
     if (type === 'AWS::Cognito::UserPoolResourceServer')
       return String(this.resource(logicalId).Properties?.Identifier ?? logicalId);
@@ -128,6 +142,8 @@ export class LocalTemplate {
         const suffix = createHash('sha256').update(logicalId).digest('hex').slice(0, 6);
         return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${suffix}`;
       }
+      case 'AWS::SQS::Queue':
+        return queueArn(logicalId);
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${region}:${account}:log-group:${logicalId}:*`;
       default:
@@ -137,7 +153,8 @@ export class LocalTemplate {
 
   private getAtt(logicalId: string, attribute: string): string {
     if (attribute === 'Arn') return this.arn(logicalId);
-    if (attribute === 'Name') return logicalId;
+    if (attribute === 'Name' || attribute === 'QueueName') return logicalId;
+    if (attribute === 'QueueUrl') return queueUrl(logicalId);
     if (attribute === 'ApiEndpoint') return 'http://localhost';
     throw new Error(`Fn::GetAtt ${logicalId}.${attribute} cannot be resolved locally`);
   }

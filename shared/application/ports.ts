@@ -394,3 +394,45 @@ export interface Mailer {
 export class MessageRejected extends Error {
   override readonly name = 'MessageRejected';
 }
+
+/** A message a delivery gave up on after every retry, as ops read it from a dead-letter queue. */
+export interface DeadLetter {
+  /** The queue's message id. */
+  id: string;
+  queue: string;
+  failedAt: string;
+  /**
+   * Which gave up: `delivery` (EventBridge could not hand the event to its target) or
+   * `function` (the function was invoked and failed on every attempt Lambda made).
+   */
+  stage: 'delivery' | 'function';
+  /** The rule that matched the event (delivery failures). */
+  rule?: string;
+  /** ARN of the function (or other target) the payload was for; absent when the message names none. */
+  target?: string;
+  attempts?: number;
+  error: { type?: string; message: string };
+  /** What the target was to receive: redriving sends exactly this. */
+  payload: unknown;
+}
+
+export interface LeasedDeadLetter extends DeadLetter {
+  /** Settles the lease: remove when redriven, put back when not. */
+  receipt: string;
+}
+
+/** The dead-letter queues, one per function fed by events, by the function's name. */
+export interface DeadLetterQueues {
+  names(): readonly string[];
+  /** How many a queue holds and a look at its oldest letters; nothing is taken. */
+  peek(queue: string, limit: number): Promise<{ approximateCount: number; letters: DeadLetter[] }>;
+  /** Takes up to `max` letters out of sight for `seconds`; each comes back unless removed. */
+  lease(queue: string, max: number, seconds: number): Promise<LeasedDeadLetter[]>;
+  remove(queue: string, receipt: string): Promise<void>;
+  putBack(queue: string, receipt: string): Promise<void>;
+}
+
+/** Invokes a function asynchronously, as EventBridge does: its retries and dead-letter queue apply again. */
+export interface FunctionInvoker {
+  invokeAsync(functionArn: string, payload: unknown): Promise<void>;
+}

@@ -11,6 +11,7 @@ import {
   StockImportBody,
   StockParams,
 } from './inventory-schemas';
+import { DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
 import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
@@ -331,6 +332,41 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary:
       'Verify the stock books: onHand covers reservations, networks sum their locations, reservations match',
     responses: { 200: { description: 'The invariant report; ok=false lists every drift' } },
+  },
+  {
+    operationId: 'listDeadLetters',
+    access: [OPS],
+    method: 'GET',
+    path: '/dead-letters',
+    summary:
+      'Events a function gave up on after every retry, per dead-letter queue (one per function fed by events): the count and the oldest ten',
+    query: ListDeadLettersQuery,
+    responses: {
+      200: {
+        description:
+          'Each queue with its approximate count and its oldest letters: stage (delivery or function), target, attempts, error, and the payload a redrive sends',
+      },
+      ...problems,
+      404: { description: 'No such dead-letter queue', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'redriveDeadLetters',
+    access: [OPS],
+    method: 'POST',
+    path: '/dead-letters/{queue}/redrive',
+    summary:
+      "Send a queue's letters back to their function (asynchronously: its retries and dead-letter queue apply again) once the cause is fixed",
+    params: DeadLetterQueueParams,
+    body: RedriveBody,
+    responses: {
+      200: {
+        description:
+          'How many were sent again, and those that could not be (they stay in the queue). Letters that fail again come back as new letters.',
+      },
+      ...problems,
+      404: { description: 'No such dead-letter queue', schema: 'Problem' },
+    },
   },
   {
     operationId: 'getOpenApi',

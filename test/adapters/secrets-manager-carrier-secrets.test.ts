@@ -36,10 +36,7 @@ beforeAll(async () => {
   arn = template.arn('SwiftpostSecret');
   const secrets = await LocalSecretsManager.fromTemplate(dynamo.client, template);
   // Only Secrets Manager's operations are called here.
-  server = await listen(
-    awsJsonEndpoint(undefined as never, undefined as never, secrets, undefined as never),
-    0,
-  );
+  server = await listen(awsJsonEndpoint({ secrets } as Parameters<typeof awsJsonEndpoint>[0]), 0);
   client = new SecretsManagerClient({
     endpoint: server.url,
     region: 'us-east-1',

@@ -64,6 +64,8 @@ describe('cdk-nag AWS Solutions', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-COG8',
         'AwsSolutions-SMG4',
+        'AwsSolutions-SQS3',
+        'AwsSolutions-SNS2',
       ]),
     );
   });

@@ -55,6 +55,11 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   SendTaskSuccessCommand: ['states:SendTaskSuccess'],
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   SendEmailCommand: ['ses:SendEmail'],
+  ReceiveMessageCommand: ['sqs:ReceiveMessage'],
+  GetQueueAttributesCommand: ['sqs:GetQueueAttributes'],
+  DeleteMessageCommand: ['sqs:DeleteMessage'],
+  ChangeMessageVisibilityCommand: ['sqs:ChangeMessageVisibility'],
+  InvokeCommand: ['lambda:InvokeFunction'],
 };
 const WRITES = new Set([
   'dynamodb:PutItem',
@@ -65,6 +70,9 @@ const WRITES = new Set([
   'states:StartExecution',
   'states:SendTaskSuccess',
   'ses:SendEmail',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'lambda:InvokeFunction',
 ]);
 /** What every function needs, whatever the code: writing its own log group, and active tracing. */
 const RUNTIME = [
@@ -119,6 +127,17 @@ function grantedActions(roleId: string): string[] {
   return [...new Set(actions)].sort();
 }
 
+/**
+ * What Lambda itself sends with a function's role: the on-failure destination of its asynchronous
+ * invocations (sqs:SendMessage on that one queue).
+ */
+function destinationActions(functionId: string): string[] {
+  const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig') as Resources).filter(
+    (c) => (c.Properties.FunctionName as { Ref: string }).Ref === functionId,
+  );
+  return configs.some((c) => c.Properties.DestinationConfig) ? ['sqs:SendMessage'] : [];
+}
+
 /** Logical ids of the functions behind the API's GET routes, read from the routes' integrations. */
 function getRouteFunctions(): Set<string> {
   const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
@@ -155,7 +174,7 @@ describe('least privilege', () => {
       const needed = adapters
         .flatMap((a) => byAdapter.get(a) ?? [])
         .filter((action) => !(readOnly && WRITES.has(action)));
-      const expected = [...new Set([...needed, ...RUNTIME])].sort();
+      const expected = [...new Set([...needed, ...destinationActions(id), ...RUNTIME])].sort();
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
       const granted = grantedActions(roleId);
       if (JSON.stringify(granted) !== JSON.stringify(expected))

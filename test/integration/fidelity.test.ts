@@ -69,7 +69,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
     const template = new LocalTemplate(
       {
         Resources: {
-          Queue: { Type: 'AWS::SQS::Queue' },
+          Stream: { Type: 'AWS::Kinesis::Stream' },
           BadRule: {
             Type: 'AWS::Events::Rule',
             Properties: {
@@ -94,7 +94,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
     const problems = unsupportedParts(template);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'resource Queue (AWS::SQS::Queue) is not emulated',
+        'resource Stream (AWS::Kinesis::Stream) is not emulated',
         'Machine: JSONata is not supported locally (use JSONPath)',
         'Machine.A: Task resource arn:aws:states:::sqs:sendMessage is not emulated',
         'BadRule: EventBridge refuses its event pattern: source: an empty list matches nothing',

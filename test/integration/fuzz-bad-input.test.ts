@@ -73,6 +73,7 @@ const VALID_PARAM: Record<string, string> = {
   '^[a-z0-9][a-z0-9-]{0,31}$': 'rapidex',
   '^[a-z0-9][a-z0-9-]{0,63}$': 'cd-fuzz',
   '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$': 'FUZZ-SKU',
+  '^[A-Za-z][A-Za-z0-9]{0,79}$': 'SendNotification',
 };
 
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */
@@ -90,6 +91,7 @@ const validBodies: Record<string, unknown> = {
   adjustStock: { delta: 3, reason: 'received' },
   importStock: { rows: [{ sku: 'FUZZ-SKU', locationId: 'cd-fuzz', onHand: 1 }] },
   simulateRouting: { orders: [orderBody()] },
+  redriveDeadLetters: { max: 5 },
 };
 
 /** Paths to every value in a JSON document (rows of an import are the import's to judge, row by row). */

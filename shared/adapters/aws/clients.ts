@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // Built once per cold start; endpoints come from AWS_ENDPOINT_URL_* when the local cloud runs us.
@@ -11,6 +13,8 @@ let sfnClient: SFNClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 let sesClient: SESv2Client | undefined;
 let secretsClient: SecretsManagerClient | undefined;
+let queueClient: SQSClient | undefined;
+let functionsClient: LambdaClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -37,4 +41,15 @@ export function emailClient(): SESv2Client {
 export function secretsManagerClient(): SecretsManagerClient {
   secretsClient ??= new SecretsManagerClient({});
   return secretsClient;
+}
+
+export function sqsClient(): SQSClient {
+  // A queue URL names the queue; requests go to the configured endpoint (the local cloud's, or SQS's own).
+  queueClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
+  return queueClient;
+}
+
+export function lambdaClient(): LambdaClient {
+  functionsClient ??= new LambdaClient({});
+  return functionsClient;
 }

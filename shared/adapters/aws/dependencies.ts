@@ -3,7 +3,9 @@ import {
   dynamoDocumentClient,
   emailClient,
   eventsClient,
+  lambdaClient,
   secretsManagerClient,
+  sqsClient,
   stepFunctionsClient,
 } from './clients';
 import { DynamoAlertLog } from './dynamo-alert-log';
@@ -19,10 +21,12 @@ import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
+import { LambdaFunctionInvoker } from './lambda-function-invoker';
 import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets';
 import { SesMailer } from './ses-mailer';
 import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
+import { SqsDeadLetterQueues } from './sqs-dead-letter-queues';
 
 /**
  * Real adapters, configured from the environment the CDK app sets on each function
@@ -50,4 +54,10 @@ export const awsAdapters = {
   mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
+  deadLetters: () =>
+    new SqsDeadLetterQueues(
+      sqsClient(),
+      JSON.parse(requiredEnv('DEAD_LETTER_QUEUES')) as Record<string, string>,
+    ),
+  functions: () => new LambdaFunctionInvoker(lambdaClient()),
 };

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** A dead-letter queue's name: the function it belongs to ("SendNotification"). */
+const QueueName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,79}$/, 'a function name, like SendNotification');
+
+/** Query of GET /dead-letters. */
+export const ListDeadLettersQuery = z.strictObject({ queue: QueueName.optional() });
+
+/** Path of POST /dead-letters/{queue}/redrive. */
+export const DeadLetterQueueParams = z.strictObject({ queue: QueueName });
+
+/** Body of POST /dead-letters/{queue}/redrive. */
+export const RedriveBody = z.strictObject({
+  /** Most letters to send again in this call (a call stays well inside the API's 30 s). */
+  max: z.number().int().min(1).max(100).default(100),
+});

@@ -1,0 +1,139 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, STACK_NAME } from '../../infra/app';
+
+type Resource = { Properties: Record<string, unknown> };
+type Resources = Record<string, Resource>;
+
+let template: Template;
+let resources: Resources;
+
+beforeAll(() => {
+  const app = buildApp({ bundling: false, context: { alarmEmail: 'oncall@example.com' } });
+  template = Template.fromStack(app.node.findChild(STACK_NAME) as never);
+  resources = template.toJSON().Resources as Resources;
+});
+
+const ofType = (type: string) =>
+  Object.entries(resources).filter(([, r]) => (r as { Type?: string }).Type === type) as Array<
+    [string, Resource]
+  >;
+const refOf = (value: unknown) => (value as { Ref?: string }).Ref;
+const attOf = (value: unknown) => (value as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+
+interface RuleTarget {
+  Arn: unknown;
+  RetryPolicy?: { MaximumRetryAttempts?: number };
+  DeadLetterConfig?: { Arn: unknown };
+}
+
+const ruleTargets = () =>
+  ofType('AWS::Events::Rule').flatMap(([rule, r]) =>
+    (r.Properties.Targets as RuleTarget[]).map((target) => ({ rule, target })),
+  );
+
+describe('dead letters on AWS', () => {
+  it('gives every EventBridge rule target a retry policy and an SQS dead-letter queue', () => {
+    const targets = ruleTargets();
+    expect(targets.length).toBeGreaterThanOrEqual(6);
+    for (const { rule, target } of targets) {
+      expect(target.RetryPolicy?.MaximumRetryAttempts, rule).toBeGreaterThan(0);
+      const [queue] = attOf(target.DeadLetterConfig?.Arn) ?? [];
+      expect((resources[queue ?? ''] as { Type?: string } | undefined)?.Type, rule).toBe('AWS::SQS::Queue');
+    }
+  });
+
+  it("sends a rule-invoked function's failed asynchronous invocations, after 2 retries, to the same queue as its rule's delivery failures", () => {
+    const configs = new Map(
+      ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => [
+        refOf(c.Properties.FunctionName),
+        c.Properties,
+      ]),
+    );
+    for (const { rule, target } of ruleTargets()) {
+      const [fn] = attOf(target.Arn) ?? [];
+      const config = configs.get(fn);
+      expect(config, `${rule} -> ${fn}`).toBeDefined();
+      expect(config?.MaximumRetryAttempts).toBe(2);
+      const destination = config?.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined;
+      expect(attOf(destination?.OnFailure?.Destination)).toEqual(attOf(target.DeadLetterConfig?.Arn));
+    }
+  });
+
+  it('encrypts each dead-letter queue, refuses plain HTTP to it, keeps letters 14 days, and lets only its rules and function write to it', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues.length).toBe(5);
+    for (const [id, queue] of queues) {
+      expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+      expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);
+      const statements = ofType('AWS::SQS::QueuePolicy')
+        .filter(([, p]) => (p.Properties.Queues as unknown[]).some((q) => refOf(q) === id))
+        .flatMap(
+          ([, p]) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+        );
+      expect(
+        statements.some(
+          (s) =>
+            s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+        ),
+        id,
+      ).toBe(true);
+      const allowed = statements.filter((s) => s.Effect === 'Allow');
+      expect(allowed.length, id).toBeGreaterThan(0);
+      for (const s of allowed) {
+        expect(s.Principal, id).toEqual({ Service: 'events.amazonaws.com' });
+        expect(s.Condition, id).toHaveProperty(['ArnEquals', 'aws:SourceArn']);
+      }
+    }
+  });
+
+  it('alarms the minute a dead-letter queue holds a letter, to the ops topic (subscribed from context alarmEmail)', () => {
+    const queueIds = new Set(ofType('AWS::SQS::Queue').map(([id]) => id));
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
+      (a.Properties.Dimensions as Array<{ Name: string; Value: unknown }>).some(
+        (d) => d.Name === 'QueueName' && queueIds.has(attOf(d.Value)?.[0] ?? ''),
+      ),
+    );
+    expect(alarms.length).toBe(queueIds.size);
+    const [topic] = ofType('AWS::SNS::Topic').map(([id]) => id);
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties, id).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Period: 60,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect((alarm.Properties.AlarmActions as unknown[]).map(refOf)).toEqual([topic]);
+      expect(String(alarm.Properties.AlarmDescription)).toMatch(/\/dead-letters/);
+    }
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: { Ref: topic },
+    });
+  });
+
+  it('lets the redrive invoke only the functions fed by events, and the listing only peek', () => {
+    const fnIds = new Set(ruleTargets().map(({ target }) => attOf(target.Arn)?.[0]));
+    const statementsOf = (name: string) => {
+      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name}Function`)) ?? [];
+      const role = attOf(fn?.Properties.Role)?.[0];
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => refOf(r) === role))
+        .flatMap(
+          ([, p]) =>
+            (p.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> })
+              .Statement,
+        );
+    };
+    const invoke = statementsOf('RedriveDeadLetters').find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(new Set([invoke?.Resource].flat().map((r) => attOf(r)?.[0]))).toEqual(fnIds);
+    const listing = statementsOf('ListDeadLetters').flatMap((s) => [s.Action].flat());
+    expect(listing.filter((a) => String(a).startsWith('sqs:')).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
+  });
+});
