@@ -123,7 +123,7 @@ export class OmsStack extends Stack {
     ];
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       bus,
-      confirmOrder: fn('ConfirmOrder', task('confirm-order.ts'), ['orders', 'events'], slow).fn,
+      confirmOrder: fn('ConfirmOrder', task('confirm-order.ts'), ['orders', 'payments', 'events'], slow).fn,
       allocateOrder: fn('AllocateOrder', task('allocate-order.ts'), ['orders', 'ledger', 'events'], slow).fn,
       routeOrder: fn(
         'RouteOrder',
@@ -147,6 +147,7 @@ export class OmsStack extends Stack {
         'ledger',
         'locations',
         'carriers',
+        'payments',
         'events',
       ]).fn,
       rerouteShipment: fn('RerouteShipment', task('reroute-shipment.ts'), [

@@ -36,7 +36,7 @@ export interface OrderWorkflowTasks {
 }
 
 /** Errors worth another try: the infrastructure's, and a concurrent change of the same order. */
-const TRANSIENT_ERRORS = ['StaleOrderVersion', 'States.Timeout'];
+const TRANSIENT_ERRORS = ['StaleOrderVersion', 'PaymentGatewayUnavailable', 'States.Timeout'];
 
 /** Statuses in which the order's shipments are (or are about to be) under way. */
 const FULFILMENT_STATUSES = ['ROUTED', 'FULFILLING', 'SHIPPED'];

@@ -1,5 +1,4 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
-import { SandboxPaymentGateway } from '../../shared/adapters/payments/sandbox-payment-gateway';
 import { systemClock } from '../../shared/adapters/system';
 import { type ConfirmOrderDeps, confirmOrder } from '../../shared/application/confirm-order';
 import { taskHandler } from '../lib/task-handler';
@@ -10,7 +9,7 @@ export const createHandler = (deps: ConfirmOrderDeps) =>
 
 export const handler = createHandler({
   orders: awsAdapters.orders(),
-  payments: new SandboxPaymentGateway(),
+  payments: awsAdapters.payments(),
   events: awsAdapters.events(),
   clock: systemClock,
 });

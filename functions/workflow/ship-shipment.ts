@@ -3,7 +3,7 @@ import { systemClock } from '../../shared/adapters/system';
 import { shipShipment } from '../../shared/application/fulfilment';
 import { taskHandler } from '../lib/task-handler';
 
-/** Task `{ shipmentId }`: rate shop, label, stock out of the location; SHIPPED. */
+/** Task `{ shipmentId }`: capture its value, rate shop, label, stock out of the location; SHIPPED. */
 export const createHandler = (deps: Parameters<typeof shipShipment>[0]) =>
   taskHandler((input: { shipmentId: string }) => shipShipment(deps, input));
 
@@ -13,6 +13,7 @@ export const handler = createHandler({
   ledger: awsAdapters.ledger(),
   locations: awsAdapters.locations(),
   carriers: awsAdapters.carriers(),
+  payments: awsAdapters.payments(),
   events: awsAdapters.events(),
   clock: systemClock,
 });

@@ -34,6 +34,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   webhookReplays: { table: ['GetItem', 'PutItem'] },
   notifications: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   carriers: {},
+  payments: { table: ['GetItem', 'PutItem'] },
   callbacks: { need: 'taskCallbacks' },
   carrierSecrets: { need: 'carrierSecrets' },
   mailer: { need: 'mailer' },

@@ -50,7 +50,12 @@ export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Pro
     } else {
       const payment: Payment =
         result.outcome === 'authorized'
-          ? { ...base, status: PaymentStatus.AUTHORIZED, authorizationId: result.authorizationId }
+          ? {
+              ...base,
+              status: PaymentStatus.AUTHORIZED,
+              authorizationId: result.authorizationId,
+              authorizedAmount: order.totals.grandTotal,
+            }
           : { ...base, status: PaymentStatus.DEFERRED, reference: result.reference };
       order = transitionOrder(order, OrderStatus.CONFIRMED, at, { payment });
     }

@@ -15,6 +15,7 @@ import {
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { billableGrams, chooseQuote, zoneOf } from '../domain/shipping';
 import { getOrder } from './get-order';
+import { captureShipment } from './payments';
 import {
   type CarrierNetwork,
   type Clock,
@@ -22,6 +23,7 @@ import {
   type InventoryLedger,
   type LocationRepository,
   type OrderRepository,
+  type PaymentGateway,
   type ShipmentRepository,
   StaleOrderVersion,
   type WorkflowCallbacks,
@@ -165,12 +167,14 @@ export async function shipShipment(
   deps: Pick<
     FulfilmentDeps,
     'orders' | 'shipments' | 'ledger' | 'locations' | 'carriers' | 'events' | 'clock'
-  >,
+  > & { payments: PaymentGateway },
   input: { shipmentId: string },
 ) {
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
   if (shipment.status === ShipmentStatus.PACKED) {
+    // Paid before it leaves: a refused capture stops here, with no label bought and stock still held.
+    await captureShipment(deps, order.id, shipment);
     const location = await deps.locations.get(shipment.locationId);
     if (!location) throw new NotFoundError(`Location ${shipment.locationId} does not exist`);
     const parcels = shipment.packages ?? [];

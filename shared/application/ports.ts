@@ -108,8 +108,38 @@ export type AuthorizationResult =
   | { outcome: 'deferred'; reference: string }
   | { outcome: 'declined'; code: string; reason: string };
 
+/** A capture, void or refund against an authorization. */
+export interface MoneyRequest {
+  authorizationId: string;
+  amount: number;
+  currency: string;
+  /** Derived from the order, shipment or return, so a retried step moves the money once. */
+  idempotencyKey: string;
+}
+
+export type MoneyResult =
+  | { outcome: 'done'; reference: string; amount: number }
+  /** The provider refuses (over-capture, over-refund, wrong currency, a capture the issuer declined). */
+  | { outcome: 'refused'; code: string; reason: string };
+
+/**
+ * The payment provider: authorize at confirmation, then capture what ships, void what will not,
+ * refund what came back. Every call is idempotent under its key: the same key answers the same
+ * result and moves no more money.
+ */
 export interface PaymentGateway {
   authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;
+  capture(request: MoneyRequest): Promise<MoneyResult>;
+  void(request: MoneyRequest): Promise<MoneyResult>;
+  refund(request: MoneyRequest): Promise<MoneyResult>;
+}
+
+/** The provider did not answer (an outage, a timeout): the step is retried under the same key. */
+export class PaymentGatewayUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PaymentGatewayUnavailable';
+  }
 }
 
 /** One event about an order, as ops read it. */

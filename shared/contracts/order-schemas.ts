@@ -128,8 +128,32 @@ export const OrderView = z
       method: z.enum(PAYMENT_METHODS),
       status: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
       authorizationId: z.string().optional(),
+      authorizedAmount: z.int().optional(),
       reference: z.string().optional(),
       declineCode: z.string().optional(),
+      movements: z
+        .array(
+          z.object({
+            kind: z.enum(['capture', 'void', 'refund']),
+            key: z.string(),
+            amount: z.int(),
+            reference: z.string(),
+            at: z.iso.datetime(),
+          }),
+        )
+        .optional()
+        .describe(
+          'What the provider did against the authorization, in order: a capture per shipment as it ships',
+        ),
+      money: z
+        .object({
+          authorized: z.int(),
+          captured: z.int(),
+          refunded: z.int(),
+          voided: z.int(),
+          outstanding: z.int().describe('Authorized and neither captured nor voided yet'),
+        })
+        .describe('In minor units of the order currency'),
     }),
     shippingMethod: z.enum(SHIPPING_METHODS),
     totals: z.object({ itemCount: z.int(), subtotal: z.int(), grandTotal: z.int() }),

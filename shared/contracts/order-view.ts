@@ -1,7 +1,7 @@
-import type { Order } from '../domain/order';
+import { type Order, orderMoney } from '../domain/order';
 
-/** The order as the API shows it: everything but the payment token. */
+/** The order as the API shows it: everything but the payment token, with its money summed up. */
 export function toOrderView(order: Order) {
   const { token: _token, ...payment } = order.payment;
-  return { ...order, payment };
+  return { ...order, payment: { ...payment, money: orderMoney(order) } };
 }

@@ -1,4 +1,5 @@
 import { assertTransition, type OrderStatus } from './order-status';
+import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from './payment-money';
 
 export const PAYMENT_METHODS = ['card', 'pix', 'boleto', 'paypal', 'invoice'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -63,6 +64,10 @@ export interface Payment {
   token?: string;
   status: PaymentStatus;
   authorizationId?: string;
+  /** What the provider authorized (the order's total at confirmation). */
+  authorizedAmount?: number;
+  /** Captures, voids and refunds made against the authorization, in order. */
+  movements?: PaymentMovement[];
   reference?: string;
   declineCode?: string;
 }
@@ -176,4 +181,23 @@ export function addShipment(order: Order, shipment: Shipment, at: string): Order
     version: order.version + 1,
     updatedAt: at,
   };
+}
+
+/** A capture, void or refund the provider made, recorded on the order once (by its key). */
+export function recordMovement(order: Order, movement: PaymentMovement): Order {
+  return {
+    ...order,
+    payment: { ...order.payment, movements: addMovement(order.payment.movements, movement) },
+    version: order.version + 1,
+    updatedAt: movement.at,
+  };
+}
+
+/** The order's money: nothing is authorized until the provider authorized it (a deferred payment is paid later). */
+export function orderMoney(order: Order): PaymentMoney {
+  const authorized =
+    order.payment.status === PaymentStatus.AUTHORIZED
+      ? (order.payment.authorizedAmount ?? order.totals.grandTotal)
+      : 0;
+  return moneyOf(authorized, order.payment.movements);
 }

@@ -90,13 +90,19 @@ async function adapterActions(): Promise<Map<string, string[]>> {
     [...source.matchAll(/import \{ (\w+) \} from '(\.\.?\/[\w/-]+)'/g)].map((m) => [m[1], m[2]] as const),
   );
   const actions = new Map<string, string[]>();
-  for (const [, factory, className] of source.matchAll(/(\w+): \(\) =>\s*new (\w+)\(/g)) {
-    const module = imports.get(className as string);
-    if (!module) throw new Error(`${className} is not imported by ${file}`);
-    const sources = await sourcesOf(path.join('shared/adapters/aws', `${module}.ts`));
-    const commands = sources.flatMap((s) =>
-      [...read(s).matchAll(/new (\w+Command)\(/g)].map((m) => m[1] as string),
-    );
+  // Each factory's whole expression: an adapter may be built over another (a gateway over its store).
+  for (const [, factory, body] of source.matchAll(/(\w+): \(\) =>([\s\S]*?)(?=\n {2}\w+: \(\) =>|\n\};)/g)) {
+    const classes = [...(body as string).matchAll(/new (\w+)\(/g)].map((m) => m[1] as string);
+    const commands: string[] = [];
+    for (const className of classes) {
+      const module = imports.get(className);
+      if (!module) continue; // an SDK client, built by clients.ts
+      const sources = await sourcesOf(path.join('shared/adapters/aws', `${module}.ts`));
+      commands.push(
+        ...sources.flatMap((s) => [...read(s).matchAll(/new (\w+Command)\(/g)].map((m) => m[1] as string)),
+      );
+    }
+    if (classes.length === 0) throw new Error(`factory ${factory} of ${file} builds nothing`);
     actions.set(
       factory as string,
       commands.flatMap((c) => COMMAND_ACTIONS[c] ?? []),

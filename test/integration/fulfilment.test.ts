@@ -202,7 +202,7 @@ describe('fulfilment over HTTP', () => {
     ).toHaveLength(1);
   });
 
-  it('delivers a split order only when both of its shipments are delivered', async () => {
+  it('delivers a split order only when both of its shipments are delivered, each captured as it shipped: the captures sum to the order total', async () => {
     await stockUp(api(), 'ff-a', 'FF-SPLIT-A', 5);
     await stockUp(api(), 'ff-b', 'FF-SPLIT-B', 5);
     const id = await place([
@@ -216,6 +216,23 @@ describe('fulfilment over HTTP', () => {
       labels.push(await shipped(id, s.id));
     }
     const [first, second] = labels as [ShipmentView, ShipmentView];
+    const { payment, totals } = (await request(api(), 'GET', `/orders/${id}`)).body as {
+      payment: {
+        movements: Array<{ kind: string; key: string; amount: number }>;
+        money: Record<string, number>;
+      };
+      totals: { grandTotal: number };
+    };
+    expect(payment.movements.map((m) => [m.kind, m.key]).sort()).toEqual(
+      both.map((s) => ['capture', `capture-${s.id}`]).sort(),
+    );
+    expect(payment.money).toEqual({
+      authorized: totals.grandTotal,
+      captured: totals.grandTotal,
+      refunded: 0,
+      voided: 0,
+      outstanding: 0,
+    });
     await postDelivered(api(), first);
     await env.cloud.idle();
     expect(await statusOf(id)).toBe('SHIPPED');

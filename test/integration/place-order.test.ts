@@ -30,11 +30,19 @@ describe('placing an order through the local cloud', () => {
     expect(placed.body.status).toBe('PENDING');
     expect(placed.headers.get('location')).toBe(`/orders/${placed.body.id}`);
     expect(placed.body.totals).toEqual({ itemCount: 3, subtotal: 12480, grandTotal: 12480 });
-    expect(placed.body.payment).toEqual({ method: 'card', status: 'PENDING' });
+    expect(placed.body.payment).toEqual({
+      method: 'card',
+      status: 'PENDING',
+      money: { authorized: 0, captured: 0, refunded: 0, voided: 0, outstanding: 0 },
+    });
 
     expect(await statusWithin(String(placed.body.id), 10_000)).toBe('CONFIRMED');
     const order = await request(env.cloud.apiUrl, 'GET', `/orders/${placed.body.id}`);
-    expect((order.body.payment as { status: string }).status).toBe('AUTHORIZED');
+    expect(order.body.payment).toMatchObject({
+      status: 'AUTHORIZED',
+      authorizedAmount: 12480,
+      money: { authorized: 12480, captured: 0, refunded: 0, voided: 0, outstanding: 12480 },
+    });
     const timeline = (order.body.timeline as Array<{ status: string }>).map((t) => t.status);
     expect(timeline.slice(0, 2)).toEqual(['PENDING', 'CONFIRMED']);
   });

@@ -1,3 +1,7 @@
+import type {
+  SandboxAuthorization,
+  SandboxLedgerStore,
+} from '../../shared/adapters/payments/sandbox-payment-gateway';
 import {
   DuplicateExternalOrder,
   type EventPublisher,
@@ -171,5 +175,21 @@ export class ScriptedMailer implements Mailer {
     if (next instanceof Error) throw next;
     this.sent.push(message);
     return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+/** The sandbox provider's ledger in memory, with the store's optimistic-version contract. */
+export class InMemorySandboxLedger implements SandboxLedgerStore {
+  private readonly records = new Map<string, SandboxAuthorization>();
+
+  async get(id: string) {
+    const record = this.records.get(id);
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async put(record: SandboxAuthorization, expected: number) {
+    if ((this.records.get(record.authorizationId)?.version ?? 0) !== expected) return false;
+    this.records.set(record.authorizationId, structuredClone(record));
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
+import { SandboxPaymentGateway } from '../payments/sandbox-payment-gateway';
 import {
   dynamoDocumentClient,
   emailClient,
@@ -17,6 +18,7 @@ import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoRoutingPolicyStore } from './dynamo-routing-policy-store';
+import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
@@ -45,6 +47,10 @@ export const awsAdapters = {
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   carriers: () => new SandboxCarrierNetwork(),
+  payments: () =>
+    new SandboxPaymentGateway(
+      new DynamoSandboxPaymentLedger(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+    ),
   carrierSecrets: () =>
     new SecretsManagerCarrierSecrets(
       secretsManagerClient(),

@@ -3,7 +3,7 @@ import { SandboxPaymentGateway } from '../../../shared/adapters/payments/sandbox
 import { confirmOrder } from '../../../shared/application/confirm-order';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { createOrder, type PaymentMethod } from '../../../shared/domain/order';
-import { fixedClock, InMemoryOrders, RecordingPublisher } from '../../support/fakes';
+import { fixedClock, InMemoryOrders, InMemorySandboxLedger, RecordingPublisher } from '../../support/fakes';
 
 async function setup(method: PaymentMethod, token?: string) {
   const orders = new InMemoryOrders();
@@ -21,7 +21,7 @@ async function setup(method: PaymentMethod, token?: string) {
   await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
   const deps = {
     orders,
-    payments: new SandboxPaymentGateway(),
+    payments: new SandboxPaymentGateway(new InMemorySandboxLedger()),
     events: new RecordingPublisher(),
     clock: fixedClock(),
   };

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { SandboxPaymentGateway } from '../../../shared/adapters/payments/sandbox-payment-gateway';
+import { confirmOrder } from '../../../shared/application/confirm-order';
+import { captureShipment, PaymentCaptureFailed } from '../../../shared/application/payments';
+import { createOrder, orderMoney, type PaymentMethod } from '../../../shared/domain/order';
+import { fixedClock, InMemoryOrders, InMemorySandboxLedger, RecordingPublisher } from '../../support/fakes';
+
+async function confirmed(method: PaymentMethod, token?: string) {
+  const orders = new InMemoryOrders();
+  const order = createOrder(
+    {
+      channel: 'web',
+      customer: { email: 'a@example.com', name: 'A' },
+      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
+      lines: [
+        { sku: 'A', quantity: 2, unitPrice: 500 },
+        { sku: 'B', quantity: 1, unitPrice: 2490 },
+      ],
+      currency: 'BRL',
+      payment: { method, ...(token ? { token } : {}) },
+    },
+    { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
+  );
+  await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
+  const payments = new SandboxPaymentGateway(new InMemorySandboxLedger());
+  const deps = { orders, payments, events: new RecordingPublisher(), clock: fixedClock() };
+  for (;;) {
+    try {
+      await confirmOrder(deps, 'o1');
+      return deps;
+    } catch {
+      // tok_transientFailure loses the first answer; the workflow retries the task.
+    }
+  }
+}
+
+const first = { id: 'o1-1', lines: [{ sku: 'A', quantity: 2 }] };
+const second = { id: 'o1-2', lines: [{ sku: 'B', quantity: 1 }] };
+
+describe('capturing a shipment as it ships', () => {
+  it("captures each shipment of a split order its lines' value, once: the captures sum to the order total, and a repeated ship step captures nothing more", async () => {
+    const deps = await confirmed('card', 'tok_visa');
+    await captureShipment(deps, 'o1', first);
+    await captureShipment(deps, 'o1', first);
+    const after = await captureShipment(deps, 'o1', second);
+    await captureShipment(deps, 'o1', second);
+    expect(after.payment.movements?.map((m) => [m.kind, m.key, m.amount])).toEqual([
+      ['capture', 'capture-o1-1', 1000],
+      ['capture', 'capture-o1-2', 2490],
+    ]);
+    expect(orderMoney(after)).toEqual({
+      authorized: 3490,
+      captured: 3490,
+      refunded: 0,
+      voided: 0,
+      outstanding: 0,
+    });
+    // The provider moved the same money: nothing is left to capture there either.
+    const id = String(after.payment.authorizationId);
+    expect(
+      await deps.payments.capture({
+        authorizationId: id,
+        amount: 1,
+        currency: 'BRL',
+        idempotencyKey: 'capture-x',
+      }),
+    ).toMatchObject({ code: 'amount_too_large' });
+  });
+
+  it('records a capture whose first answer was lost exactly once, after the retry', async () => {
+    const deps = await confirmed('card', 'tok_transientFailure');
+    await expect(captureShipment(deps, 'o1', first)).rejects.toMatchObject({
+      name: 'PaymentGatewayUnavailable',
+    });
+    const order = await captureShipment(deps, 'o1', first);
+    expect(orderMoney(order)).toMatchObject({ captured: 1000, outstanding: 2490 });
+  });
+
+  it('refuses, with PaymentCaptureFailed, a shipment whose capture the issuer declines, and records nothing', async () => {
+    const deps = await confirmed('card', 'tok_captureFails');
+    await expect(captureShipment(deps, 'o1', first)).rejects.toBeInstanceOf(PaymentCaptureFailed);
+    expect(orderMoney((await deps.orders.get('o1')) as never)).toMatchObject({
+      captured: 0,
+      outstanding: 3490,
+    });
+  });
+
+  it('captures nothing for a deferred payment (an invoice is paid later)', async () => {
+    const deps = await confirmed('invoice');
+    const order = await captureShipment(deps, 'o1', first);
+    expect(order.payment.movements).toBeUndefined();
+    expect(orderMoney(order)).toEqual({ authorized: 0, captured: 0, refunded: 0, voided: 0, outstanding: 0 });
+  });
+});
