@@ -125,7 +125,15 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   );
   const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
   awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
-  const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' });
+  const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
+  const shipped = new sfn.Choice(scope, 'CheckShip')
+    .when(
+      sfn.Condition.booleanEquals('$.ship.held', true),
+      new sfn.Succeed(scope, 'ShipmentUnpaid', {
+        comment: 'The payment provider refused the capture: not shipped, stock still held, the order ON_HOLD',
+      }),
+    )
+    .otherwise(awaitDelivery.next(shipmentDone));
 
   const reroute = task(
     scope,
@@ -170,10 +178,7 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   );
   const perShipment = requestPick.next(
     new sfn.Choice(scope, 'CheckPick')
-      .when(
-        sfn.Condition.stringEquals('$.pick.outcome', 'packed'),
-        ship.next(awaitDelivery).next(shipmentDone),
-      )
+      .when(sfn.Condition.stringEquals('$.pick.outcome', 'packed'), ship.next(shipped))
       .otherwise(reroute),
   );
   const shipments = new sfn.Map(scope, 'FulfilShipments', {

@@ -15,7 +15,7 @@ import {
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { billableGrams, chooseQuote, zoneOf } from '../domain/shipping';
 import { getOrder } from './get-order';
-import { captureShipment } from './payments';
+import { captureShipment, PaymentCaptureFailed } from './payments';
 import {
   type CarrierNetwork,
   type Clock,
@@ -173,8 +173,22 @@ export async function shipShipment(
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
   if (shipment.status === ShipmentStatus.PACKED) {
-    // Paid before it leaves: a refused capture stops here, with no label bought and stock still held.
-    await captureShipment(deps, order.id, shipment);
+    // Paid before it leaves: a refused capture stops here, with no label bought and the stock
+    // still held, and the order goes ON_HOLD for ops (the workflow ends this shipment's branch).
+    try {
+      await captureShipment(deps, order.id, shipment);
+    } catch (error) {
+      if (!(error instanceof PaymentCaptureFailed)) throw error;
+      await advanceOrder(
+        deps,
+        order.id,
+        'ON_HOLD',
+        OrderEvents.ON_HOLD,
+        () => true,
+        `payment: ${error.message}`,
+      );
+      return { shipmentId: shipment.id, status: shipment.status, held: true };
+    }
     const location = await deps.locations.get(shipment.locationId);
     if (!location) throw new NotFoundError(`Location ${shipment.locationId} does not exist`);
     const parcels = shipment.packages ?? [];
@@ -219,7 +233,12 @@ export async function shipShipment(
         all.some((s) => s.id === planned.id && shipped(s)),
       ),
   );
-  return { shipmentId: shipment.id, status: shipment.status, trackingNumber: shipment.trackingNumber };
+  return {
+    shipmentId: shipment.id,
+    status: shipment.status,
+    trackingNumber: shipment.trackingNumber,
+    held: false,
+  };
 }
 
 const deliveryEnded = (shipment: ShipmentRecord) =>

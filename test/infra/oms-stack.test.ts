@@ -288,7 +288,16 @@ describe('the OMS stack', () => {
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ReportPickSlaBreach' }),
     ]);
     expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
-    expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('AwaitDelivery');
+    // Shipped: wait for the carrier; the capture refused: the branch ends, the order ON_HOLD.
+    expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('CheckShip');
+    const shipChoice = map.ItemProcessor.States.CheckShip as unknown as {
+      Choices: Array<{ Variable: string; BooleanEquals: boolean; Next: string }>;
+      Default: string;
+    };
+    expect(shipChoice.Choices).toEqual([
+      { Variable: '$.ship.held', BooleanEquals: true, Next: 'ShipmentUnpaid' },
+    ]);
+    expect(shipChoice.Default).toBe('AwaitDelivery');
     // A rejected pick: re-route, then pick the new shipment in the same branch.
     expect(map.ItemProcessor.States.RerouteShipment?.Next).toBe('CheckReroute');
     expect(map.ItemProcessor.States.FulfilReroutedShipment?.Next).toBe('RequestPick');

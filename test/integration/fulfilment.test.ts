@@ -14,7 +14,7 @@ import {
 } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
-import { placeLines } from '../support/orders';
+import { newKey, orderBody, placeLines } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -343,6 +343,38 @@ describe('warehouse trouble', () => {
     );
     const late = await reportPacked(api(), String(requested?.id));
     expect(late.status).toBe(409);
+  });
+
+  it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD', async () => {
+    await stockUp(api(), 'ff-unpaid', 'FF-UNPAID', 3);
+    const placed = await request(api(), 'POST', '/orders', {
+      body: orderBody({
+        lines: [{ sku: 'FF-UNPAID', quantity: 1, unitPrice: 1500 }],
+        payment: { method: 'card', token: 'tok_captureFails' },
+      }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    const id = String(placed.body.id);
+    const [requested] = await pickRequested(id);
+    expect((await reportPacked(api(), String(requested?.id))).status).toBe(200);
+    await env.cloud.idle();
+    expect(await statusOf(id)).toBe('ON_HOLD');
+    const held = await order(id);
+    expect(held.statusReason).toMatch(
+      /^payment: Capturing 1500 for shipment .* was refused: the issuer declined the capture$/,
+    );
+    expect((held.payment as { money: unknown }).money).toMatchObject({
+      authorized: 1500,
+      captured: 0,
+      outstanding: 1500,
+    });
+    const [shipment] = await shipments(id);
+    expect(shipment).toMatchObject({ status: 'PACKED' });
+    expect(shipment?.trackingNumber).toBeUndefined();
+    expect(await reservedByLocation('FF-UNPAID')).toEqual([['ff-unpaid', 1]]);
+    const execution = (await env.aws.executions()).find((e) => e.name === id);
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(await drift()).toEqual([]);
   });
 
   it('refuses a warehouse report with bad input, naming the field, and changes nothing', async () => {
