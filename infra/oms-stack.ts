@@ -132,8 +132,13 @@ export class OmsStack extends Stack {
         slow,
       ).fn,
       registerBackorder: fn('RegisterBackorder', task('register-backorder.ts'), backorderBook).fn,
-      cancelOrder: fn('CancelOrder', task('cancel-order.ts'), ['orders', 'ledger', 'backorders', 'events'])
-        .fn,
+      cancelOrder: fn('CancelOrder', task('cancel-order.ts'), [
+        'orders',
+        'ledger',
+        'backorders',
+        'payments',
+        'events',
+      ]).fn,
       requestPick: fn('RequestPick', task('request-pick.ts'), ['orders', 'shipments', 'events', 'callbacks'])
         .fn,
       reportPickSlaBreach: fn('ReportPickSlaBreach', task('report-pick-sla-breach.ts'), [

@@ -3,7 +3,7 @@ import { systemClock } from '../../shared/adapters/system';
 import { cancelOrder } from '../../shared/application/backorders';
 import { taskHandler } from '../lib/task-handler';
 
-/** Step Functions task `{ orderId, reason }`: cancels and releases what the order holds. */
+/** Step Functions task `{ orderId, reason }`: cancels, releases what the order holds, voids what its payment still holds. */
 export const createHandler = (deps: Parameters<typeof cancelOrder>[0]) =>
   taskHandler((input: { orderId: string; reason: string }) => cancelOrder(deps, input));
 
@@ -12,5 +12,6 @@ export const handler = createHandler({
   ledger: awsAdapters.ledger(),
   backorders: awsAdapters.backorders(),
   events: awsAdapters.events(),
+  payments: awsAdapters.payments(),
   clock: systemClock,
 });

@@ -4,6 +4,7 @@ import { canTransition, OrderStatus } from '../domain/order-status';
 import { routeOrder } from '../domain/routing';
 import { missingSkus } from './allocate-order';
 import { getOrder } from './get-order';
+import { voidOutstanding } from './payments';
 import type {
   BackorderBook,
   Clock,
@@ -11,6 +12,7 @@ import type {
   InventoryLedger,
   LocationRepository,
   OrderRepository,
+  PaymentGateway,
   RoutingPolicyStore,
   ShipmentRepository,
   WorkflowCallbacks,
@@ -120,7 +122,10 @@ async function releaseIfCancelled(deps: BackorderDeps, orderId: string): Promise
 
 /** Cancels an order (e.g. its backorder expired), releasing whatever it holds; a repeat is a no-op. */
 export async function cancelOrder(
-  deps: Pick<BackorderDeps, 'orders' | 'ledger' | 'backorders' | 'clock'> & { events: EventPublisher },
+  deps: Pick<BackorderDeps, 'orders' | 'ledger' | 'backorders' | 'clock'> & {
+    events: EventPublisher;
+    payments: PaymentGateway;
+  },
   input: { orderId: string; reason: string },
 ) {
   let order = await getOrder(deps, input.orderId);
@@ -136,5 +141,7 @@ export async function cancelOrder(
   }
   const skus = order.lines.map((l) => l.sku);
   await deps.backorders.remove({ orderId: order.id, placedAt: order.createdAt, skus });
+  // Nothing of a cancelled order ships: what the customer's card still holds is let go.
+  await voidOutstanding(deps, order.id);
   return { orderId: order.id, status: order.status };
 }

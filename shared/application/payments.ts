@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { type Order, orderMoney, PaymentStatus, recordMovement } from '../domain/order';
-import { captureKey, shipmentCharge } from '../domain/payment-money';
+import { captureKey, type MovementKind, shipmentCharge, voidKey } from '../domain/payment-money';
 import { getOrder } from './get-order';
 import { type Clock, type OrderRepository, type PaymentGateway, StaleOrderVersion } from './ports';
 
@@ -9,46 +9,54 @@ export class PaymentCaptureFailed extends DomainError {
   readonly code = ErrorCode.UNPROCESSABLE;
 }
 
+/** The provider refused to void what is left of an authorization. */
+export class PaymentVoidFailed extends DomainError {
+  readonly code = ErrorCode.UNPROCESSABLE;
+}
+
+type PaymentDeps = { orders: OrderRepository; payments: PaymentGateway; clock: Clock };
+
 const ORDER_WRITE_ATTEMPTS = 8;
 
 /**
- * Captures what a shipment carries (its lines at the order's prices, never more than is still
- * authorized) under `capture-<shipmentId>`, and records it on the order. Run again (a retried
- * task, a redelivered step) it captures nothing more: the provider answers the same key with the
- * same capture, and the order keeps one movement per key. A deferred payment (invoice, boleto)
- * has nothing to capture. A refusal throws PaymentCaptureFailed before anything ships.
+ * Moves money against the order's authorization under `key` and records it on the order, once.
+ * Run again (a retried task, a redelivered step) it moves nothing more: the provider answers the
+ * same key with the same result, and the order keeps one movement per key. A payment that is
+ * not authorized (deferred: invoice, boleto) has nothing to move; nor has an amount of 0.
  */
-export async function captureShipment(
-  deps: { orders: OrderRepository; payments: PaymentGateway; clock: Clock },
+async function moveMoney(
+  deps: PaymentDeps,
   orderId: string,
-  shipment: { id: string; lines: ReadonlyArray<{ sku: string; quantity: number }> },
+  {
+    kind,
+    key,
+    amountOf,
+    refused,
+  }: {
+    kind: Exclude<MovementKind, 'refund'>;
+    key: string;
+    amountOf: (order: Order) => number;
+    refused: (amount: number, reason: string, code: string) => DomainError;
+  },
 ): Promise<Order> {
-  const key = captureKey(shipment.id);
   for (let attempt = 1; ; attempt++) {
     const order = await getOrder(deps, orderId);
     const { payment } = order;
     if (payment.status !== PaymentStatus.AUTHORIZED || !payment.authorizationId) return order;
     if (payment.movements?.some((m) => m.key === key)) return order;
-    const prices = new Map(order.lines.map((line) => [line.sku, line.unitPrice]));
-    const amount = shipmentCharge(prices, shipment.lines, orderMoney(order).outstanding);
+    const amount = amountOf(order);
     if (amount <= 0) return order;
-    const result = await deps.payments.capture({
+    const request = {
       authorizationId: payment.authorizationId,
       amount,
       currency: order.currency,
       idempotencyKey: key,
-    });
-    if (result.outcome === 'refused')
-      throw new PaymentCaptureFailed(
-        `Capturing ${amount} for shipment ${shipment.id} was refused: ${result.reason}`,
-        {
-          orderId,
-          shipmentId: shipment.id,
-          code: result.code,
-        },
-      );
+    };
+    const result =
+      kind === 'capture' ? await deps.payments.capture(request) : await deps.payments.void(request);
+    if (result.outcome === 'refused') throw refused(amount, result.reason, result.code);
     const updated = recordMovement(order, {
-      kind: 'capture',
+      kind,
       key,
       amount: result.amount,
       reference: result.reference,
@@ -61,4 +69,46 @@ export async function captureShipment(
       if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
     }
   }
+}
+
+/**
+ * Captures what a shipment carries (its lines at the order's prices, never more than is still
+ * authorized) under `capture-<shipmentId>`. A refusal throws PaymentCaptureFailed before
+ * anything ships.
+ */
+export function captureShipment(
+  deps: PaymentDeps,
+  orderId: string,
+  shipment: { id: string; lines: ReadonlyArray<{ sku: string; quantity: number }> },
+): Promise<Order> {
+  return moveMoney(deps, orderId, {
+    kind: 'capture',
+    key: captureKey(shipment.id),
+    amountOf: (order) =>
+      shipmentCharge(
+        new Map(order.lines.map((line) => [line.sku, line.unitPrice])),
+        shipment.lines,
+        orderMoney(order).outstanding,
+      ),
+    refused: (amount, reason, code) =>
+      new PaymentCaptureFailed(`Capturing ${amount} for shipment ${shipment.id} was refused: ${reason}`, {
+        orderId,
+        shipmentId: shipment.id,
+        code,
+      }),
+  });
+}
+
+/** Voids everything still authorized and not captured, for an order that will not ship it (cancelled). */
+export function voidOutstanding(deps: PaymentDeps, orderId: string): Promise<Order> {
+  return moveMoney(deps, orderId, {
+    kind: 'void',
+    key: voidKey(orderId),
+    amountOf: (order) => orderMoney(order).outstanding,
+    refused: (amount, reason, code) =>
+      new PaymentVoidFailed(`Voiding ${amount} of order ${orderId} was refused: ${reason}`, {
+        orderId,
+        code,
+      }),
+  });
 }

@@ -48,6 +48,8 @@ export function addMovement(
 }
 
 export const captureKey = (shipmentId: string) => `capture-${shipmentId}`;
+/** The one void of an order's outstanding authorization (when the order is cancelled). */
+export const voidKey = (orderId: string) => `void-${orderId}`;
 
 /**
  * What shipping a shipment captures: the value of its lines at the order's prices, never more

@@ -19,7 +19,7 @@ import {
 } from '../../shared/application/ports';
 import { type NetworkStock, type ReservationLine, shortages } from '../../shared/domain/inventory';
 import type { Notification, OutboxEntry } from '../../shared/domain/notifications';
-import type { Order } from '../../shared/domain/order';
+import { createOrder, type Order, type OrderDraft } from '../../shared/domain/order';
 import type { DomainEvent } from '../../shared/domain/order-events';
 
 /** In-memory OrderRepository with the same contract as the DynamoDB one. */
@@ -192,4 +192,25 @@ export class InMemorySandboxLedger implements SandboxLedgerStore {
     this.records.set(record.authorizationId, structuredClone(record));
     return true;
   }
+}
+
+/** Order `o1` placed on 2026-01-01 by a fixed customer; override the lines, payment or anything else. */
+export function testOrder(overrides: Partial<OrderDraft> = {}): Order {
+  return createOrder(
+    {
+      channel: 'web',
+      customer: { email: 'a@example.com', name: 'A' },
+      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
+      lines: [{ sku: 'A', quantity: 2, unitPrice: 500 }],
+      currency: 'BRL',
+      payment: { method: 'pix' },
+      ...overrides,
+    },
+    { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
+  );
+}
+
+/** Stores an order as placing it would (with its idempotency record). */
+export async function storeOrder(orders: InMemoryOrders, order: Order): Promise<void> {
+  await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
 }

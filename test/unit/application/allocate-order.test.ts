@@ -1,32 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { allocateOrder } from '../../../shared/application/allocate-order';
 import type { InventoryLedger } from '../../../shared/application/ports';
-import { createOrder, transitionOrder } from '../../../shared/domain/order';
-import { fixedClock, InMemoryLedger, InMemoryOrders, RecordingPublisher } from '../../support/fakes';
+import { transitionOrder } from '../../../shared/domain/order';
+import {
+  fixedClock,
+  InMemoryLedger,
+  InMemoryOrders,
+  RecordingPublisher,
+  storeOrder,
+  testOrder,
+} from '../../support/fakes';
 
 async function setup(stock: Record<string, number>) {
   const orders = new InMemoryOrders();
-  const placed = createOrder(
-    {
-      channel: 'web',
-      customer: { email: 'a@example.com', name: 'A' },
-      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
-      lines: [
-        { sku: 'A', quantity: 2, unitPrice: 100 },
-        { sku: 'B', quantity: 1, unitPrice: 100 },
-      ],
-      currency: 'BRL',
-      payment: { method: 'pix' },
-    },
-    { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
-  );
-  const confirmed = transitionOrder(placed, 'CONFIRMED', '2026-01-01T00:00:01.000Z');
-  await orders.create(confirmed, {
-    key: 'k',
-    requestHash: 'h',
-    result: confirmed,
-    createdAt: confirmed.createdAt,
+  const placed = testOrder({
+    lines: [
+      { sku: 'A', quantity: 2, unitPrice: 100 },
+      { sku: 'B', quantity: 1, unitPrice: 100 },
+    ],
   });
+  await storeOrder(orders, transitionOrder(placed, 'CONFIRMED', '2026-01-01T00:00:01.000Z'));
   const ledger = new InMemoryLedger();
   for (const [sku, units] of Object.entries(stock)) ledger.put(sku, units);
   return {

@@ -2,23 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { SandboxPaymentGateway } from '../../../shared/adapters/payments/sandbox-payment-gateway';
 import { confirmOrder } from '../../../shared/application/confirm-order';
 import { NotFoundError } from '../../../shared/domain/errors';
-import { createOrder, type PaymentMethod } from '../../../shared/domain/order';
-import { fixedClock, InMemoryOrders, InMemorySandboxLedger, RecordingPublisher } from '../../support/fakes';
+import type { PaymentMethod } from '../../../shared/domain/order';
+import {
+  fixedClock,
+  InMemoryOrders,
+  InMemorySandboxLedger,
+  RecordingPublisher,
+  storeOrder,
+  testOrder,
+} from '../../support/fakes';
 
 async function setup(method: PaymentMethod, token?: string) {
   const orders = new InMemoryOrders();
-  const order = createOrder(
-    {
-      channel: 'web',
-      customer: { email: 'a@example.com', name: 'A' },
-      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
-      lines: [{ sku: 'A', quantity: 2, unitPrice: 500 }],
-      currency: 'BRL',
-      payment: { method, ...(token ? { token } : {}) },
-    },
-    { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
-  );
-  await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
+  await storeOrder(orders, testOrder({ payment: { method, ...(token ? { token } : {}) } }));
   const deps = {
     orders,
     payments: new SandboxPaymentGateway(new InMemorySandboxLedger()),

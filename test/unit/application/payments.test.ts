@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxPaymentGateway } from '../../../shared/adapters/payments/sandbox-payment-gateway';
 import { confirmOrder } from '../../../shared/application/confirm-order';
-import { captureShipment, PaymentCaptureFailed } from '../../../shared/application/payments';
-import { createOrder, orderMoney, type PaymentMethod } from '../../../shared/domain/order';
-import { fixedClock, InMemoryOrders, InMemorySandboxLedger, RecordingPublisher } from '../../support/fakes';
+import { captureShipment, PaymentCaptureFailed, voidOutstanding } from '../../../shared/application/payments';
+import { orderMoney, type PaymentMethod } from '../../../shared/domain/order';
+import {
+  fixedClock,
+  InMemoryOrders,
+  InMemorySandboxLedger,
+  RecordingPublisher,
+  storeOrder,
+  testOrder,
+} from '../../support/fakes';
 
 async function confirmed(method: PaymentMethod, token?: string) {
   const orders = new InMemoryOrders();
-  const order = createOrder(
-    {
-      channel: 'web',
-      customer: { email: 'a@example.com', name: 'A' },
-      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
+  await storeOrder(
+    orders,
+    testOrder({
       lines: [
         { sku: 'A', quantity: 2, unitPrice: 500 },
         { sku: 'B', quantity: 1, unitPrice: 2490 },
       ],
-      currency: 'BRL',
       payment: { method, ...(token ? { token } : {}) },
-    },
-    { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
+    }),
   );
-  await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
   const payments = new SandboxPaymentGateway(new InMemorySandboxLedger());
   const deps = { orders, payments, events: new RecordingPublisher(), clock: fixedClock() };
   for (;;) {
@@ -90,5 +92,39 @@ describe('capturing a shipment as it ships', () => {
     const order = await captureShipment(deps, 'o1', first);
     expect(order.payment.movements).toBeUndefined();
     expect(orderMoney(order)).toEqual({ authorized: 0, captured: 0, refunded: 0, voided: 0, outstanding: 0 });
+  });
+});
+
+describe('voiding what a cancelled order still holds', () => {
+  it('voids what is still authorized after a partial capture, once: a repeated cancel voids nothing more', async () => {
+    const deps = await confirmed('card', 'tok_visa');
+    await captureShipment(deps, 'o1', first);
+    await voidOutstanding(deps, 'o1');
+    const order = await voidOutstanding(deps, 'o1');
+    expect(order.payment.movements?.map((m) => [m.kind, m.key, m.amount])).toEqual([
+      ['capture', 'capture-o1-1', 1000],
+      ['void', 'void-o1', 2490],
+    ]);
+    expect(orderMoney(order)).toEqual({
+      authorized: 3490,
+      captured: 1000,
+      refunded: 0,
+      voided: 2490,
+      outstanding: 0,
+    });
+    // Nothing is left at the provider to capture either.
+    await expect(captureShipment(deps, 'o1', second)).resolves.toMatchObject({ version: order.version });
+  });
+
+  it('voids nothing when everything was captured, or when the payment was deferred', async () => {
+    const paid = await confirmed('card', 'tok_visa');
+    await captureShipment(paid, 'o1', first);
+    await captureShipment(paid, 'o1', second);
+    expect((await voidOutstanding(paid, 'o1')).payment.movements?.map((m) => m.kind)).toEqual([
+      'capture',
+      'capture',
+    ]);
+    const invoiced = await confirmed('invoice');
+    expect((await voidOutstanding(invoiced, 'o1')).payment.movements).toBeUndefined();
   });
 });
