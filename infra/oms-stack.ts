@@ -212,6 +212,12 @@ export class OmsStack extends Stack {
       },
       shipmentAlerts,
     );
+    onEvents(
+      'OrderHoldAlerts',
+      'An order went ON_HOLD (a refused capture, a delivery exception, an expired re-route): an alert for ops',
+      { source: ['oms.orders'], detailType: ['OrderOnHold'] },
+      consumer('RecordOrderAlert', 'functions/events/record-order-alert.ts', ['alerts']),
+    );
     const notifier = consumer('SendNotification', 'functions/events/send-notification.ts', [
       'orders',
       'notifications',

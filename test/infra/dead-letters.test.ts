@@ -62,7 +62,7 @@ describe('dead letters on AWS', () => {
 
   it('encrypts each dead-letter queue, refuses plain HTTP to it, keeps letters 14 days, and lets only its rules and function write to it', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues.length).toBe(5);
+    expect(queues.length).toBe(6);
     for (const [id, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
       expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);

@@ -105,6 +105,7 @@ describe('dead letters in the local cloud', () => {
     expect(all.status).toBe(200);
     expect((all.body.queues as QueueView[]).map((q) => q.queue).sort()).toEqual([
       'RecordOrderActivity',
+      'RecordOrderAlert',
       'RecordShipmentAlert',
       'RecordStockAlert',
       'ResumeBackorders',

@@ -345,7 +345,7 @@ describe('warehouse trouble', () => {
     expect(late.status).toBe(409);
   });
 
-  it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD', async () => {
+  it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD with an alert for ops', async () => {
     await stockUp(api(), 'ff-unpaid', 'FF-UNPAID', 3);
     const placed = await request(api(), 'POST', '/orders', {
       body: orderBody({
@@ -368,6 +368,13 @@ describe('warehouse trouble', () => {
       captured: 0,
       outstanding: 1500,
     });
+    expect(await alerts()).toContainEqual(
+      expect.objectContaining({
+        type: 'OrderOnHold',
+        subject: expect.objectContaining({ orderId: id }),
+        message: `Order ${id} is ON_HOLD for ops: ${held.statusReason}`,
+      }),
+    );
     const [shipment] = await shipments(id);
     expect(shipment).toMatchObject({ status: 'PACKED' });
     expect(shipment?.trackingNumber).toBeUndefined();
