@@ -9,7 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { AwsServiceError } from './aws-error';
-import { ensureTables } from './dynamodb';
+import { ensureTables, stringKeyedTable } from './dynamodb';
 import { readBody } from './http-server';
 import { LOCAL_REGION, type LocalTemplate } from './template';
 
@@ -57,14 +57,7 @@ export class LocalCognito {
   ) {}
 
   static async fromTemplate(db: DynamoDBClient, template: LocalTemplate): Promise<LocalCognito> {
-    await ensureTables(db, [
-      {
-        name: COGNITO_TABLE,
-        keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        attributes: [{ AttributeName: 'id', AttributeType: 'S' }],
-        indexes: [],
-      },
-    ]);
+    await ensureTables(db, [stringKeyedTable(COGNITO_TABLE, 'id')]);
     // Generated once and kept: a restart must not invalidate the tokens and secrets handed out.
     const keep = async <T extends object>(id: string, make: () => Promise<T>): Promise<T> => {
       try {

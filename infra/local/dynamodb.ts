@@ -125,6 +125,17 @@ export interface TableSpec {
   indexes: GlobalSecondaryIndex[];
 }
 
+/** A table keyed by string attributes, without indexes (the local cloud's own tables, test tables). */
+export function stringKeyedTable(name: string, hashKey: string, rangeKey?: string): TableSpec {
+  const keys = rangeKey ? [hashKey, rangeKey] : [hashKey];
+  return {
+    name,
+    keySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+    attributes: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    indexes: [],
+  };
+}
+
 /** Table definitions of the template (AWS::DynamoDB::Table and ::GlobalTable). */
 export function templateTables(template: LocalTemplate): TableSpec[] {
   return ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'].flatMap((type) =>

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AwsServiceError } from './aws-error';
-import { ensureTables } from './dynamodb';
+import { ensureTables, stringKeyedTable } from './dynamodb';
 import type { LocalTemplate } from './template';
 
 /** The local cloud's own table for secret values: they survive restarts, as a carrier holds them. */
@@ -81,14 +81,7 @@ export class LocalSecretsManager {
 
   static async fromTemplate(db: DynamoDBClient, template: LocalTemplate): Promise<LocalSecretsManager> {
     const manager = new LocalSecretsManager(db);
-    await ensureTables(db, [
-      {
-        name: SECRETS_TABLE,
-        keySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
-        attributes: [{ AttributeName: 'name', AttributeType: 'S' }],
-        indexes: [],
-      },
-    ]);
+    await ensureTables(db, [stringKeyedTable(SECRETS_TABLE, 'name')]);
     for (const { logicalId, properties } of template.resourcesOfType('AWS::SecretsManager::Secret')) {
       const secret: StoredSecret = {
         name: String(properties.Name ?? logicalId),

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AwsServiceError } from './aws-error';
-import { ensureTables } from './dynamodb';
+import { ensureTables, stringKeyedTable } from './dynamodb';
 import { type LocalTemplate, queueArn, queueUrl } from './template';
 
 /** The local cloud's own table for queued messages: a dead letter survives a restart, as on SQS. */
@@ -64,20 +64,7 @@ export class LocalSqs {
   }
 
   static async fromTemplate(db: DynamoDBClient, template: LocalTemplate): Promise<LocalSqs> {
-    await ensureTables(db, [
-      {
-        name: QUEUES_TABLE,
-        keySchema: [
-          { AttributeName: 'queue', KeyType: 'HASH' },
-          { AttributeName: 'id', KeyType: 'RANGE' },
-        ],
-        attributes: [
-          { AttributeName: 'queue', AttributeType: 'S' },
-          { AttributeName: 'id', AttributeType: 'S' },
-        ],
-        indexes: [],
-      },
-    ]);
+    await ensureTables(db, [stringKeyedTable(QUEUES_TABLE, 'queue', 'id')]);
     const queues = new Map(
       template.resourcesOfType('AWS::SQS::Queue').map(({ logicalId, properties }) => [
         logicalId,

@@ -1,6 +1,11 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import {
+  type DynamoDbLocal,
+  ensureTables,
+  startDynamoDbLocal,
+  stringKeyedTable,
+} from '../../infra/local/dynamodb';
 
 export const TABLE = 'Oms';
 
@@ -13,20 +18,7 @@ export function useOmsTable(): { db: DynamoDBDocumentClient } {
   let dynamo: DynamoDbLocal | undefined;
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-    await ensureTables(dynamo.client, [
-      {
-        name: TABLE,
-        keySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        attributes: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        indexes: [],
-      },
-    ]);
+    await ensureTables(dynamo.client, [stringKeyedTable(TABLE, 'pk', 'sk')]);
     env.db = DynamoDBDocumentClient.from(dynamo.client);
   });
   afterAll(async () => {
