@@ -121,6 +121,15 @@ export class OmsStack extends Stack {
       'routingPolicies',
       'shipments',
     ];
+    const cancelling: AdapterName[] = [
+      'orders',
+      'shipments',
+      'ledger',
+      'backorders',
+      'callbacks',
+      'payments',
+      'events',
+    ];
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       bus,
       confirmOrder: fn('ConfirmOrder', task('confirm-order.ts'), ['orders', 'payments', 'events'], slow).fn,
@@ -132,13 +141,7 @@ export class OmsStack extends Stack {
         slow,
       ).fn,
       registerBackorder: fn('RegisterBackorder', task('register-backorder.ts'), backorderBook).fn,
-      cancelOrder: fn('CancelOrder', task('cancel-order.ts'), [
-        'orders',
-        'ledger',
-        'backorders',
-        'payments',
-        'events',
-      ]).fn,
+      cancelOrder: fn('CancelOrder', task('cancel-order.ts'), cancelling).fn,
       requestPick: fn('RequestPick', task('request-pick.ts'), ['orders', 'shipments', 'events', 'callbacks'])
         .fn,
       reportPickSlaBreach: fn('ReportPickSlaBreach', task('report-pick-sla-breach.ts'), [
@@ -234,6 +237,8 @@ export class OmsStack extends Stack {
         source: ['oms.orders', 'oms.fulfillment', 'oms.inventory'],
         detailType: [
           'OrderConfirmed',
+          'OrderCancelled',
+          'OrderLineCancelled',
           'ShipmentShipped',
           'ShipmentTrackingUpdated',
           'ShipmentSlaBreached',
@@ -282,6 +287,7 @@ export class OmsStack extends Stack {
           'orders',
           'routingDecisions',
         ]).fn,
+        cancelOrder: fn('CancelOrderRequest', http('cancel-order.ts'), cancelling).fn,
         listOrderShipments: reader('ListOrderShipments', http('list-order-shipments.ts'), [
           'orders',
           'shipments',

@@ -126,7 +126,11 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
   awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
+  const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
+    comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
+  });
   const shipped = new sfn.Choice(scope, 'CheckShip')
+    .when(sfn.Condition.booleanEquals('$.ship.cancelled', true), cancelled)
     .when(
       sfn.Condition.booleanEquals('$.ship.held', true),
       new sfn.Succeed(scope, 'ShipmentUnpaid', {
@@ -174,11 +178,13 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     new sfn.Choice(scope, 'CheckReroute')
       .when(sfn.Condition.stringEquals('$.reroute.outcome', 'rerouted'), nextShipment)
       .when(sfn.Condition.stringEquals('$.reroute.outcome', 'backordered'), waitForShipmentStock)
+      .when(sfn.Condition.stringEquals('$.reroute.outcome', 'cancelled'), cancelled)
       .otherwise(rejected),
   );
   const perShipment = requestPick.next(
     new sfn.Choice(scope, 'CheckPick')
       .when(sfn.Condition.stringEquals('$.pick.outcome', 'packed'), ship.next(shipped))
+      .when(sfn.Condition.stringEquals('$.pick.outcome', 'cancelled'), cancelled)
       .otherwise(reroute),
   );
   const shipments = new sfn.Map(scope, 'FulfilShipments', {
@@ -199,6 +205,10 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
       .when(
         sfn.Condition.stringEquals('$.completion.status', 'DELIVERED'),
         new sfn.Succeed(scope, 'OrderDelivered'),
+      )
+      .when(
+        sfn.Condition.stringEquals('$.completion.status', 'CANCELLED'),
+        new sfn.Succeed(scope, 'OrderCancelled', { comment: 'Every shipment was cancelled before it left' }),
       )
       .otherwise(
         new sfn.Succeed(scope, 'LeftWithOps', {

@@ -1,3 +1,4 @@
+import { openLines } from '../domain/cancellation';
 import { shortages as describeShortages, type Shortage } from '../domain/inventory';
 import { stockReservedEvent } from '../domain/inventory-events';
 import { type Order, transitionOrder } from '../domain/order';
@@ -29,11 +30,15 @@ const describe = (missing: Shortage[]) =>
  */
 export async function allocateOrder(deps: AllocateOrderDeps, orderId: string): Promise<AllocationResult> {
   let order = await getOrder(deps, orderId);
+  // Cancelled while an earlier attempt was reserving: what that attempt took goes back.
+  if (order.status === OrderStatus.CANCELLED) await deps.ledger.release(order.id);
   if (order.status !== OrderStatus.CONFIRMED && order.status !== OrderStatus.BACKORDERED) {
     return { orderId, status: order.status };
   }
-  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  const lines = openLines(order);
   const result = await deps.ledger.reserve(order.id, lines);
+  // An earlier attempt reserved before some lines were cancelled: the reservation keeps only what is open.
+  if (result.reserved && order.cancellations) await deps.ledger.holdAtMost(order.id, lines);
   const at = deps.clock.now();
   if (result.reserved) {
     order = transitionOrder(order, OrderStatus.ALLOCATED, at);
@@ -54,6 +59,6 @@ export async function allocateOrder(deps: AllocateOrderDeps, orderId: string): P
 
 /** SKUs of the order that the network cannot cover now. */
 export async function missingSkus(deps: { ledger: InventoryLedger }, order: Order): Promise<string[]> {
-  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  const lines = openLines(order);
   return describeShortages(lines, await deps.ledger.network(lines.map((l) => l.sku))).map((s) => s.sku);
 }

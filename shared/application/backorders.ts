@@ -1,18 +1,15 @@
-import { type Order, transitionOrder } from '../domain/order';
-import { OrderEventType, orderEvent } from '../domain/order-events';
-import { canTransition, OrderStatus } from '../domain/order-status';
+import { openLines } from '../domain/cancellation';
+import type { Order } from '../domain/order';
+import { OrderStatus } from '../domain/order-status';
 import { routeOrder } from '../domain/routing';
 import { missingSkus } from './allocate-order';
 import { getOrder } from './get-order';
-import { voidOutstanding } from './payments';
 import type {
   BackorderBook,
   Clock,
-  EventPublisher,
   InventoryLedger,
   LocationRepository,
   OrderRepository,
-  PaymentGateway,
   RoutingPolicyStore,
   ShipmentRepository,
   WorkflowCallbacks,
@@ -93,10 +90,7 @@ export async function resumeBackorders(deps: BackorderDeps, sku: string): Promis
       await deps.backorders.remove(waiting);
       continue;
     }
-    const result = await deps.ledger.reserve(
-      order.id,
-      order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-    );
+    const result = await deps.ledger.reserve(order.id, openLines(order));
     if (!result.reserved) {
       if (result.shortages.every((s) => s.sku === sku)) break;
       continue;
@@ -118,30 +112,4 @@ export async function resumeBackorders(deps: BackorderDeps, sku: string): Promis
 /** An order cancelled while it was being woken (its release may have run before the reservation). */
 async function releaseIfCancelled(deps: BackorderDeps, orderId: string): Promise<void> {
   if ((await deps.orders.get(orderId))?.status === OrderStatus.CANCELLED) await deps.ledger.release(orderId);
-}
-
-/** Cancels an order (e.g. its backorder expired), releasing whatever it holds; a repeat is a no-op. */
-export async function cancelOrder(
-  deps: Pick<BackorderDeps, 'orders' | 'ledger' | 'backorders' | 'clock'> & {
-    events: EventPublisher;
-    payments: PaymentGateway;
-  },
-  input: { orderId: string; reason: string },
-) {
-  let order = await getOrder(deps, input.orderId);
-  // A shipped or delivered order keeps what it took; only a cancellable one gives stock back.
-  if (order.status !== OrderStatus.CANCELLED && !canTransition(order.status, OrderStatus.CANCELLED)) {
-    return { orderId: order.id, status: order.status };
-  }
-  await deps.ledger.release(order.id);
-  if (order.status !== OrderStatus.CANCELLED) {
-    order = transitionOrder(order, OrderStatus.CANCELLED, deps.clock.now(), { reason: input.reason });
-    await deps.orders.update(order);
-    await deps.events.publish([orderEvent(order, OrderEventType.CANCELLED)]);
-  }
-  const skus = order.lines.map((l) => l.sku);
-  await deps.backorders.remove({ orderId: order.id, placedAt: order.createdAt, skus });
-  // Nothing of a cancelled order ships: what the customer's card still holds is let go.
-  await voidOutstanding(deps, order.id);
-  return { orderId: order.id, status: order.status };
 }

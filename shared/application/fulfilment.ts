@@ -1,15 +1,18 @@
 import { type Principal, requireLocation } from '../domain/access';
+import { livePlannedShipments } from '../domain/cancellation';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../domain/errors';
 import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
 import { canTransition, type OrderStatus } from '../domain/order-status';
 import {
-  activeShipments,
   applyWarehouseEvent,
+  cutShipment,
   markShipped,
   requestPick as newPickRequest,
   type ShipmentRecord,
   ShipmentStatus,
+  startShipping,
+  stopShipping,
   type WarehouseEvent,
 } from '../domain/shipment';
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
@@ -26,6 +29,7 @@ import {
   type PaymentGateway,
   type ShipmentRepository,
   StaleOrderVersion,
+  StaleShipment,
   type WorkflowCallbacks,
 } from './ports';
 
@@ -74,15 +78,20 @@ async function shipmentOf(deps: Pick<FulfilmentDeps, 'shipments'>, id: string): 
   return shipment;
 }
 
-/** What the pick/pack wait ends with; the workflow chooses ship or re-route on it. */
-export type PickOutcome = { outcome: 'packed' } | { outcome: 'rejected'; reason?: string };
+/** What the pick/pack wait ends with; the workflow chooses ship, re-route or stop on it. */
+export type PickOutcome =
+  | { outcome: 'packed' }
+  | { outcome: 'rejected'; reason?: string }
+  | { outcome: 'cancelled' };
 
-const pickOutcome = (shipment: ShipmentRecord): PickOutcome | undefined =>
-  shipment.status === ShipmentStatus.REJECTED
-    ? { outcome: 'rejected', ...(shipment.rejectionReason ? { reason: shipment.rejectionReason } : {}) }
-    : shipment.status === ShipmentStatus.PICK_REQUESTED || shipment.status === ShipmentStatus.PICKED
-      ? undefined
-      : { outcome: 'packed' };
+export const pickOutcome = (shipment: ShipmentRecord): PickOutcome | undefined =>
+  shipment.status === ShipmentStatus.CANCELLED
+    ? { outcome: 'cancelled' }
+    : shipment.status === ShipmentStatus.REJECTED
+      ? { outcome: 'rejected', ...(shipment.rejectionReason ? { reason: shipment.rejectionReason } : {}) }
+      : shipment.status === ShipmentStatus.PICK_REQUESTED || shipment.status === ShipmentStatus.PICKED
+        ? undefined
+        : { outcome: 'packed' };
 
 /**
  * Workflow task (waits on `taskToken`): asks the shipment's warehouse to pick it
@@ -97,10 +106,23 @@ export async function requestPick(
   const order = await getOrder(deps, input.orderId);
   const planned = order.shipments?.find((s) => s.id === input.shipmentId);
   if (!planned) throw new NotFoundError(`Order ${order.id} has no shipment ${input.shipmentId}`);
+  // Cancelled before its warehouse was asked: nothing to pick.
+  if (planned.cancelled) {
+    await deps.callbacks.succeed(input.taskToken, { outcome: 'cancelled' });
+    return;
+  }
   const fresh = newPickRequest({ ...planned, orderId: order.id }, deps.clock.now(), input.slaHours);
   const created = await deps.shipments.create(fresh);
   await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
-  const shipment = created ? fresh : await shipmentOf(deps, fresh.id);
+  const now = await advanceOrder(
+    deps,
+    order.id,
+    'FULFILLING',
+    OrderEvents.FULFILLING,
+    (o) => o.status === 'ROUTED',
+  );
+  // A cancellation that cut the plan while this record was being created had no record to cut.
+  const shipment = await followPlan(deps, created ? fresh : await shipmentOf(deps, fresh.id), now);
   // Published again on a re-run too (same event id): a crash after the create must not leave the
   // warehouse untold, and consumers deduplicate by id.
   if (shipment.status === ShipmentStatus.PICK_REQUESTED) {
@@ -108,9 +130,28 @@ export async function requestPick(
       shipmentEvent(shipment, ShipmentEventType.PICK_REQUESTED, order.correlationId),
     ]);
   }
-  await advanceOrder(deps, order.id, 'FULFILLING', OrderEvents.FULFILLING, (o) => o.status === 'ROUTED');
   const answered = pickOutcome(shipment);
   if (answered) await deps.callbacks.succeed(input.taskToken, answered);
+}
+
+/** The shipment record cut as the order's plan was (every cancellation of the order applied to it). */
+async function followPlan(
+  deps: Pick<FulfilmentDeps, 'shipments' | 'clock'>,
+  shipment: ShipmentRecord,
+  order: Order,
+): Promise<ShipmentRecord> {
+  const planned = order.shipments?.find((s) => s.id === shipment.id);
+  const last = order.cancellations?.at(-1);
+  if (!planned || !last || shipment.cancellations?.includes(last.id)) return shipment;
+  const same = JSON.stringify(planned.lines) === JSON.stringify(shipment.lines);
+  if (same && !planned.cancelled) return shipment;
+  const { shipment: cut } = cutShipment(
+    shipment,
+    { cancellationId: last.id, remaining: planned.cancelled ? [] : planned.lines },
+    deps.clock.now(),
+  );
+  await deps.shipments.update(cut);
+  return cut;
 }
 
 /** Workflow task after the SLA passed without an answer: ShipmentSlaBreached (ops get an alert). */
@@ -172,13 +213,28 @@ export async function shipShipment(
 ) {
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
+  if (shipment.status === ShipmentStatus.CANCELLED) {
+    return { shipmentId: shipment.id, status: shipment.status, held: false, cancelled: true };
+  }
   if (shipment.status === ShipmentStatus.PACKED) {
+    if (shipment.shippingStartedAt === undefined) {
+      // Taken first, so a cancellation racing this step either lands before (and it stops here:
+      // the write below is refused, the retry finds CANCELLED) or is refused itself.
+      shipment = startShipping(shipment, deps.clock.now());
+      try {
+        await deps.shipments.update(shipment);
+      } catch (error) {
+        if (error instanceof StaleShipment) return shipShipment(deps, input);
+        throw error;
+      }
+    }
     // Paid before it leaves: a refused capture stops here, with no label bought and the stock
     // still held, and the order goes ON_HOLD for ops (the workflow ends this shipment's branch).
     try {
       await captureShipment(deps, order.id, shipment);
     } catch (error) {
       if (!(error instanceof PaymentCaptureFailed)) throw error;
+      await deps.shipments.update(stopShipping(shipment, deps.clock.now()));
       await advanceOrder(
         deps,
         order.id,
@@ -187,7 +243,7 @@ export async function shipShipment(
         () => true,
         `payment: ${error.message}`,
       );
-      return { shipmentId: shipment.id, status: shipment.status, held: true };
+      return { shipmentId: shipment.id, status: shipment.status, held: true, cancelled: false };
     }
     const location = await deps.locations.get(shipment.locationId);
     if (!location) throw new NotFoundError(`Location ${shipment.locationId} does not exist`);
@@ -219,26 +275,33 @@ export async function shipShipment(
       `Shipment ${shipment.id} is ${shipment.status}: only a packed shipment ships`,
     );
   }
-  const all = await deps.shipments.ofOrder(order.id);
-  const shipped = (s: ShipmentRecord) => s.trackingNumber !== undefined;
-  // An order on hold stays with ops until they release it.
-  await advanceOrder(
-    deps,
-    order.id,
-    'SHIPPED',
-    OrderEvents.SHIPPED,
-    (o) =>
-      o.status !== 'ON_HOLD' &&
-      activeShipments(o.shipments ?? [], all).every((planned) =>
-        all.some((s) => s.id === planned.id && shipped(s)),
-      ),
-  );
+  await advanceIfAllShipped(deps, order.id);
   return {
     shipmentId: shipment.id,
     status: shipment.status,
     trackingNumber: shipment.trackingNumber,
     held: false,
+    cancelled: false,
   };
+}
+
+/** SHIPPED once every shipment still under way left (an order on hold stays with ops until released). */
+export async function advanceIfAllShipped(
+  deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
+  orderId: string,
+): Promise<Order> {
+  const all = await deps.shipments.ofOrder(orderId);
+  const shipped = (s: ShipmentRecord) => s.trackingNumber !== undefined;
+  return advanceOrder(
+    deps,
+    orderId,
+    'SHIPPED',
+    OrderEvents.SHIPPED,
+    (o) =>
+      o.status !== 'ON_HOLD' &&
+      livePlannedShipments(o, all).length > 0 &&
+      livePlannedShipments(o, all).every((planned) => all.some((s) => s.id === planned.id && shipped(s))),
+  );
 }
 
 const deliveryEnded = (shipment: ShipmentRecord) =>
@@ -270,10 +333,16 @@ export async function completeDelivery(
   input: { orderId: string },
 ) {
   const shipments = await deps.shipments.ofOrder(input.orderId);
-  const order = await advanceOrder(deps, input.orderId, 'DELIVERED', OrderEvents.DELIVERED, (o) =>
-    activeShipments(o.shipments ?? [], shipments).every((planned) =>
-      shipments.some((s) => s.id === planned.id && s.status === ShipmentStatus.DELIVERED),
-    ),
+  const order = await advanceOrder(
+    deps,
+    input.orderId,
+    'DELIVERED',
+    OrderEvents.DELIVERED,
+    (o) =>
+      livePlannedShipments(o, shipments).length > 0 &&
+      livePlannedShipments(o, shipments).every((planned) =>
+        shipments.some((s) => s.id === planned.id && s.status === ShipmentStatus.DELIVERED),
+      ),
   );
   return { orderId: order.id, status: order.status };
 }

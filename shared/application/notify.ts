@@ -1,6 +1,6 @@
 import type { StockSignalData } from '../domain/inventory-events';
 import { type RenderInput, renderNotification } from '../domain/notifications';
-import type { EventMetadata } from '../domain/order-events';
+import type { EventMetadata, OrderCancelledData } from '../domain/order-events';
 import type { ShipmentEventData } from '../domain/shipment-events';
 import {
   type Clock,
@@ -58,6 +58,18 @@ async function messageFor(deps: NotifyDeps, event: BusEvent): Promise<RenderInpu
         currency: order.currency,
         method: order.shippingMethod,
       },
+    };
+  }
+  if (detailType === 'OrderCancelled' || detailType === 'OrderLineCancelled') {
+    const { cancellation, ...order } = event.detail.data as OrderCancelledData;
+    const found = await customer(deps, order.orderId);
+    if (!found) return undefined;
+    return {
+      kind: 'cancelled',
+      order: { ...found.who, currency: order.currency },
+      whole: cancellation.whole,
+      lines: cancellation.lines,
+      amount: cancellation.amount,
     };
   }
   const data = event.detail.data as ShipmentEventData;

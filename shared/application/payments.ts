@@ -112,3 +112,21 @@ export function voidOutstanding(deps: PaymentDeps, orderId: string): Promise<Ord
       }),
   });
 }
+
+/** Voids what a cancellation of some lines takes off the order (never more than is outstanding), once. */
+export function voidCancelled(
+  deps: PaymentDeps,
+  orderId: string,
+  cancellation: { id: string; amount: number },
+): Promise<Order> {
+  return moveMoney(deps, orderId, {
+    kind: 'void',
+    key: voidKey(cancellation.id),
+    amountOf: (order) => Math.min(cancellation.amount, orderMoney(order).outstanding),
+    refused: (amount, reason, code) =>
+      new PaymentVoidFailed(`Voiding ${amount} for cancellation ${cancellation.id} was refused: ${reason}`, {
+        orderId,
+        code,
+      }),
+  });
+}

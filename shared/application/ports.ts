@@ -245,6 +245,13 @@ export interface InventoryLedger {
   routedOn(day: string): Promise<Map<string, number>>;
   /** Releases whatever the order holds, routed or not; a repeat is a no-op. */
   release(orderId: string): Promise<void>;
+  /**
+   * Lets go of units the order no longer wants (cancelled lines): what it holds (at network level,
+   * or at `locationId` once routed, or across its locations when none is named) is cut to at most
+   * `keep` per SKU and the rest goes back on sale, in one transaction. A repeat is a no-op; what
+   * shipped is untouched.
+   */
+  holdAtMost(orderId: string, keep: ReservationLine[], locationId?: string): Promise<void>;
   reservationsOf(orderId: string): Promise<HeldLine[]>;
   /** Stock rows by SKU then location, optionally only one location's or only those below their threshold. */
   list(

@@ -22,7 +22,8 @@ export interface RerouteDeps
 export type RerouteOutcome =
   | { outcome: 'rerouted'; orderId: string; shipmentId: string }
   | { outcome: 'backordered'; skus: string[] }
-  | { outcome: 'held' };
+  | { outcome: 'held' }
+  | { outcome: 'cancelled' };
 
 type PlanningDeps = Pick<RerouteDeps, 'shipments' | 'orders' | 'ledger' | 'locations' | 'policies'>;
 
@@ -87,6 +88,7 @@ export async function rerouteRejectedShipment(
   if (!rejected) throw new NotFoundError(`Shipment ${input.shipmentId} does not exist`);
   if (rejected.reroutedTo)
     return { outcome: 'rerouted', orderId: rejected.orderId, shipmentId: rejected.reroutedTo };
+  if (rejected.status === ShipmentStatus.CANCELLED) return { outcome: 'cancelled' };
   if (rejected.status !== ShipmentStatus.REJECTED) return { outcome: 'held' };
   let order = await getOrder(deps, rejected.orderId);
   const at = deps.clock.now();

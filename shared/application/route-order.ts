@@ -1,3 +1,4 @@
+import { openLines } from '../domain/cancellation';
 import { stockSignalEvents } from '../domain/inventory-events';
 import { type Order, type Shipment, transitionOrder } from '../domain/order';
 import { type DomainEvent, OrderEventType, orderEvent, orderRoutedEvent } from '../domain/order-events';
@@ -47,6 +48,7 @@ const shipmentsOf = (orderId: string, decision: Pick<RoutingDecision, 'chosen'>)
  */
 export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string): Promise<RouteOrderResult> {
   let order = await getOrder(deps, orderId);
+  if (order.status === OrderStatus.CANCELLED) await deps.ledger.release(order.id);
   if (order.status !== OrderStatus.ALLOCATED) return result(order);
   const policy = await deps.policies.current();
   const skus = order.lines.map((l) => l.sku);
@@ -92,9 +94,9 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
       return result(order);
     }
     conflicts.push(`attempt ${attempt}: ${applied.conflict}`);
-    // Cancelled (and released) meanwhile: nothing left to route.
-    const current = await getOrder(deps, orderId);
-    if (current.status !== OrderStatus.ALLOCATED) return result(current);
+    // Cancelled (and released) meanwhile: nothing left to route; lines cancelled: plan what is left.
+    order = await getOrder(deps, orderId);
+    if (order.status !== OrderStatus.ALLOCATED) return result(order);
   }
   return backorder(deps, order, decision as RoutingDecision, conflicts.length);
 }
@@ -128,7 +130,7 @@ async function decisionHeld(
   const routed = new Map<string, number>();
   for (const line of held.flatMap((s) => s.lines))
     routed.set(line.sku, (routed.get(line.sku) ?? 0) + line.quantity);
-  const missing = order.lines.flatMap((l) => {
+  const missing = openLines(order).flatMap((l) => {
     const quantity = l.quantity - (routed.get(l.sku) ?? 0);
     return quantity > 0 ? [{ sku: l.sku, quantity }] : [];
   });

@@ -1,3 +1,4 @@
+import { openQuantity } from '../domain/cancellation';
 import { availableToSell } from '../domain/inventory';
 import type { Order, OrderDraft } from '../domain/order';
 import {
@@ -58,7 +59,8 @@ export async function routingCandidates(
 
 export const routingOrderOf = (order: Pick<Order, 'id' | 'lines' | 'shippingAddress'>): RoutingOrder => ({
   id: order.id,
-  lines: order.lines,
+  // Routing places what is still wanted: cancelled units are no longer routed.
+  lines: order.lines.flatMap((l) => (openQuantity(l) > 0 ? [{ ...l, quantity: openQuantity(l) }] : [])),
   shippingAddress: order.shippingAddress,
 });
 

@@ -12,7 +12,7 @@ import {
   StockParams,
 } from './inventory-schemas';
 import { DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
-import { ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
+import { CancelOrderBody, ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
 
@@ -128,6 +128,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The shipments of the order' },
       ...problems,
       404: { description: 'No such order', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'cancelOrder',
+    access: [CHANNEL, OPS],
+    method: 'POST',
+    path: '/orders/{id}/cancel',
+    summary:
+      'Cancel the whole order, or units of some lines, until their shipment starts to leave: the stock goes back on sale, the payment hold is let go, the warehouse is asked to stop',
+    params: OrderIdParams,
+    body: CancelOrderBody,
+    idempotent: true,
+    responses: {
+      200: {
+        description: 'The order with the cancellation applied',
+        schema: 'Order',
+        headers: ['Idempotent-Replayed'],
+      },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: {
+        description: 'Shipped, delivered or leaving (open a return instead), or nothing left to cancel',
+        schema: 'Problem',
+      },
+      422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
     },
   },
   {

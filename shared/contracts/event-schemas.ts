@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCEL_REASONS } from '../domain/cancellation';
 import { ORDER_STATUSES } from '../domain/order-status';
 import { ShipmentStatus } from '../domain/shipment';
 import { ShipmentEventType } from '../domain/shipment-events';
@@ -82,6 +83,33 @@ const shipmentEventDetail = z.object({
     labelRef: z.string().optional(),
     tracking: z.enum(TRACKING_STATUSES).optional(),
     latest: historyEntry.optional(),
+    shippingStartedAt: z.string().optional(),
+    cancellations: z.array(z.string()).optional().describe('Ids of the cancellations that cut it'),
+  }),
+});
+
+const cancellationDetail = orderEventDetail.extend({
+  data: OrderSummarySchema.extend({
+    cancellation: z.object({
+      id: z.string(),
+      at: z.string(),
+      reason: z.enum(CANCEL_REASONS),
+      note: z.string().optional(),
+      by: z.string(),
+      lines: z.array(
+        z.object({ lineNumber: z.int().min(1), sku: z.string(), quantity: z.int().min(1), amount: z.int() }),
+      ),
+      amount: z.int(),
+      whole: z.boolean(),
+      shipments: z.array(
+        z.object({
+          shipmentId: z.string(),
+          locationId: z.string(),
+          removed: z.array(skuQuantity),
+          remaining: z.array(skuQuantity),
+        }),
+      ),
+    }),
   }),
 });
 
@@ -102,7 +130,8 @@ export const EVENT_DETAIL_SCHEMAS = {
         notShipped: z.array(skuQuantity),
       }),
     }),
-    OrderCancelled: orderEventDetail,
+    OrderCancelled: cancellationDetail,
+    OrderLineCancelled: cancellationDetail,
     OrderFulfilling: orderEventDetail,
     OrderShipped: orderEventDetail,
     OrderDelivered: orderEventDetail,

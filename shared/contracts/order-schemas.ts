@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
 import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
 import { PAYMENT_METHODS, SHIPPING_METHODS } from '../domain/order';
@@ -102,6 +103,33 @@ export const ListOrdersQuery = z.strictObject({
 });
 export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 
+/** Body of POST /orders/{id}/cancel. */
+export const CancelOrderBody = z
+  .strictObject({
+    reason: z.enum(CANCEL_REASONS),
+    note: text(500).optional(),
+    lines: z
+      .array(
+        z.strictObject({
+          lineNumber: z.int().min(1).max(50),
+          quantity: z.int().min(1).max(999).describe('Units of the line to cancel'),
+        }),
+      )
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Units to cancel per line; leave out to cancel the whole order'),
+  })
+  .meta({ id: 'CancelOrder' });
+export type CancelOrderBody = z.infer<typeof CancelOrderBody>;
+
+const CancelledLineView = z.object({
+  lineNumber: z.int(),
+  sku: z.string(),
+  quantity: z.int(),
+  amount: z.int(),
+});
+
 export const OrderIdParams = z.strictObject({
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an order id (ULID)'),
 });
@@ -121,6 +149,7 @@ export const OrderView = z
         quantity: z.int(),
         unitPrice: z.int(),
         lineTotal: z.int(),
+        cancelledQuantity: z.int().optional().describe('Units cancelled since placement'),
       }),
     ),
     currency: z.string(),
@@ -165,6 +194,30 @@ export const OrderView = z
     timeline: z.array(
       z.object({ status: OrderStatusSchema, at: z.iso.datetime(), reason: z.string().optional() }),
     ),
+    cancellations: z
+      .array(
+        z.object({
+          id: z.string(),
+          at: z.iso.datetime(),
+          reason: z.enum(CANCEL_REASONS),
+          note: z.string().optional(),
+          by: z.string(),
+          lines: z.array(CancelledLineView),
+          amount: z.int(),
+          whole: z.boolean(),
+          orderVersion: z.int(),
+          key: z.string().describe('<caller>:<Idempotency-Key> of the request'),
+          shipments: z.array(
+            z.object({
+              shipmentId: z.string(),
+              locationId: z.string(),
+              removed: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+              remaining: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+            }),
+          ),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'Order' });
 

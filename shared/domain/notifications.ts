@@ -77,6 +77,14 @@ export type RenderInput =
   | { kind: 'stockLow' | 'stockOut'; sku: string; locationId: string; ats: number; threshold: number }
   | { kind: 'slaBreached'; orderId: string; shipmentId: string; locationId: string; dueAt: string }
   | {
+      kind: 'cancelled';
+      order: { id: string; email: string; name: string; currency: string };
+      whole: boolean;
+      lines: Array<{ sku: string; quantity: number }>;
+      /** What goes back to the customer's card (voided), in minor units. */
+      amount: number;
+    }
+  | {
       kind: 'deliveryException';
       orderId: string;
       shipmentId: string;
@@ -142,6 +150,24 @@ export function renderNotification(input: RenderInput, context: NotificationCont
         orderId: order.id,
         subject,
         body,
+      };
+    }
+    case 'cancelled': {
+      const { order } = input;
+      const what = input.whole
+        ? `your order ${order.id} is cancelled`
+        : `we cancelled ${input.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ')} from your order ${order.id}; the rest goes on as planned`;
+      return {
+        ...base,
+        id: id(input.whole ? 'order-cancelled' : 'order-lines-cancelled'),
+        template: input.whole ? 'order-cancelled' : 'order-lines-cancelled',
+        audience: 'customer',
+        to: order.email,
+        orderId: order.id,
+        subject: input.whole
+          ? `Your order ${order.id} is cancelled`
+          : `Part of your order ${order.id} is cancelled`,
+        body: `Hi ${order.name}, ${what}. ${input.amount > 0 ? `${money(input.amount, order.currency)} will not be charged.` : 'You were not charged for it.'}`,
       };
     }
     case 'stockLow':

@@ -1,3 +1,4 @@
+import type { Cancellation } from './cancellation';
 import type { Order, Shipment } from './order';
 
 export const EventSource = {
@@ -50,6 +51,7 @@ export const OrderEventType = {
   DELIVERED: 'OrderDelivered',
   ON_HOLD: 'OrderOnHold',
   CANCELLED: 'OrderCancelled',
+  LINES_CANCELLED: 'OrderLineCancelled',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
 
@@ -111,6 +113,37 @@ export function orderRoutedEvent(
         policyVersion: decision.policyVersion,
         notShipped: decision.missing,
       },
+    },
+  };
+}
+
+export interface OrderCancelledData extends OrderSummary {
+  cancellation: Omit<Cancellation, 'key' | 'requestHash' | 'orderVersion'>;
+}
+
+/**
+ * OrderCancelled (nothing left open) or OrderLineCancelled: what was cancelled, why, by whom.
+ * Its id is the cancellation's, so publishing it again (a repeated request) is deduplicated.
+ */
+export function orderCancelledEvent(
+  order: Order,
+  cancellation: Cancellation,
+): DomainEvent<OrderCancelledData> {
+  const event = orderEvent(
+    order,
+    cancellation.whole ? OrderEventType.CANCELLED : OrderEventType.LINES_CANCELLED,
+  );
+  const { key: _key, requestHash: _hash, orderVersion: _version, ...shown } = cancellation;
+  return {
+    ...event,
+    detail: {
+      metadata: {
+        ...event.detail.metadata,
+        eventId: cancellation.id,
+        sequence: cancellation.orderVersion,
+        occurredAt: cancellation.at,
+      },
+      data: { ...event.detail.data, cancellation: shown },
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Cancellation } from './cancellation';
 import { assertTransition, type OrderStatus } from './order-status';
 import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from './payment-money';
 
@@ -36,6 +37,8 @@ export interface OrderLineDraft {
 export interface OrderLine extends OrderLineDraft {
   lineNumber: number;
   lineTotal: number;
+  /** Units cancelled since placement; `quantity` stays what the customer ordered. */
+  cancelledQuantity?: number;
 }
 
 /** What the customer asked for, before the OMS gives it an id, totals and a status. */
@@ -84,7 +87,10 @@ export interface Shipment {
   /** `<orderId>-<n>`, stable for the order. */
   id: string;
   locationId: string;
+  /** What it carries now (less than planned once some of its units were cancelled). */
   lines: Array<{ sku: string; quantity: number }>;
+  /** Every unit of it was cancelled before it left. */
+  cancelled?: boolean;
 }
 
 export interface TimelineEntry {
@@ -114,6 +120,8 @@ export interface Order {
   timeline: TimelineEntry[];
   /** Set by routing: where each part of the order ships from. */
   shipments?: Shipment[];
+  /** Every accepted cancellation, of lines or of the whole order, in order. */
+  cancellations?: Cancellation[];
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */

@@ -9,6 +9,8 @@ export const ShipmentEventType = {
   SLA_BREACHED: 'ShipmentSlaBreached',
   SHIPPED: 'ShipmentShipped',
   TRACKING_UPDATED: 'ShipmentTrackingUpdated',
+  /** Some or all of a shipment's units were cancelled: the warehouse should stop picking them. */
+  CANCEL_REQUESTED: 'ShipmentCancelRequested',
 } as const;
 export type ShipmentEventType = (typeof ShipmentEventType)[keyof typeof ShipmentEventType];
 

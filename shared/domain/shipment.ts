@@ -10,6 +10,8 @@ export const ShipmentStatus = {
   SHIPPED: 'SHIPPED',
   DELIVERED: 'DELIVERED',
   RETURNED_TO_SENDER: 'RETURNED_TO_SENDER',
+  /** Every unit of it was cancelled before it left; the warehouse was asked to stop. */
+  CANCELLED: 'CANCELLED',
 } as const;
 export type ShipmentStatus = (typeof ShipmentStatus)[keyof typeof ShipmentStatus];
 
@@ -45,6 +47,10 @@ export interface ShipmentRecord {
   status: ShipmentStatus;
   /** When the warehouse must have answered the pick request. */
   pickDueAt: string;
+  /** Set when ShipShipment began to capture and buy the label: from then on it is not cancellable. */
+  shippingStartedAt?: string;
+  /** Cancellations applied to it, by id: applying one again changes nothing. */
+  cancellations?: string[];
   packages?: Parcel[];
   rejectionReason?: string;
   /** The shipment that took over this rejected one's lines, from another location. */
@@ -122,6 +128,76 @@ export function applyWarehouseEvent(
       updatedAt: at,
     },
   };
+}
+
+/**
+ * A cancellation takes units off the shipment (`remaining` is what it still carries), or all of
+ * them (CANCELLED). Applied once per cancellation id; refused once the shipment is leaving.
+ */
+export function cutShipment(
+  shipment: ShipmentRecord,
+  cut: { cancellationId: string; remaining: Array<{ sku: string; quantity: number }> },
+  at: string,
+): { shipment: ShipmentRecord; changed: boolean } {
+  if (shipment.cancellations?.includes(cut.cancellationId)) return { shipment, changed: false };
+  if (!isCancellable(shipment)) {
+    throw new InvalidStateError(
+      `Shipment ${shipment.id} is ${shipment.status}: it can no longer be cancelled`,
+      {
+        shipmentId: shipment.id,
+        status: shipment.status,
+      },
+    );
+  }
+  const all = cut.remaining.length === 0;
+  const detail = all
+    ? `cancelled (${cut.cancellationId})`
+    : `lines now ${cut.remaining.map((l) => `${l.quantity} x ${l.sku}`).join(', ')} (${cut.cancellationId})`;
+  return {
+    changed: true,
+    shipment: {
+      ...shipment,
+      status: all ? ShipmentStatus.CANCELLED : shipment.status,
+      lines: all ? shipment.lines : cut.remaining,
+      cancellations: [...(shipment.cancellations ?? []), cut.cancellationId],
+      history: [
+        ...shipment.history,
+        { at, status: all ? ShipmentStatus.CANCELLED : shipment.status, source: 'oms', detail },
+      ],
+      version: shipment.version + 1,
+      updatedAt: at,
+    },
+  };
+}
+
+const CANCELLABLE: readonly ShipmentStatus[] = [
+  ShipmentStatus.PICK_REQUESTED,
+  ShipmentStatus.PICKED,
+  ShipmentStatus.PACKED,
+  ShipmentStatus.REJECTED,
+];
+
+/** Not yet leaving: no label being bought, not shipped, not already cancelled. */
+export const isCancellable = (shipment: ShipmentRecord) =>
+  shipment.shippingStartedAt === undefined && CANCELLABLE.includes(shipment.status);
+
+/**
+ * ShipShipment takes the packed shipment before it captures and buys the label: the version bump
+ * is what a racing cancellation collides with, so exactly one of the two goes ahead.
+ */
+export function startShipping(shipment: ShipmentRecord, at: string): ShipmentRecord {
+  if (shipment.status !== ShipmentStatus.PACKED) {
+    throw new InvalidStateError(`Shipment ${shipment.id} is ${shipment.status}, not PACKED`, {
+      shipmentId: shipment.id,
+    });
+  }
+  return { ...shipment, shippingStartedAt: at, version: shipment.version + 1, updatedAt: at };
+}
+
+/** The capture was refused: the shipment waits, packed, and can be cancelled again. */
+export function stopShipping(shipment: ShipmentRecord, at: string): ShipmentRecord {
+  const { shippingStartedAt: _started, ...rest } = shipment;
+  return { ...rest, version: shipment.version + 1, updatedAt: at };
 }
 
 /** Labelled and handed to the carrier. */

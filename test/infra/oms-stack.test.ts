@@ -294,7 +294,9 @@ describe('the OMS stack', () => {
       Choices: Array<{ Variable: string; BooleanEquals: boolean; Next: string }>;
       Default: string;
     };
+    // Cancelled before it was taken for shipping: the branch ends, nothing shipped.
     expect(shipChoice.Choices).toEqual([
+      { Variable: '$.ship.cancelled', BooleanEquals: true, Next: 'ShipmentCancelled' },
       { Variable: '$.ship.held', BooleanEquals: true, Next: 'ShipmentUnpaid' },
     ]);
     expect(shipChoice.Default).toBe('AwaitDelivery');
@@ -310,7 +312,17 @@ describe('the OMS stack', () => {
     expect(rerouteChoices).toEqual([
       ['rerouted', 'FulfilReroutedShipment'],
       ['backordered', 'WaitForShipmentStock'],
+      ['cancelled', 'ShipmentCancelled'],
     ]);
+    // A cancellation ends the shipment's wait: its branch stops; every shipment cancelled, the order closes so.
+    const pickChoices = (
+      map.ItemProcessor.States.CheckPick as { Choices: Array<{ StringEquals: string; Next: string }> }
+    ).Choices.map((c) => [c.StringEquals, c.Next]);
+    expect(pickChoices).toEqual([
+      ['packed', 'ShipShipment'],
+      ['cancelled', 'ShipmentCancelled'],
+    ]);
+    expect(next('CheckDelivery')).toEqual({ DELIVERED: 'OrderDelivered', CANCELLED: 'OrderCancelled' });
     const stockWait = map.ItemProcessor.States.WaitForShipmentStock as {
       Resource: string;
       TimeoutSeconds: number;

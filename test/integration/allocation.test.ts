@@ -125,7 +125,7 @@ describe('the Allocate stage', () => {
     expect(await drift()).toEqual([]);
   });
 
-  it('cancels an order whose backorder wait times out, with reason "backorder expired", holding nothing and its authorization voided', async () => {
+  it('cancels an order whose backorder wait times out, with reason out_of_stock: "backorder expired", holding nothing and its authorization voided', async () => {
     const id = await place(orderOf([{ sku: 'NEVER-1', quantity: 2 }]));
     await env.cloud.idle();
     const executionArn = env.aws.executionArn(id);
@@ -135,7 +135,7 @@ describe('the Allocate stage', () => {
     env.cloud.stepFunctions.tokens.fail(String(wait?.token), 'States.Timeout', 'Task timed out');
     await env.cloud.idle();
     const order = await request(api(), 'GET', `/orders/${id}`);
-    expect(order.body).toMatchObject({ status: 'CANCELLED', statusReason: 'backorder expired' });
+    expect(order.body).toMatchObject({ status: 'CANCELLED', statusReason: 'out_of_stock: backorder expired' });
     const { payment, totals } = order.body as {
       payment: {
         movements: Array<{ kind: string; key: string; amount: number }>;

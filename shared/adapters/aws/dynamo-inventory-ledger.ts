@@ -299,6 +299,11 @@ export class DynamoInventoryLedger implements InventoryLedger {
     const routed = new Map<string, number>();
     for (const line of request.shipments.flatMap((s) => s.lines))
       routed.set(line.sku, (routed.get(line.sku) ?? 0) + line.quantity);
+    // A plan made before some lines were cancelled routes units the order no longer holds.
+    const over = [...routed].find(
+      ([sku, quantity]) => quantity > (header.lines.find((l) => l.sku === sku)?.quantity ?? 0),
+    );
+    if (over) return { routed: false, conflict: `the order no longer holds ${over[1]} x ${over[0]}` };
     const unrouted = header.lines.flatMap((line) => {
       const quantity = line.quantity - (routed.get(line.sku) ?? 0);
       return quantity > 0 ? [{ sku: line.sku, quantity }] : [];
@@ -313,10 +318,12 @@ export class DynamoInventoryLedger implements InventoryLedger {
           Key: reservationKey(orderId),
           UpdateExpression: 'SET #lines = :lines, routedAt = :at',
           ExpressionAttributeNames: { '#lines': 'lines' },
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(routedAt)',
+          // As read: a cancellation that cut the reservation meanwhile makes this plan stale.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(routedAt) AND #lines = :held',
           ExpressionAttributeValues: {
             ':lines': [...routed].map(([sku, quantity]) => ({ sku, quantity })),
             ':at': request.at,
+            ':held': header.lines,
           },
         },
       },
@@ -345,9 +352,11 @@ export class DynamoInventoryLedger implements InventoryLedger {
     const result = await this.transact(items, async (reasons): Promise<RouteResult> => {
       if (failed(reasons[0])) {
         const now = await this.header(orderId);
-        return now?.routedAt !== undefined
-          ? { routed: true, shipments: await this.plan(orderId) }
-          : { routed: false, conflict: 'the order holds no reservation' };
+        if (now?.routedAt !== undefined) return { routed: true, shipments: await this.plan(orderId) };
+        return {
+          routed: false,
+          conflict: now ? 'its reservation changed meanwhile' : 'the order holds no reservation',
+        };
       }
       const row = stockRows.find((_, i) => failed(reasons[firstStockRow + i]));
       if (row)
@@ -395,6 +404,138 @@ export class DynamoInventoryLedger implements InventoryLedger {
     throw new Error(
       `The reservation of order ${orderId} kept changing: not released after ${RELEASE_LOOKS} looks`,
     );
+  }
+
+  /**
+   * Cuts what the order holds down to `keep` (cancelled units go back on sale): the network
+   * reservation before routing; after it, the record at `locationId`, or every unshipped record
+   * in turn when none is named. One transaction per look, each conditional on the records being
+   * as read; a look refused by a racing writer looks again.
+   */
+  async holdAtMost(orderId: string, keep: ReservationLine[], locationId?: string): Promise<void> {
+    for (let look = 0; look < RELEASE_LOOKS; look++) {
+      const { header, routed } = await this.held(orderId);
+      if (!header) return;
+      const items = this.trimItems(orderId, header, routed, keep, locationId);
+      if (items.length === 0) return;
+      await this.transact(items, async () => null);
+    }
+    throw new Error(
+      `The reservation of order ${orderId} kept changing: not trimmed after ${RELEASE_LOOKS} looks`,
+    );
+  }
+
+  private trimItems(
+    orderId: string,
+    header: ReturnType<typeof toHeader>,
+    routed: Routed[],
+    keep: ReservationLine[],
+    locationId: string | undefined,
+  ): TransactItem[] {
+    const budget = new Map(keep.map((l) => [l.sku, l.quantity]));
+    const cut = (lines: ReservationLine[]) => {
+      const kept = lines.map((l) => {
+        const quantity = Math.min(l.quantity, budget.get(l.sku) ?? 0);
+        budget.set(l.sku, (budget.get(l.sku) ?? 0) - quantity);
+        return { sku: l.sku, quantity };
+      });
+      const freed = lines.flatMap((l, i) => {
+        const quantity = l.quantity - (kept[i]?.quantity ?? 0);
+        return quantity > 0 ? [{ sku: l.sku, quantity }] : [];
+      });
+      return { kept: kept.filter((l) => l.quantity > 0), freed };
+    };
+    const unchanged = (lines: ReservationLine[]) => ({
+      ConditionExpression: 'attribute_exists(pk) AND #lines = :old',
+      ExpressionAttributeNames: { '#lines': 'lines' },
+      old: lines,
+    });
+    if (header.routedAt === undefined) {
+      if (locationId !== undefined) return [];
+      const { kept, freed } = cut(header.lines);
+      if (freed.length === 0) return [];
+      const { old, ...condition } = unchanged(header.lines);
+      return [
+        kept.length === 0
+          ? {
+              Delete: {
+                TableName: this.tableName,
+                Key: reservationKey(orderId),
+                ...condition,
+                ExpressionAttributeValues: { ':old': old },
+              },
+            }
+          : {
+              Update: {
+                TableName: this.tableName,
+                Key: reservationKey(orderId),
+                UpdateExpression: 'SET #lines = :lines',
+                ...condition,
+                ExpressionAttributeValues: { ':lines': kept, ':old': old },
+              },
+            },
+        ...freed.map((line) => networkUpdate(this.tableName, line, 1)),
+      ];
+    }
+    const at = new Date().toISOString();
+    const records = routed.filter(
+      (r) => stillHeld(r) && (locationId === undefined || r.locationId === locationId),
+    );
+    const items: TransactItem[] = [];
+    const freedTotal = new Map<string, number>();
+    for (const record of records) {
+      const { kept, freed } = cut(record.lines);
+      if (freed.length === 0) continue;
+      const key = routedReservationKey(orderId, record.locationId);
+      const { old, ...condition } = unchanged(record.lines);
+      const guard = {
+        ...condition,
+        ConditionExpression: `${condition.ConditionExpression} AND attribute_not_exists(shippedAt)`,
+      };
+      items.push(
+        kept.length === 0
+          ? {
+              Delete: {
+                TableName: this.tableName,
+                Key: key,
+                ...guard,
+                ExpressionAttributeValues: { ':old': old },
+              },
+            }
+          : {
+              Update: {
+                TableName: this.tableName,
+                Key: key,
+                UpdateExpression: 'SET #lines = :lines',
+                ...guard,
+                ExpressionAttributeValues: { ':lines': kept, ':old': old },
+              },
+            },
+        ...freed.map((line) =>
+          locationUpdate(this.tableName, { ...line, locationId: record.locationId }, -1, at),
+        ),
+        ...(kept.length === 0 ? [loadUpdate(this.tableName, record.day, record.locationId, -1)] : []),
+      );
+      for (const line of freed) freedTotal.set(line.sku, (freedTotal.get(line.sku) ?? 0) + line.quantity);
+    }
+    if (items.length === 0) return [];
+    const { old, ...condition } = unchanged(header.lines);
+    const headerLines = header.lines
+      .map((l) => ({ sku: l.sku, quantity: l.quantity - (freedTotal.get(l.sku) ?? 0) }))
+      .filter((l) => l.quantity > 0);
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: reservationKey(orderId),
+          UpdateExpression: 'SET #lines = :lines',
+          ...condition,
+          ExpressionAttributeValues: { ':lines': headerLines, ':old': old },
+        },
+      },
+      ...items,
+      ...[...freedTotal].map(([sku, quantity]) => networkUpdate(this.tableName, { sku, quantity }, 1)),
+    ];
   }
 
   /** Location reservations back to network level: the record then holds exactly what was still routed. */
