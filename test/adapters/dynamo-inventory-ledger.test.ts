@@ -190,6 +190,51 @@ describe('the DynamoDB inventory ledger', () => {
       expect(await invariantDrift()).toEqual([]);
     });
 
+    it('lets go of cancelled units exactly: at network level before routing, at the named location after, each cut once', async () => {
+      await count('TRIM', 'sp-1', 5);
+      await count('TRIM', 'rj-1', 5);
+      await ledger.reserve('order-trim', [{ sku: 'TRIM', quantity: 6 }]);
+      await ledger.holdAtMost('order-trim', [{ sku: 'TRIM', quantity: 5 }]);
+      await ledger.holdAtMost('order-trim', [{ sku: 'TRIM', quantity: 5 }]);
+      expect((await ledger.network(['TRIM'])).get('TRIM')?.reserved).toBe(5);
+      await route('order-trim', [
+        { locationId: 'sp-1', sku: 'TRIM', quantity: 3 },
+        { locationId: 'rj-1', sku: 'TRIM', quantity: 2 },
+      ]);
+      // One unit off the rj-1 shipment, then that shipment cancelled whole: sp-1 keeps its 3.
+      await ledger.holdAtMost('order-trim', [{ sku: 'TRIM', quantity: 1 }], 'rj-1');
+      expect((await ledger.level('TRIM', 'rj-1'))?.reserved).toBe(1);
+      await ledger.holdAtMost('order-trim', [], 'rj-1');
+      await ledger.holdAtMost('order-trim', [], 'rj-1');
+      expect((await ledger.level('TRIM', 'rj-1'))?.reserved).toBe(0);
+      expect((await ledger.level('TRIM', 'sp-1'))?.reserved).toBe(3);
+      expect((await ledger.network(['TRIM'])).get('TRIM')?.reserved).toBe(3);
+      expect(await ledger.reservationsOf('order-trim')).toEqual([
+        { sku: 'TRIM', quantity: 3, locationId: 'sp-1' },
+      ]);
+      expect((await ledger.routedOn(at.slice(0, 10))).get('rj-1')).toBe(0);
+      expect(await invariantDrift()).toEqual([]);
+    });
+
+    it('refuses a routing plan made before the reservation was cut (lines cancelled meanwhile), and changes nothing', async () => {
+      await count('STALE-PLAN', 'sp-1', 5);
+      await ledger.reserve('order-stale-plan', [{ sku: 'STALE-PLAN', quantity: 3 }]);
+      await ledger.holdAtMost('order-stale-plan', [{ sku: 'STALE-PLAN', quantity: 1 }]);
+      expect(
+        await route('order-stale-plan', [{ locationId: 'sp-1', sku: 'STALE-PLAN', quantity: 3 }]),
+      ).toEqual({
+        routed: false,
+        conflict: 'the order no longer holds 3 x STALE-PLAN',
+      });
+      expect((await ledger.level('STALE-PLAN', 'sp-1'))?.reserved).toBe(0);
+      expect(
+        await route('order-stale-plan', [{ locationId: 'sp-1', sku: 'STALE-PLAN', quantity: 1 }]),
+      ).toMatchObject({
+        routed: true,
+      });
+      expect(await invariantDrift()).toEqual([]);
+    });
+
     it('lets only one of two orders racing for the last units at a location route there, and changes nothing for the other', async () => {
       await count('LAST', 'sp-1', 2);
       await count('LAST', 'rj-1', 2);

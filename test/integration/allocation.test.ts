@@ -135,7 +135,10 @@ describe('the Allocate stage', () => {
     env.cloud.stepFunctions.tokens.fail(String(wait?.token), 'States.Timeout', 'Task timed out');
     await env.cloud.idle();
     const order = await request(api(), 'GET', `/orders/${id}`);
-    expect(order.body).toMatchObject({ status: 'CANCELLED', statusReason: 'out_of_stock: backorder expired' });
+    expect(order.body).toMatchObject({
+      status: 'CANCELLED',
+      statusReason: 'out_of_stock: backorder expired',
+    });
     const { payment, totals } = order.body as {
       payment: {
         movements: Array<{ kind: string; key: string; amount: number }>;

@@ -79,7 +79,11 @@ const VALID_PARAM: Record<string, string> = {
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */
 const validBodies: Record<string, unknown> = {
   placeOrder: orderBody(),
-  cancelOrder: { reason: 'customer_request', note: 'changed my mind', lines: [{ lineNumber: 1, quantity: 1 }] },
+  cancelOrder: {
+    reason: 'customer_request',
+    note: 'changed my mind',
+    lines: [{ lineNumber: 1, quantity: 1 }],
+  },
   postShipmentEvent: { type: 'rejected', reason: 'damaged' },
   receiveCarrierWebhook: {
     id: 'evt-1',
