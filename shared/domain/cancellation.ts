@@ -122,6 +122,7 @@ function cutShipments(
   order: Order,
   records: ShipmentRecord[],
   wanted: Map<string, number>,
+  cancellationId: string,
 ): Map<string, ShipmentCut> {
   const live = livePlannedShipments(order, records);
   const cuts = new Map<string, ShipmentCut>();
@@ -140,7 +141,8 @@ function cutShipments(
       const carried = cut.remaining.find((l) => l.sku === sku);
       if (!carried) continue;
       const record = records.find((r) => r.id === shipment.id);
-      if (record && !isCancellable(record)) {
+      // A record this cancellation already cut (an attempt whose order write lost a race) is its own.
+      if (record && !isCancellable(record) && !record.cancellations?.includes(cancellationId)) {
         throw new ConflictError(
           `Shipment ${shipment.id} is ${record?.status === ShipmentStatus.PACKED ? 'being shipped' : record?.status}: its units can no longer be cancelled; open a return once it is delivered`,
           { shipmentId: shipment.id, shipmentStatus: record?.status },
@@ -190,7 +192,7 @@ export function planCancellation(
       : [];
   });
   if (lines.length === 0) throw new UnprocessableError(`Order ${order.id} has no open units to cancel`);
-  const cuts = cutShipments(order, records, new Map(lines.map((l) => [l.sku, l.quantity])));
+  const cuts = cutShipments(order, records, new Map(lines.map((l) => [l.sku, l.quantity])), meta.id);
   const cancelledLines = order.lines.map((line) => {
     const quantity = units.get(line.lineNumber) ?? 0;
     return quantity > 0 ? { ...line, cancelledQuantity: (line.cancelledQuantity ?? 0) + quantity } : line;

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityTypes, drift, executionEnd, notificationsFor, stockAt } from '../support/books';
 import { postDelivered, reportPacked, type ShipmentView, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
@@ -18,11 +18,14 @@ const cancel = (id: string, body: Record<string, unknown>, key = newKey()) =>
 const statusIs = (id: string, status: string, timeoutMs = 15_000) =>
   eventually(async () => ((await order(id)).status === status ? true : undefined), timeoutMs);
 
+/** Waits until every shipment of the order waits for its warehouse and the order says FULFILLING. */
 async function waitingShipments(id: string, count = 1): Promise<ShipmentView[]> {
-  return eventually(async () => {
+  const items = await eventually(async () => {
     const items = await shipmentsOf(api(), id);
     return items.length === count && items.every((s) => s.status === 'PICK_REQUESTED') ? items : undefined;
   }, 15_000);
+  await statusIs(id, 'FULFILLING');
+  return items;
 }
 
 /** The execution once it ended: its status and the state it ended in. */
@@ -31,6 +34,15 @@ const ended = (id: string) =>
     const end = await executionEnd(env.aws, id);
     return end.status ? end : undefined;
   }, 15_000);
+
+/** ShipmentCancelRequested events the bus carried, by shipment id (what a warehouse subscriber receives). */
+const cancelRequests: string[] = [];
+beforeAll(() => {
+  env.cloud.eventBus.tap((event) => {
+    if (event['detail-type'] === 'ShipmentCancelRequested')
+      cancelRequests.push(String((event.detail as { data: { shipmentId: string } }).data.shipmentId));
+  });
+});
 
 const reservedOf = async (sku: string) => (await stockAt(api(), sku)).map((l) => [l.locationId, l.reserved]);
 
@@ -78,6 +90,7 @@ describe('cancellation over HTTP', () => {
     ]);
     const late = await reportPacked(api(), String(shipment?.id));
     expect(late.status).toBe(409);
+    expect(cancelRequests.filter((s) => s === shipment?.id)).toEqual([shipment?.id]);
     await env.cloud.idle();
     const types = await activityTypes(api(), id);
     expect(types.filter((t) => t === 'OrderCancelled')).toHaveLength(1);
@@ -108,6 +121,7 @@ describe('cancellation over HTTP', () => {
     expect(await reservedOf('CX-SPLIT-B')).toEqual([['cx-split-b', 0]]);
     expect(await reservedOf('CX-SPLIT-A')).toEqual([['cx-split-a', 1]]);
     expect((await shipmentsOf(api(), id)).find((s) => s.id === b.id)?.status).toBe('CANCELLED');
+    expect(cancelRequests.filter((s) => s.startsWith(id))).toEqual([b.id]);
 
     expect((await reportPacked(api(), a.id)).status).toBe(200);
     const shipped = await eventually(async () => {

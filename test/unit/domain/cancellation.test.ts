@@ -109,6 +109,18 @@ describe('planning a cancellation', () => {
     }
   });
 
+  it('plans again over a shipment its own earlier attempt already cut (that attempt lost the order write to a racing step)', () => {
+    const order = routed();
+    const own = { ...record(order, 'o1-2'), status: 'CANCELLED' as const, cancellations: [meta.id] };
+    const request = { reason: 'other' as const, lines: [{ lineNumber: 2, quantity: 2 }] };
+    expect(planCancellation(order, [own], request, meta).order.shipments?.[1]).toMatchObject({
+      cancelled: true,
+    });
+    expect(() => planCancellation(order, [own], request, { ...meta, id: 'o1-Xother' })).toThrow(
+      ConflictError,
+    );
+  });
+
   it('names the field at fault: an unknown line, a line named twice, more units than are open', () => {
     const order = routed();
     const pointers = (lines: Array<{ lineNumber: number; quantity: number }>) => {
