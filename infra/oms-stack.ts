@@ -123,6 +123,7 @@ export class OmsStack extends Stack {
     ];
     const cancelling: AdapterName[] = [
       'orders',
+      'releaseWaits',
       'shipments',
       'ledger',
       'backorders',
@@ -167,6 +168,7 @@ export class OmsStack extends Stack {
         'events',
       ]).fn,
       awaitDelivery: fn('AwaitDelivery', task('await-delivery.ts'), ['shipments', 'callbacks']).fn,
+      awaitRelease: fn('AwaitRelease', task('await-release.ts'), ['orders', 'releaseWaits', 'callbacks']).fn,
       completeDelivery: fn('CompleteDelivery', task('complete-delivery.ts'), [
         'orders',
         'shipments',
@@ -288,6 +290,14 @@ export class OmsStack extends Stack {
           'routingDecisions',
         ]).fn,
         cancelOrder: fn('CancelOrderRequest', http('cancel-order.ts'), cancelling).fn,
+        holdOrder: fn('HoldOrder', http('hold-order.ts'), ['orders', 'events']).fn,
+        releaseOrder: fn('ReleaseOrder', http('release-order.ts'), [
+          'orders',
+          'events',
+          'releaseWaits',
+          'callbacks',
+          'backorders',
+        ]).fn,
         listOrderShipments: reader('ListOrderShipments', http('list-order-shipments.ts'), [
           'orders',
           'shipments',

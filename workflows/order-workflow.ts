@@ -16,6 +16,8 @@ export interface OrderWorkflowTasks {
   rerouteShipment: IFunction;
   awaitDelivery: IFunction;
   completeDelivery: IFunction;
+  /** Files a held order's wait for its release (a step found it ON_HOLD). */
+  awaitRelease: IFunction;
   /**
    * How long a warehouse has to answer a pick request before ShipmentSlaBreached (the wait goes on).
    * @default Duration.hours(48)
@@ -90,6 +92,38 @@ function waitTask(
   });
 }
 
+/** How long a wait for a release lasts before it files itself again (Step Functions keeps a task at most a year). */
+const RELEASE_WAIT = Duration.days(300);
+
+/**
+ * A step that finds its order ON_HOLD throws OrderOnHold: the execution parks, at no cost, on a
+ * wait for the release (or a cancellation) named after the step, then runs the step again. Added
+ * before the step's other catchers, since a catch-all must come last.
+ */
+function pauseWhenHeld(
+  scope: Construct,
+  t: OrderWorkflowTasks,
+  step: tasks.LambdaInvoke,
+  name: string,
+  wait: { step: string; perShipment?: boolean },
+): void {
+  const held = waitTask(
+    scope,
+    `HeldBefore${name}`,
+    t.awaitRelease,
+    {
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      step: wait.step,
+      ...(wait.perShipment ? { shipmentId: sfn.JsonPath.stringAt('$.shipmentId') } : {}),
+    },
+    RELEASE_WAIT,
+    sfn.JsonPath.DISCARD,
+  );
+  held.addCatch(held, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+  held.next(step);
+  step.addCatch(held, { errors: ['OrderOnHold'], resultPath: sfn.JsonPath.DISCARD });
+}
+
 /**
  * Each shipment in parallel (a Map): ask its warehouse to pick it and wait (an unanswered SLA
  * raises ShipmentSlaBreached and the wait goes on), ship it, wait for the carrier to deliver it;
@@ -109,6 +143,7 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     pickSla,
     '$.pick',
   );
+  pauseWhenHeld(scope, t, requestPick, 'Pick', { step: 'pick', perShipment: true });
   const slaBreached = task(scope, 'ReportPickSlaBreach', t.reportPickSlaBreach, {
     'shipmentId.$': '$.shipmentId',
   });
@@ -126,17 +161,13 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
   awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
+  // A held order ships nothing: no capture, no label, until it is released (a refused capture holds it too).
+  pauseWhenHeld(scope, t, ship, 'Ship', { step: 'ship', perShipment: true });
   const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
     comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
   });
   const shipped = new sfn.Choice(scope, 'CheckShip')
     .when(sfn.Condition.booleanEquals('$.ship.cancelled', true), cancelled)
-    .when(
-      sfn.Condition.booleanEquals('$.ship.held', true),
-      new sfn.Succeed(scope, 'ShipmentUnpaid', {
-        comment: 'The payment provider refused the capture: not shipped, stock still held, the order ON_HOLD',
-      }),
-    )
     .otherwise(awaitDelivery.next(shipmentDone));
 
   const reroute = task(
@@ -258,6 +289,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     backoffRate: 2,
   });
 
+  pauseWhenHeld(scope, t, confirm, 'Confirm', { step: 'confirm' });
   const confirmationFailed = new sfn.Fail(scope, 'ConfirmationFailed', {
     error: 'ConfirmationFailed',
     cause:
@@ -282,6 +314,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     maxAttempts: 3,
     backoffRate: 2,
   });
+  pauseWhenHeld(scope, t, allocate, 'Allocate', { step: 'allocate' });
   allocate.addCatch(
     new sfn.Fail(scope, 'AllocationFailed', {
       error: 'AllocationFailed',
@@ -323,6 +356,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     resultPath: '$.error',
   });
   const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
+  pauseWhenHeld(scope, t, route, 'Route', { step: 'route' });
   route.addCatch(
     new sfn.Fail(scope, 'RoutingFailed', {
       error: 'RoutingFailed',

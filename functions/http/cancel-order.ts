@@ -20,6 +20,7 @@ export const createHandler = (deps: CancelOrderDeps) =>
 export const handler = createHandler({
   orders: awsAdapters.orders(),
   shipments: awsAdapters.shipments(),
+  releaseWaits: awsAdapters.releaseWaits(),
   ledger: awsAdapters.ledger(),
   backorders: awsAdapters.backorders(),
   callbacks: awsAdapters.callbacks(),

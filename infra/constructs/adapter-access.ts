@@ -31,6 +31,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   routingPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   routingDecisions: { table: ['GetItem', 'PutItem'] },
   shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  releaseWaits: { table: ['Query', 'PutItem', 'DeleteItem'] },
   webhookReplays: { table: ['GetItem', 'PutItem'] },
   notifications: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   carriers: {},

@@ -1,4 +1,5 @@
 import { openLines } from '../domain/cancellation';
+import { stopIfHeld } from '../domain/hold';
 import { shortages as describeShortages, type Shortage } from '../domain/inventory';
 import { stockReservedEvent } from '../domain/inventory-events';
 import { type Order, transitionOrder } from '../domain/order';
@@ -32,6 +33,7 @@ export async function allocateOrder(deps: AllocateOrderDeps, orderId: string): P
   let order = await getOrder(deps, orderId);
   // Cancelled while an earlier attempt was reserving: what that attempt took goes back.
   if (order.status === OrderStatus.CANCELLED) await deps.ledger.release(order.id);
+  stopIfHeld(order);
   if (order.status !== OrderStatus.CONFIRMED && order.status !== OrderStatus.BACKORDERED) {
     return { orderId, status: order.status };
   }

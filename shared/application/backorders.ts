@@ -5,6 +5,7 @@ import { routeOrder } from '../domain/routing';
 import { missingSkus } from './allocate-order';
 import { getOrder } from './get-order';
 import type {
+  Backorder,
   BackorderBook,
   Clock,
   InventoryLedger,
@@ -86,6 +87,8 @@ export async function resumeBackorders(deps: BackorderDeps, sku: string): Promis
       continue;
     }
     const order = await deps.orders.get(waiting.orderId);
+    // Held: it keeps its place in the queue, and is served once released.
+    if (order?.status === OrderStatus.ON_HOLD) continue;
     if (!order || order.status !== OrderStatus.BACKORDERED) {
       await deps.backorders.remove(waiting);
       continue;
@@ -112,4 +115,27 @@ export async function resumeBackorders(deps: BackorderDeps, sku: string): Promis
 /** An order cancelled while it was being woken (its release may have run before the reservation). */
 async function releaseIfCancelled(deps: BackorderDeps, orderId: string): Promise<void> {
   if ((await deps.orders.get(orderId))?.status === OrderStatus.CANCELLED) await deps.ledger.release(orderId);
+}
+
+/**
+ * Ends the order's backorder waits that `which` picks (its own, a rejected shipment's), so its
+ * workflow looks again now: after a cancellation (fewer units, or none) or a release.
+ */
+export async function wakeBackorderWaits(
+  deps: Pick<BackorderDeps, 'backorders' | 'callbacks'>,
+  order: Order,
+  which: (wait: Backorder) => boolean,
+  why: string,
+): Promise<void> {
+  const found = new Map<string, Backorder>();
+  for (const line of order.lines) {
+    for (const wait of await deps.backorders.waitingFor(line.sku)) {
+      if (wait.orderId === order.id && which(wait)) found.set(wait.taskToken, wait);
+    }
+  }
+  for (const wait of found.values()) {
+    if (!(await deps.backorders.claim(wait))) continue;
+    await deps.backorders.remove(wait);
+    await deps.callbacks.succeed(wait.taskToken, { woken: why });
+  }
 }

@@ -5,8 +5,10 @@ import type { Order } from '../domain/order';
 import { orderCancelledEvent } from '../domain/order-events';
 import { cutShipment, type ShipmentRecord, ShipmentStatus } from '../domain/shipment';
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
+import { wakeBackorderWaits } from './backorders';
 import { advanceIfAllShipped } from './fulfilment';
 import { getOrder } from './get-order';
+import { answerReleaseWaits } from './holds';
 import { voidCancelled, voidOutstanding } from './payments';
 import {
   type BackorderBook,
@@ -15,6 +17,7 @@ import {
   type InventoryLedger,
   type OrderRepository,
   type PaymentGateway,
+  type ReleaseWaits,
   type ShipmentRepository,
   StaleOrderVersion,
   StaleShipment,
@@ -24,6 +27,7 @@ import { requestHash } from './request-hash';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
+  releaseWaits: ReleaseWaits;
   shipments: ShipmentRepository;
   ledger: InventoryLedger;
   backorders: BackorderBook;
@@ -178,23 +182,14 @@ async function endWaits(
     const token = await deps.shipments.waitToken(id, 'pick');
     if (token) await deps.callbacks.succeed(token, { outcome: 'cancelled' });
   }
-  for (const wait of await backordersOf(deps.backorders, order)) {
-    if (wait.shipmentId !== undefined && !cancelled.has(wait.shipmentId)) continue;
-    if (!(await deps.backorders.claim(wait))) continue;
-    await deps.backorders.remove(wait);
-    await deps.callbacks.succeed(wait.taskToken, { woken: `cancellation ${cancellation.id}` });
-  }
-}
-
-/** The backorder waits filed for the order (its own, or a rejected shipment's), found under its SKUs. */
-async function backordersOf(book: BackorderBook, order: Order) {
-  const found = new Map<string, Awaited<ReturnType<BackorderBook['waitingFor']>>[number]>();
-  for (const line of order.lines) {
-    for (const wait of await book.waitingFor(line.sku)) {
-      if (wait.orderId === order.id) found.set(wait.taskToken, wait);
-    }
-  }
-  return [...found.values()];
+  await wakeBackorderWaits(
+    deps,
+    order,
+    (wait) => wait.shipmentId === undefined || cancelled.has(wait.shipmentId),
+    `cancellation ${cancellation.id}`,
+  );
+  // Steps parked on a release wait (the order was held) run again and find it cancelled.
+  await answerReleaseWaits(deps, order.id);
 }
 
 /** The workflow's own cancellation (a backorder that waited too long); nothing happens when it is past cancelling. */

@@ -1,3 +1,4 @@
+import { stopIfHeld } from '../domain/hold';
 import { type Order, type Payment, PaymentStatus, transitionOrder } from '../domain/order';
 import { type DomainEvent, OrderEventType, orderEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
@@ -30,6 +31,7 @@ function outcomeEvent(order: Order): DomainEvent | undefined {
  */
 export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Promise<ConfirmOrderResult> {
   let order = await getOrder(deps, orderId);
+  stopIfHeld(order);
   if (order.status === OrderStatus.PENDING) {
     const result = await deps.payments.authorize({
       orderId: order.id,

@@ -1,6 +1,7 @@
 import { type Principal, requireLocation } from '../domain/access';
 import { livePlannedShipments } from '../domain/cancellation';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../domain/errors';
+import { OrderOnHold, stopIfHeld } from '../domain/hold';
 import { type Order, transitionOrder } from '../domain/order';
 import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
 import { canTransition, type OrderStatus } from '../domain/order-status';
@@ -106,6 +107,7 @@ export async function requestPick(
   const order = await getOrder(deps, input.orderId);
   const planned = order.shipments?.find((s) => s.id === input.shipmentId);
   if (!planned) throw new NotFoundError(`Order ${order.id} has no shipment ${input.shipmentId}`);
+  if (!planned.cancelled) stopIfHeld(order);
   // Cancelled before its warehouse was asked: nothing to pick.
   if (planned.cancelled) {
     await deps.callbacks.succeed(input.taskToken, { outcome: 'cancelled' });
@@ -214,9 +216,10 @@ export async function shipShipment(
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
   if (shipment.status === ShipmentStatus.CANCELLED) {
-    return { shipmentId: shipment.id, status: shipment.status, held: false, cancelled: true };
+    return { shipmentId: shipment.id, status: shipment.status, cancelled: true };
   }
   if (shipment.status === ShipmentStatus.PACKED) {
+    stopIfHeld(order);
     if (shipment.shippingStartedAt === undefined) {
       // Taken first, so a cancellation racing this step either lands before (and it stops here:
       // the write below is refused, the retry finds CANCELLED) or is refused itself.
@@ -229,7 +232,8 @@ export async function shipShipment(
       }
     }
     // Paid before it leaves: a refused capture stops here, with no label bought and the stock
-    // still held, and the order goes ON_HOLD for ops (the workflow ends this shipment's branch).
+    // still held; the order goes ON_HOLD for ops and this branch waits for its release (then
+    // captures again, under a new key) or its cancellation.
     try {
       await captureShipment(deps, order.id, shipment);
     } catch (error) {
@@ -243,7 +247,7 @@ export async function shipShipment(
         () => true,
         `payment: ${error.message}`,
       );
-      return { shipmentId: shipment.id, status: shipment.status, held: true, cancelled: false };
+      throw new OrderOnHold(order.id);
     }
     const location = await deps.locations.get(shipment.locationId);
     if (!location) throw new NotFoundError(`Location ${shipment.locationId} does not exist`);
@@ -280,7 +284,6 @@ export async function shipShipment(
     shipmentId: shipment.id,
     status: shipment.status,
     trackingNumber: shipment.trackingNumber,
-    held: false,
     cancelled: false,
   };
 }

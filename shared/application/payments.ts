@@ -79,11 +79,11 @@ async function moveMoney(
 export function captureShipment(
   deps: PaymentDeps,
   orderId: string,
-  shipment: { id: string; lines: ReadonlyArray<{ sku: string; quantity: number }> },
+  shipment: { id: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; captureRefusals?: number },
 ): Promise<Order> {
   return moveMoney(deps, orderId, {
     kind: 'capture',
-    key: captureKey(shipment.id),
+    key: captureKey(shipment.id, shipment.captureRefusals),
     amountOf: (order) =>
       shipmentCharge(
         new Map(order.lines.map((line) => [line.sku, line.unitPrice])),

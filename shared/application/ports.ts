@@ -297,6 +297,19 @@ export interface BackorderBook {
   remove(backorder: Pick<Backorder, 'orderId' | 'placedAt' | 'skus' | 'shipmentId'>): Promise<void>;
 }
 
+/** One place in the workflow waiting for a held order's release: `waitId` names the step (and shipment). */
+export interface ReleaseWait {
+  waitId: string;
+  taskToken: string;
+}
+
+/** The workflow's waits for a held order's release, so the release can answer every one of them. */
+export interface ReleaseWaits {
+  add(orderId: string, wait: ReleaseWait): Promise<void>;
+  of(orderId: string): Promise<ReleaseWait[]>;
+  remove(orderId: string, waitId: string): Promise<void>;
+}
+
 /** Answers a workflow task that waits on a token; false when the wait is over (timed out, stopped). */
 export interface WorkflowCallbacks {
   succeed(taskToken: string, output: unknown): Promise<boolean>;

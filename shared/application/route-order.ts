@@ -1,4 +1,5 @@
 import { openLines } from '../domain/cancellation';
+import { stopIfHeld } from '../domain/hold';
 import { stockSignalEvents } from '../domain/inventory-events';
 import { type Order, type Shipment, transitionOrder } from '../domain/order';
 import { type DomainEvent, OrderEventType, orderEvent, orderRoutedEvent } from '../domain/order-events';
@@ -49,6 +50,7 @@ const shipmentsOf = (orderId: string, decision: Pick<RoutingDecision, 'chosen'>)
 export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string): Promise<RouteOrderResult> {
   let order = await getOrder(deps, orderId);
   if (order.status === OrderStatus.CANCELLED) await deps.ledger.release(order.id);
+  stopIfHeld(order);
   if (order.status !== OrderStatus.ALLOCATED) return result(order);
   const policy = await deps.policies.current();
   const skus = order.lines.map((l) => l.sku);
@@ -96,6 +98,7 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
     conflicts.push(`attempt ${attempt}: ${applied.conflict}`);
     // Cancelled (and released) meanwhile: nothing left to route; lines cancelled: plan what is left.
     order = await getOrder(deps, orderId);
+    stopIfHeld(order);
     if (order.status !== OrderStatus.ALLOCATED) return result(order);
   }
   return backorder(deps, order, decision as RoutingDecision, conflicts.length);

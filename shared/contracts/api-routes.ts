@@ -12,7 +12,14 @@ import {
   StockParams,
 } from './inventory-schemas';
 import { DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
-import { CancelOrderBody, ListOrdersQuery, OrderIdParams, PlaceOrderBody } from './order-schemas';
+import {
+  CancelOrderBody,
+  HoldOrderBody,
+  ListOrdersQuery,
+  OrderIdParams,
+  PlaceOrderBody,
+  ReleaseOrderBody,
+} from './order-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
 
@@ -153,6 +160,38 @@ export const API_ROUTES: readonly ApiRoute[] = [
         schema: 'Problem',
       },
       422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'holdOrder',
+    access: [OPS],
+    method: 'POST',
+    path: '/orders/{id}/hold',
+    summary:
+      'Hold an order (fraud, payment, address, ops): the workflow stops at its next step, with no pick request, capture or label, until it is released',
+    params: OrderIdParams,
+    body: HoldOrderBody,
+    responses: {
+      200: { description: 'The order, ON_HOLD, with where it stood', schema: 'Order' },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: { description: 'Shipped, delivered, cancelled, failed or already on hold', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'releaseOrder',
+    access: [OPS],
+    method: 'POST',
+    path: '/orders/{id}/release',
+    summary:
+      'Release a held order (held by ops or by the OMS itself): it goes back where it stood and its workflow resumes there',
+    params: OrderIdParams,
+    body: ReleaseOrderBody,
+    responses: {
+      200: { description: 'The order, back in the status it was held in', schema: 'Order' },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: { description: 'The order is not on hold', schema: 'Problem' },
     },
   },
   {

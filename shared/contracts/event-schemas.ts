@@ -136,6 +136,7 @@ export const EVENT_DETAIL_SCHEMAS = {
     OrderShipped: orderEventDetail,
     OrderDelivered: orderEventDetail,
     OrderOnHold: orderEventDetail,
+    OrderReleased: orderEventDetail,
   },
   'oms.fulfillment': Object.fromEntries(
     Object.values(ShipmentEventType).map((type) => [type, shipmentEventDetail]),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
+import { HOLD_REASONS } from '../domain/hold';
 import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
 import { PAYMENT_METHODS, SHIPPING_METHODS } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/order-status';
@@ -123,6 +124,14 @@ export const CancelOrderBody = z
   .meta({ id: 'CancelOrder' });
 export type CancelOrderBody = z.infer<typeof CancelOrderBody>;
 
+/** Body of POST /orders/{id}/hold. */
+export const HoldOrderBody = z
+  .strictObject({ reason: z.enum(HOLD_REASONS), note: text(500).optional() })
+  .meta({ id: 'HoldOrder' });
+
+/** Body of POST /orders/{id}/release. */
+export const ReleaseOrderBody = z.strictObject({ note: text(500).optional() }).meta({ id: 'ReleaseOrder' });
+
 const CancelledLineView = z.object({
   lineNumber: z.int(),
   sku: z.string(),
@@ -194,6 +203,16 @@ export const OrderView = z
     timeline: z.array(
       z.object({ status: OrderStatusSchema, at: z.iso.datetime(), reason: z.string().optional() }),
     ),
+    hold: z
+      .object({
+        kind: z.string().describe('fraud, payment, address, ops, or workflow (held by the OMS itself)'),
+        reason: z.string(),
+        by: z.string(),
+        at: z.iso.datetime(),
+        from: OrderStatusSchema.describe('Where the order stood: a release puts it back there'),
+      })
+      .optional()
+      .describe('Set while the order is ON_HOLD'),
     cancellations: z
       .array(
         z.object({

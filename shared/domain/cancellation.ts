@@ -220,7 +220,7 @@ export function planCancellation(
   const why = `${request.reason}${request.note ? `: ${request.note}` : ''}`;
   const reason = whole ? why : `cancelled ${describeLines(lines)} (${why})`;
   const status = whole ? OrderStatus.CANCELLED : order.status;
-  const { statusReason: _reason, ...rest } = order;
+  const { statusReason: _reason, hold: _hold, ...rest } = order;
   return {
     cancellation,
     order: {

@@ -50,6 +50,7 @@ export const OrderEventType = {
   SHIPPED: 'OrderShipped',
   DELIVERED: 'OrderDelivered',
   ON_HOLD: 'OrderOnHold',
+  RELEASED: 'OrderReleased',
   CANCELLED: 'OrderCancelled',
   LINES_CANCELLED: 'OrderLineCancelled',
 } as const;

@@ -28,7 +28,17 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   FULFILLING: [S.SHIPPED, S.CANCELLED, S.ON_HOLD],
   SHIPPED: [S.DELIVERED, S.ON_HOLD],
   // Ops release a hold back into the flow where it stopped, or cancel.
-  ON_HOLD: [S.CONFIRMED, S.ALLOCATED, S.ROUTED, S.FULFILLING, S.SHIPPED, S.DELIVERED, S.CANCELLED],
+  ON_HOLD: [
+    S.PENDING,
+    S.CONFIRMED,
+    S.BACKORDERED,
+    S.ALLOCATED,
+    S.ROUTED,
+    S.FULFILLING,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.CANCELLED,
+  ],
   DELIVERED: [],
   CANCELLED: [],
   FAILED: [],

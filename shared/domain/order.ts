@@ -93,6 +93,17 @@ export interface Shipment {
   cancelled?: boolean;
 }
 
+/** Why an order is ON_HOLD and where it stood, so a release resumes it there. */
+export interface Hold {
+  /** fraud, payment, address, ops (placed by ops), or `workflow` (the OMS itself: a refused capture, say). */
+  kind: string;
+  reason: string;
+  by: string;
+  at: string;
+  /** The status the order had when it was held: a release puts it back there. */
+  from: OrderStatus;
+}
+
 export interface TimelineEntry {
   status: OrderStatus;
   at: string;
@@ -122,6 +133,8 @@ export interface Order {
   shipments?: Shipment[];
   /** Every accepted cancellation, of lines or of the whole order, in order. */
   cancellations?: Cancellation[];
+  /** Set while the order is ON_HOLD. */
+  hold?: Hold;
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -162,12 +175,28 @@ export function transitionOrder(
   order: Order,
   to: OrderStatus,
   at: string,
-  changes: { reason?: string; payment?: Payment; shipments?: Shipment[] } = {},
+  changes: {
+    reason?: string;
+    payment?: Payment;
+    shipments?: Shipment[];
+    hold?: Pick<Hold, 'kind' | 'by'>;
+  } = {},
 ): Order {
   assertTransition(order.status, to);
-  const { statusReason: _previousReason, ...rest } = order;
+  const { statusReason: _previousReason, hold: _released, ...rest } = order;
+  const hold: Hold | undefined =
+    to === 'ON_HOLD'
+      ? {
+          kind: changes.hold?.kind ?? 'workflow',
+          by: changes.hold?.by ?? 'oms',
+          reason: changes.reason ?? 'on hold',
+          at,
+          from: order.status,
+        }
+      : undefined;
   return {
     ...rest,
+    ...(hold ? { hold } : {}),
     ...(changes.payment ? { payment: changes.payment } : {}),
     ...(changes.shipments ? { shipments: changes.shipments } : {}),
     ...(changes.reason === undefined ? {} : { statusReason: changes.reason }),

@@ -47,7 +47,9 @@ export function addMovement(
   return movements.some((m) => m.key === movement.key) ? [...movements] : [...movements, movement];
 }
 
-export const captureKey = (shipmentId: string) => `capture-${shipmentId}`;
+/** A capture's key: a new one after each refusal, since a provider answers a repeated key as it did the first time. */
+export const captureKey = (shipmentId: string, refusals = 0) =>
+  refusals === 0 ? `capture-${shipmentId}` : `capture-${shipmentId}-retry-${refusals}`;
 /** The one void of an order's outstanding authorization (when the order is cancelled). */
 export const voidKey = (orderId: string) => `void-${orderId}`;
 

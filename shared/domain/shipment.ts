@@ -49,6 +49,8 @@ export interface ShipmentRecord {
   pickDueAt: string;
   /** Set when ShipShipment began to capture and buy the label: from then on it is not cancellable. */
   shippingStartedAt?: string;
+  /** Captures the provider refused for it: each retry (after a release) asks under a new key. */
+  captureRefusals?: number;
   /** Cancellations applied to it, by id: applying one again changes nothing. */
   cancellations?: string[];
   packages?: Parcel[];
@@ -197,7 +199,12 @@ export function startShipping(shipment: ShipmentRecord, at: string): ShipmentRec
 /** The capture was refused: the shipment waits, packed, and can be cancelled again. */
 export function stopShipping(shipment: ShipmentRecord, at: string): ShipmentRecord {
   const { shippingStartedAt: _started, ...rest } = shipment;
-  return { ...rest, version: shipment.version + 1, updatedAt: at };
+  return {
+    ...rest,
+    captureRefusals: (shipment.captureRefusals ?? 0) + 1,
+    version: shipment.version + 1,
+    updatedAt: at,
+  };
 }
 
 /** Labelled and handed to the carrier. */

@@ -37,6 +37,14 @@ function actionsOf(name: string): string[] {
   );
 }
 
+/** The order state machine's definition, with every reference (ARNs) read as the string ARN. */
+function workflowDefinition(): unknown {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
+  if (!machine) throw new Error('no state machine');
+  const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
+}
+
 describe('the OMS stack', () => {
   it('has one table keyed pk/sk with the listing indexes by status, channel, customer and creation, newest first by ULID', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
@@ -232,12 +240,7 @@ describe('the OMS stack', () => {
   });
 
   it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
-    if (!machine) throw new Error('no state machine');
-    const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })[
-      'Fn::Join'
-    ];
-    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join('')) as {
+    const definition = workflowDefinition() as {
       States: Record<
         string,
         {
@@ -285,10 +288,11 @@ describe('the OMS stack', () => {
     expect(pick.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
     expect(pick.TimeoutSeconds).toBe(48 * 3600);
     expect(pick.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['OrderOnHold'], Next: 'HeldBeforePick' }),
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ReportPickSlaBreach' }),
     ]);
     expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
-    // Shipped: wait for the carrier; the capture refused: the branch ends, the order ON_HOLD.
+    // Shipped: wait for the carrier (a refused capture holds the order: see the release waits).
     expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('CheckShip');
     const shipChoice = map.ItemProcessor.States.CheckShip as unknown as {
       Choices: Array<{ Variable: string; BooleanEquals: boolean; Next: string }>;
@@ -297,7 +301,6 @@ describe('the OMS stack', () => {
     // Cancelled before it was taken for shipping: the branch ends, nothing shipped.
     expect(shipChoice.Choices).toEqual([
       { Variable: '$.ship.cancelled', BooleanEquals: true, Next: 'ShipmentCancelled' },
-      { Variable: '$.ship.held', BooleanEquals: true, Next: 'ShipmentUnpaid' },
     ]);
     expect(shipChoice.Default).toBe('AwaitDelivery');
     // A rejected pick: re-route, then pick the new shipment in the same branch.
@@ -337,7 +340,38 @@ describe('the OMS stack', () => {
     ]);
     expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('ShipmentRejected');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
-    expect(definition.States.RouteOrder?.Catch?.[0]?.Next).toBe('RoutingFailed');
+    expect(definition.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('RoutingFailed');
+  });
+
+  it('parks every step that finds its order held on a release wait just before it, then runs the step again (before any catch-all)', () => {
+    type State = {
+      Resource?: string;
+      Next?: string;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+      ItemProcessor?: { States: Record<string, State> };
+    };
+    const top = (workflowDefinition() as { States: Record<string, State> }).States;
+    const all = { ...top, ...top.FulfilShipments?.ItemProcessor?.States };
+    const paused = {
+      ConfirmOrder: 'HeldBeforeConfirm',
+      AllocateOrder: 'HeldBeforeAllocate',
+      RouteOrder: 'HeldBeforeRoute',
+      RequestPick: 'HeldBeforePick',
+      ShipShipment: 'HeldBeforeShip',
+    };
+    for (const [step, wait] of Object.entries(paused)) {
+      const catchers = all[step]?.Catch ?? [];
+      const held = catchers.findIndex((c) => c.ErrorEquals.includes('OrderOnHold'));
+      expect(catchers[held]?.Next, step).toBe(wait);
+      const catchAll = catchers.findIndex((c) => c.ErrorEquals.includes('States.ALL'));
+      if (catchAll >= 0) expect(held, step).toBeLessThan(catchAll);
+      expect(all[wait]?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+      expect(all[wait]?.Next).toBe(step);
+      // A wait past the longest a task may run files itself again.
+      expect(all[wait]?.Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: wait }),
+      ]);
+    }
   });
 
   it('wakes backordered orders when stock of a SKU becomes available', () => {

@@ -345,7 +345,7 @@ describe('warehouse trouble', () => {
     expect(late.status).toBe(409);
   });
 
-  it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD with an alert for ops', async () => {
+  it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD with an alert for ops, its execution waiting for the release', async () => {
     await stockUp(api(), 'ff-unpaid', 'FF-UNPAID', 3);
     const placed = await request(api(), 'POST', '/orders', {
       body: orderBody({
@@ -379,8 +379,9 @@ describe('warehouse trouble', () => {
     expect(shipment).toMatchObject({ status: 'PACKED' });
     expect(shipment?.trackingNumber).toBeUndefined();
     expect(await reservedByLocation('FF-UNPAID')).toEqual([['ff-unpaid', 1]]);
+    // The branch waits for ops to release (capture again) or cancel the order.
     const execution = (await env.aws.executions()).find((e) => e.name === id);
-    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.status).toBe('RUNNING');
     expect(await drift()).toEqual([]);
   });
 

@@ -79,6 +79,8 @@ const VALID_PARAM: Record<string, string> = {
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */
 const validBodies: Record<string, unknown> = {
   placeOrder: orderBody(),
+  holdOrder: { reason: 'fraud', note: 'billing and shipping far apart' },
+  releaseOrder: { note: 'checked with the customer' },
   cancelOrder: {
     reason: 'customer_request',
     note: 'changed my mind',

@@ -16,6 +16,7 @@ import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoNotificationOutbox } from './dynamo-notification-outbox';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
+import { DynamoReleaseWaits } from './dynamo-release-waits';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoRoutingPolicyStore } from './dynamo-routing-policy-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
@@ -45,6 +46,7 @@ export const awsAdapters = {
   routingPolicies: () => new DynamoRoutingPolicyStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  releaseWaits: () => new DynamoReleaseWaits(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   carriers: () => new SandboxCarrierNetwork(),
   payments: () =>

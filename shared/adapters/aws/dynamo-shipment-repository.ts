@@ -24,6 +24,20 @@ function fromItem(item: Record<string, unknown>): ShipmentRecord {
   return shipment as unknown as ShipmentRecord;
 }
 
+/** Attributes a shipment record may drop again (the wait tokens beside them are not record fields). */
+const OPTIONAL_FIELDS = [
+  'shippingStartedAt',
+  'packages',
+  'rejectionReason',
+  'reroutedTo',
+  'carrier',
+  'trackingNumber',
+  'labelRef',
+  'tracking',
+  'captureRefusals',
+  'cancellations',
+] as const satisfies ReadonlyArray<keyof ShipmentRecord>;
+
 /** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
 export class DynamoShipmentRepository implements ShipmentRepository {
   constructor(
@@ -67,14 +81,21 @@ export class DynamoShipmentRepository implements ShipmentRepository {
   }
 
   async update(shipment: ShipmentRecord): Promise<void> {
-    // Tokens are kept: the update names every attribute of the record instead of replacing the item.
+    // Tokens are kept: the update names every attribute of the record instead of replacing the item,
+    // and removes the optional ones the record no longer has (a claim for shipping given up).
     const fields = Object.entries(shipment).filter(([name]) => name !== 'id');
-    const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
+    const gone = OPTIONAL_FIELDS.filter((name) => shipment[name] === undefined);
+    const names = Object.fromEntries([
+      ...fields.map(([name], i) => [`#f${i}`, name]),
+      ...gone.map((name, i) => [`#r${i}`, name]),
+    ]);
     const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
     const write = {
       TableName: this.tableName,
       Key: shipmentKey(shipment.id),
-      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :f${i}`).join(', ')}${
+        gone.length > 0 ? ` REMOVE ${gone.map((_, i) => `#r${i}`).join(', ')}` : ''
+      }`,
       ConditionExpression: '#version = :previous',
       ExpressionAttributeNames: { ...names, '#version': 'version' },
       ExpressionAttributeValues: { ...values, ':previous': shipment.version - 1 },

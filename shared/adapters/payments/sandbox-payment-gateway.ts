@@ -24,12 +24,14 @@ const APPROVALS: Record<string, Behaviour> = {
   tok_paypal: 'normal',
   // Authorizes, but the issuer declines every capture (a card cancelled between order and ship).
   tok_captureFails: 'captureFails',
+  // The first capture is declined (funds short), later ones go through (the customer topped up).
+  tok_captureFailsOnce: 'captureFailsOnce',
   // Every call's first attempt under a key goes through at the provider but its answer is lost
   // (PaymentGatewayUnavailable); the retry under the same key answers what was done.
   tok_transientFailure: 'transient',
 };
 
-type Behaviour = 'normal' | 'captureFails' | 'transient';
+type Behaviour = 'normal' | 'captureFails' | 'captureFailsOnce' | 'transient';
 type Kind = 'capture' | 'void' | 'refund';
 
 /** One authorization as the provider keeps it. */
@@ -71,7 +73,11 @@ function apply(record: SandboxAuthorization, kind: Kind, request: MoneyRequest):
   if (!Number.isInteger(request.amount) || request.amount <= 0)
     return refused('invalid_amount', 'the amount must be a positive whole number of minor units');
   const capturable = record.amount - record.captured - record.voided;
-  if (kind === 'capture' && record.behaviour === 'captureFails')
+  const firstCapture = !Object.values(record.operations).some((o) => o.kind === 'capture');
+  if (
+    kind === 'capture' &&
+    (record.behaviour === 'captureFails' || (record.behaviour === 'captureFailsOnce' && firstCapture))
+  )
     return refused('capture_failed', 'the issuer declined the capture');
   if ((kind === 'capture' || kind === 'void') && request.amount > capturable)
     return refused('amount_too_large', `only ${capturable} of the authorization is left to ${kind}`);

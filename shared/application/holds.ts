@@ -1,0 +1,125 @@
+import type { Principal } from '../domain/access';
+import { type HoldReason, holdOrder, releaseOrder } from '../domain/hold';
+import type { Order } from '../domain/order';
+import { OrderEventType, orderEvent } from '../domain/order-events';
+import { OrderStatus } from '../domain/order-status';
+import { wakeBackorderWaits } from './backorders';
+import { getOrder } from './get-order';
+import {
+  type BackorderBook,
+  type Clock,
+  type EventPublisher,
+  type OrderRepository,
+  type ReleaseWaits,
+  StaleOrderVersion,
+  type WorkflowCallbacks,
+} from './ports';
+
+export interface HoldDeps {
+  orders: OrderRepository;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+export interface ReleaseDeps extends HoldDeps {
+  releaseWaits: ReleaseWaits;
+  callbacks: WorkflowCallbacks;
+  backorders: BackorderBook;
+}
+
+const ORDER_WRITE_ATTEMPTS = 8;
+
+/** Writes `change(order)` over a fresh read until no racing writer got there first. */
+async function changeOrder(
+  deps: Pick<HoldDeps, 'orders'>,
+  orderId: string,
+  principal: Principal,
+  change: (order: Order) => Order,
+): Promise<Order> {
+  for (let attempt = 1; ; attempt++) {
+    const changed = change(await getOrder(deps, orderId, principal));
+    try {
+      await deps.orders.update(changed);
+      return changed;
+    } catch (error) {
+      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * Ops hold an order (POST /orders/{id}/hold): ON_HOLD, remembering its status. The workflow
+ * stops at its next step boundary: the step finds the order held and waits for the release
+ * (no pick request, no capture or label while held); what is already under way (a pick the
+ * warehouse was asked for) goes on until the next step.
+ */
+export async function placeHold(
+  deps: HoldDeps,
+  input: { orderId: string; reason: HoldReason; note?: string; principal: Principal },
+): Promise<Order> {
+  const held = await changeOrder(deps, input.orderId, input.principal, (order) =>
+    holdOrder(
+      order,
+      { reason: input.reason, ...(input.note === undefined ? {} : { note: input.note }) },
+      { by: input.principal.subject, at: deps.clock.now() },
+    ),
+  );
+  await deps.events.publish([orderEvent(held, OrderEventType.ON_HOLD)]);
+  return held;
+}
+
+/**
+ * Releases a held order (POST /orders/{id}/release), whoever held it (ops, or the OMS itself on a
+ * refused capture or an expired re-route): back to the status it was held in, and every step
+ * that waits for the release runs again from where it stopped. Released already but with steps
+ * still waiting (a release cut off after its write), it answers them and changes nothing else.
+ */
+export async function releaseHold(
+  deps: ReleaseDeps,
+  input: { orderId: string; note?: string; principal: Principal },
+): Promise<Order> {
+  const current = await getOrder(deps, input.orderId, input.principal);
+  let order = current;
+  if (current.status === OrderStatus.ON_HOLD || (await deps.releaseWaits.of(current.id)).length === 0) {
+    order = await changeOrder(deps, input.orderId, input.principal, (fresh) =>
+      releaseOrder(fresh, {
+        by: input.principal.subject,
+        at: deps.clock.now(),
+        ...(input.note === undefined ? {} : { note: input.note }),
+      }),
+    );
+    await deps.events.publish([orderEvent(order, OrderEventType.RELEASED)]);
+  }
+  await answerReleaseWaits(deps, order.id);
+  // Back to waiting for stock: stock that came while it was held passed it by; it looks again now.
+  if (order.status === OrderStatus.BACKORDERED)
+    await wakeBackorderWaits(deps, order, (wait) => wait.shipmentId === undefined, 'released');
+  return order;
+}
+
+/** Lets every step that waits for the order's release run again (it finds the order as it now is). */
+export async function answerReleaseWaits(
+  deps: Pick<ReleaseDeps, 'releaseWaits' | 'callbacks'>,
+  orderId: string,
+): Promise<void> {
+  for (const wait of await deps.releaseWaits.of(orderId)) {
+    await deps.callbacks.succeed(wait.taskToken, { released: true });
+    await deps.releaseWaits.remove(orderId, wait.waitId);
+  }
+}
+
+/**
+ * Workflow task (waits on `taskToken`) before a step that found its order held: files the wait,
+ * then looks again, since a release between the step's read and now would wake nobody.
+ */
+export async function awaitRelease(
+  deps: Pick<ReleaseDeps, 'orders' | 'releaseWaits' | 'callbacks'>,
+  input: { orderId: string; step: string; shipmentId?: string; taskToken: string },
+): Promise<void> {
+  const waitId = `${input.step}-${input.shipmentId ?? 'order'}`;
+  await deps.releaseWaits.add(input.orderId, { waitId, taskToken: input.taskToken });
+  const order = await getOrder(deps, input.orderId);
+  if (order.status === OrderStatus.ON_HOLD) return;
+  await deps.callbacks.succeed(input.taskToken, { released: true });
+  await deps.releaseWaits.remove(order.id, waitId);
+}
