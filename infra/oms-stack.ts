@@ -169,6 +169,8 @@ export class OmsStack extends Stack {
       ]).fn,
       awaitDelivery: fn('AwaitDelivery', task('await-delivery.ts'), ['shipments', 'callbacks']).fn,
       awaitRelease: fn('AwaitRelease', task('await-release.ts'), ['orders', 'releaseWaits', 'callbacks']).fn,
+      holdAfterFailure: fn('HoldAfterFailure', task('hold-after-failure.ts'), ['orders', 'ledger', 'events'])
+        .fn,
       completeDelivery: fn('CompleteDelivery', task('complete-delivery.ts'), [
         'orders',
         'shipments',

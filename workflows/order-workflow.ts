@@ -18,6 +18,8 @@ export interface OrderWorkflowTasks {
   completeDelivery: IFunction;
   /** Files a held order's wait for its release (a step found it ON_HOLD). */
   awaitRelease: IFunction;
+  /** Puts the order ON_HOLD for ops after a step failed past its retries (releasing its stock before routing). */
+  holdAfterFailure: IFunction;
   /**
    * How long a warehouse has to answer a pick request before ShipmentSlaBreached (the wait goes on).
    * @default Duration.hours(48)
@@ -38,7 +40,13 @@ export interface OrderWorkflowTasks {
 }
 
 /** Errors worth another try: the infrastructure's, and a concurrent change of the same order. */
-const TRANSIENT_ERRORS = ['StaleOrderVersion', 'PaymentGatewayUnavailable', 'States.Timeout'];
+const TRANSIENT_ERRORS = [
+  'StaleOrderVersion',
+  'PaymentGatewayUnavailable',
+  'States.Timeout',
+  // Throttled (the service's own errors are retried by every LambdaInvoke already).
+  'Lambda.TooManyRequestsException',
+];
 
 /** Statuses in which the order's shipments are (or are about to be) under way. */
 const FULFILMENT_STATUSES = ['ROUTED', 'FULFILLING', 'SHIPPED'];
@@ -95,33 +103,85 @@ function waitTask(
 /** How long a wait for a release lasts before it files itself again (Step Functions keeps a task at most a year). */
 const RELEASE_WAIT = Duration.days(300);
 
+type Step = sfn.TaskStateBase | sfn.Map;
+interface ReleasePoint {
+  /** Names the wait (with the shipment id inside the Map), so the release finds every one. */
+  step: string;
+  perShipment?: boolean;
+}
+
 /**
- * A step that finds its order ON_HOLD throws OrderOnHold: the execution parks, at no cost, on a
- * wait for the release (or a cancellation) named after the step, then runs the step again. Added
- * before the step's other catchers, since a catch-all must come last.
+ * A wait, at no cost, for a held order's release (or its cancellation), before `then`, which runs
+ * again once it ends. Past the longest a task may wait it files itself again.
  */
-function pauseWhenHeld(
+function releaseWait(
   scope: Construct,
   t: OrderWorkflowTasks,
-  step: tasks.LambdaInvoke,
   name: string,
-  wait: { step: string; perShipment?: boolean },
-): void {
+  point: ReleasePoint,
+  then: sfn.IChainable,
+): sfn.TaskStateBase {
   const held = waitTask(
     scope,
     `HeldBefore${name}`,
     t.awaitRelease,
     {
       orderId: sfn.JsonPath.stringAt('$.orderId'),
-      step: wait.step,
-      ...(wait.perShipment ? { shipmentId: sfn.JsonPath.stringAt('$.shipmentId') } : {}),
+      step: point.step,
+      ...(point.perShipment ? { shipmentId: sfn.JsonPath.stringAt('$.shipmentId') } : {}),
     },
     RELEASE_WAIT,
     sfn.JsonPath.DISCARD,
   );
   held.addCatch(held, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
-  held.next(step);
-  step.addCatch(held, { errors: ['OrderOnHold'], resultPath: sfn.JsonPath.DISCARD });
+  held.next(then);
+  return held;
+}
+
+/**
+ * A step that finds its order ON_HOLD throws OrderOnHold and parks on `wait`. Added before the
+ * step's other catchers, since a catch-all must come last.
+ */
+function pauseWhenHeld(step: Step, wait: Step): void {
+  step.addCatch(wait, { errors: ['OrderOnHold'], resultPath: sfn.JsonPath.DISCARD });
+}
+
+/**
+ * Whatever a step still throws after its retries holds the order for ops (ON_HOLD with the error,
+ * an OrderOnHold alert) and parks the execution on `wait`, never a silent Fail: released once the
+ * fault is cleared, the step runs again; cancelled, it closes. Before routing (`releaseStock`) the
+ * order lets go of its reservation too and the release allocates afresh.
+ */
+function holdOnFailure(
+  scope: Construct,
+  t: OrderWorkflowTasks,
+  step: Step,
+  name: string,
+  wait: sfn.IChainable,
+  releaseStock = false,
+): void {
+  step.addCatch(holdTask(scope, t, `HoldAfter${name}Failure`, name, releaseStock).next(wait), {
+    errors: ['States.ALL'],
+    resultPath: '$.failure',
+  });
+}
+
+/** The task that holds the order for ops with the error a catcher put at `$.failure`. */
+function holdTask(scope: Construct, t: OrderWorkflowTasks, id: string, step: string, releaseStock = false) {
+  const hold = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: t.holdAfterFailure,
+    payload: sfn.TaskInput.fromObject({
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      step,
+      error: sfn.JsonPath.objectAt('$.failure'),
+      releaseStock,
+    }),
+    payloadResponseOnly: true,
+    resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  hold.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+  return hold;
 }
 
 /**
@@ -143,12 +203,15 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     pickSla,
     '$.pick',
   );
-  pauseWhenHeld(scope, t, requestPick, 'Pick', { step: 'pick', perShipment: true });
+  const heldBeforePick = releaseWait(scope, t, 'Pick', { step: 'pick', perShipment: true }, requestPick);
+  pauseWhenHeld(requestPick, heldBeforePick);
   const slaBreached = task(scope, 'ReportPickSlaBreach', t.reportPickSlaBreach, {
     'shipmentId.$': '$.shipmentId',
   });
   requestPick.addCatch(slaBreached, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+  holdOnFailure(scope, t, requestPick, 'Pick', heldBeforePick);
   slaBreached.next(requestPick);
+  holdOnFailure(scope, t, slaBreached, 'SlaReport', heldBeforePick);
 
   const awaitDelivery = waitTask(
     scope,
@@ -159,10 +222,24 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     '$.delivery',
   );
   const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
-  awaitDelivery.addCatch(shipmentDone, { errors: ['States.Timeout'], resultPath: '$.error' });
+  // No final word from the carrier in time: lost, as far as anyone knows; ops take it from there.
+  const heldBeforeDelivery = releaseWait(
+    scope,
+    t,
+    'Delivery',
+    { step: 'delivery', perShipment: true },
+    awaitDelivery,
+  );
+  awaitDelivery.addCatch(holdTask(scope, t, 'HoldLostShipment', 'Delivery').next(heldBeforeDelivery), {
+    errors: ['States.Timeout'],
+    resultPath: '$.failure',
+  });
+  holdOnFailure(scope, t, awaitDelivery, 'Delivery', heldBeforeDelivery);
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
   // A held order ships nothing: no capture, no label, until it is released (a refused capture holds it too).
-  pauseWhenHeld(scope, t, ship, 'Ship', { step: 'ship', perShipment: true });
+  const heldBeforeShip = releaseWait(scope, t, 'Ship', { step: 'ship', perShipment: true }, ship);
+  pauseWhenHeld(ship, heldBeforeShip);
+  holdOnFailure(scope, t, ship, 'Ship', heldBeforeShip);
   const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
     comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
   });
@@ -176,6 +253,13 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     t.rerouteShipment,
     { 'shipmentId.$': '$.shipmentId' },
     '$.reroute',
+  );
+  holdOnFailure(
+    scope,
+    t,
+    reroute,
+    'Reroute',
+    releaseWait(scope, t, 'Reroute', { step: 'reroute', perShipment: true }, reroute),
   );
   const nextShipment = new sfn.Pass(scope, 'FulfilReroutedShipment', {
     comment: 'The rejected lines now ship from another location: pick them there',
@@ -194,16 +278,26 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     t.backorderTimeout ?? Duration.days(7),
     sfn.JsonPath.DISCARD,
   );
-  waitForShipmentStock.addCatch(
-    task(
-      scope,
-      'HoldRejectedShipment',
-      t.rerouteShipment,
-      { 'shipmentId.$': '$.shipmentId', expired: true },
-      '$.reroute',
-    ).next(rejected),
-    { errors: ['States.Timeout'], resultPath: '$.error' },
+  const holdRejected = task(
+    scope,
+    'HoldRejectedShipment',
+    t.rerouteShipment,
+    { 'shipmentId.$': '$.shipmentId', expired: true },
+    '$.reroute',
   );
+  waitForShipmentStock.addCatch(holdRejected.next(rejected), {
+    errors: ['States.Timeout'],
+    resultPath: '$.error',
+  });
+  const heldBeforeShipmentStock = releaseWait(
+    scope,
+    t,
+    'ShipmentStock',
+    { step: 'shipment-stock', perShipment: true },
+    waitForShipmentStock,
+  );
+  holdOnFailure(scope, t, waitForShipmentStock, 'ShipmentStock', heldBeforeShipmentStock);
+  holdOnFailure(scope, t, holdRejected, 'HoldRejected', heldBeforeShipmentStock);
   waitForShipmentStock.next(reroute);
   reroute.next(
     new sfn.Choice(scope, 'CheckReroute')
@@ -231,6 +325,10 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     { 'orderId.$': '$.orderId' },
     '$.completion',
   );
+  const heldBeforeComplete = releaseWait(scope, t, 'Complete', { step: 'complete' }, complete);
+  holdOnFailure(scope, t, complete, 'Complete', heldBeforeComplete);
+  // Every step inside catches its own failures; anything else that breaks a branch lands here.
+  holdOnFailure(scope, t, shipments, 'Fulfilment', heldBeforeComplete);
   return shipments.next(complete).next(
     new sfn.Choice(scope, 'CheckDelivery')
       .when(
@@ -289,13 +387,16 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     backoffRate: 2,
   });
 
-  pauseWhenHeld(scope, t, confirm, 'Confirm', { step: 'confirm' });
-  const confirmationFailed = new sfn.Fail(scope, 'ConfirmationFailed', {
-    error: 'ConfirmationFailed',
-    cause:
-      'Confirming the order failed after retries; the order is still PENDING and the execution can be redriven',
-  });
-  confirm.addCatch(confirmationFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+  const heldBeforeConfirm = releaseWait(scope, t, 'Confirm', { step: 'confirm' }, confirm);
+  pauseWhenHeld(confirm, heldBeforeConfirm);
+  holdOnFailure(scope, t, confirm, 'Confirm', heldBeforeConfirm);
+  holdOnFailure(
+    scope,
+    t,
+    publishPlaced,
+    'PublishPlaced',
+    releaseWait(scope, t, 'PublishPlaced', { step: 'publish' }, publishPlaced),
+  );
 
   const paymentDeclined = new sfn.Succeed(scope, 'OrderFailed', {
     comment: 'Payment declined: the order is FAILED; nothing was reserved yet, so nothing is released.',
@@ -314,17 +415,9 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     maxAttempts: 3,
     backoffRate: 2,
   });
-  pauseWhenHeld(scope, t, allocate, 'Allocate', { step: 'allocate' });
-  allocate.addCatch(
-    new sfn.Fail(scope, 'AllocationFailed', {
-      error: 'AllocationFailed',
-      cause: 'Allocation failed after retries',
-    }),
-    {
-      errors: ['States.ALL'],
-      resultPath: '$.error',
-    },
-  );
+  const heldBeforeAllocate = releaseWait(scope, t, 'Allocate', { step: 'allocate' }, allocate);
+  pauseWhenHeld(allocate, heldBeforeAllocate);
+  holdOnFailure(scope, t, allocate, 'Allocate', heldBeforeAllocate, true);
 
   const cancelExpired = new tasks.LambdaInvoke(scope, 'CancelExpiredBackorder', {
     lambdaFunction: t.cancelOrder,
@@ -355,15 +448,19 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     errors: ['States.Timeout'],
     resultPath: '$.error',
   });
-  const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
-  pauseWhenHeld(scope, t, route, 'Route', { step: 'route' });
-  route.addCatch(
-    new sfn.Fail(scope, 'RoutingFailed', {
-      error: 'RoutingFailed',
-      cause: 'Routing failed after retries; the order keeps its network reservation and can be redriven',
-    }),
-    { errors: ['States.ALL'], resultPath: '$.error' },
+  const heldBeforeStock = releaseWait(scope, t, 'Stock', { step: 'stock' }, waitForStock);
+  holdOnFailure(scope, t, waitForStock, 'Stock', heldBeforeStock);
+  holdOnFailure(
+    scope,
+    t,
+    cancelExpired,
+    'CancelExpired',
+    releaseWait(scope, t, 'CancelExpired', { step: 'cancel-expired' }, cancelExpired),
   );
+  const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
+  pauseWhenHeld(route, releaseWait(scope, t, 'Route', { step: 'route' }, route));
+  // Routing failed: the reservation goes too, and the release allocates afresh.
+  holdOnFailure(scope, t, route, 'Route', heldBeforeAllocate, true);
   const closed = new sfn.Succeed(scope, 'OrderClosed', {
     comment: 'Cancelled meanwhile, or already past this stage',
   });

@@ -47,6 +47,7 @@ export class LocalLambda {
   private ready: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, Pending>();
   private stopped = false;
+  private fault: { from: number; to: number; error: string; calls: number } | undefined;
 
   constructor(
     readonly spec: LambdaSpec,
@@ -123,12 +124,34 @@ export class LocalLambda {
     await this.ready;
   }
 
+  /**
+   * Test-only fault switch: counting from now, calls `onCall` to `onCall + times - 1` fail as if
+   * the handler threw an error named `error`, so tests can break one step of a workflow on purpose.
+   */
+  injectFault({ onCall = 1, times = Number.POSITIVE_INFINITY, error = 'InjectedFault' } = {}): void {
+    this.fault = { from: onCall, to: onCall + times, error, calls: 0 };
+  }
+
+  clearFault(): void {
+    this.fault = undefined;
+  }
+
   /** Invokes the function synchronously (RequestResponse) and returns its result. */
   invoke(event: unknown): Promise<unknown> {
     if (this.stopped)
       return Promise.reject(
         new LambdaInvocationError('Lambda.ServiceException', 'The local cloud has stopped'),
       );
+    if (this.fault) {
+      const call = ++this.fault.calls;
+      if (call >= this.fault.from && call < this.fault.to)
+        return Promise.reject(
+          new LambdaInvocationError(
+            this.fault.error,
+            `${this.spec.functionName}: injected fault on call ${call}`,
+          ),
+        );
+    }
     const limit = this.spec.reservedConcurrency;
     if (limit !== undefined && this.pending.size >= limit) {
       return Promise.reject(new LambdaInvocationError('TooManyRequestsException', 'Rate Exceeded.'));

@@ -257,10 +257,15 @@ export class LocalStepFunctions {
       let result: unknown;
       if (wait) {
         if (!recorded?.submitted) {
-          const output = await this.callIntegration(kind, resource, input as Record<string, unknown>, true);
+          // The function runs while the task waits (it may answer the token itself, so it is not
+          // awaited here); if it fails, the task fails with its error, as on AWS.
+          const token = wait.token;
+          this.callIntegration(kind, resource, input as Record<string, unknown>).catch((error: Error) =>
+            this.tokens.fail(token, error.name, error.message).catch(() => undefined),
+          );
           last = run.record(
             'TaskSubmitted',
-            { taskSubmittedEventDetails: { ...details, output: JSON.stringify(output) } },
+            { taskSubmittedEventDetails: { ...details, output: JSON.stringify({ StatusCode: 200 }) } },
             last,
           );
         }
@@ -273,7 +278,7 @@ export class LocalStepFunctions {
           run.park(false);
         }
       } else {
-        const call = this.callIntegration(kind, resource, input as Record<string, unknown>, false);
+        const call = this.callIntegration(kind, resource, input as Record<string, unknown>);
         result = await withTimeout(call, (deadline - Date.now()) / 1000);
       }
       run.record(
@@ -310,16 +315,18 @@ export class LocalStepFunctions {
     kind: keyof typeof RESOURCE | undefined,
     resource: string,
     input: Record<string, unknown>,
-    waits: boolean,
   ): Promise<unknown> {
     switch (kind) {
       case 'lambdaInvoke': {
+        // As on AWS, a callback task invokes RequestResponse unless it asks for Event: a function
+        // that fails before handing its token on fails the task (and its Catch applies).
+        const event = input.InvocationType === 'Event';
         const payload = await this.integrations.invokeLambda(
           String(input.FunctionName),
           input.Payload ?? {},
-          waits,
+          event,
         );
-        return waits
+        return event
           ? { StatusCode: 202 }
           : { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
       }

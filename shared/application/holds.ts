@@ -1,5 +1,5 @@
 import type { Principal } from '../domain/access';
-import { type HoldReason, holdOrder, releaseOrder } from '../domain/hold';
+import { type HoldReason, holdForFailure, holdOrder, releaseOrder, type StepFailure } from '../domain/hold';
 import type { Order } from '../domain/order';
 import { OrderEventType, orderEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
@@ -9,6 +9,7 @@ import {
   type BackorderBook,
   type Clock,
   type EventPublisher,
+  type InventoryLedger,
   type OrderRepository,
   type ReleaseWaits,
   StaleOrderVersion,
@@ -122,4 +123,32 @@ export async function awaitRelease(
   if (order.status === OrderStatus.ON_HOLD) return;
   await deps.callbacks.succeed(input.taskToken, { released: true });
   await deps.releaseWaits.remove(order.id, waitId);
+}
+
+/**
+ * Workflow task after a step failed past its retries: the order goes ON_HOLD for ops, with the
+ * error (an OrderOnHold alert), instead of the execution failing with stock held; before routing
+ * its reservation is released too. The execution then waits for the release.
+ */
+export async function holdAfterFailure(
+  deps: HoldDeps & { ledger: InventoryLedger },
+  input: { orderId: string; step: string; error?: StepFailure; releaseStock: boolean },
+): Promise<void> {
+  if (input.releaseStock) await deps.ledger.release(input.orderId);
+  for (let attempt = 1; ; attempt++) {
+    const order = await getOrder(deps, input.orderId);
+    const held = holdForFailure(
+      order,
+      { step: input.step, ...(input.error ? { error: input.error } : {}), stockReleased: input.releaseStock },
+      deps.clock.now(),
+    );
+    if (!held) return;
+    try {
+      await deps.orders.update(held);
+      await deps.events.publish([orderEvent(held, OrderEventType.ON_HOLD)]);
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { ConflictError, DomainError, ErrorCode } from './errors';
 import { type Order, transitionOrder } from './order';
-import { OrderStatus } from './order-status';
+import { canTransition, OrderStatus } from './order-status';
 
 /** Why ops hold an order: a closed list, so reports can count them. */
 export const HOLD_REASONS = ['fraud', 'payment', 'address', 'ops'] as const;
@@ -62,4 +62,43 @@ export function releaseOrder(order: Order, meta: { by: string; at: string; note?
 /** A workflow step's guard: a held order goes no further than this step boundary. */
 export function stopIfHeld(order: Order): void {
   if (order.status === OrderStatus.ON_HOLD) throw new OrderOnHold(order.id);
+}
+
+/** What a workflow step threw past its retries, as Step Functions hands it to a catcher. */
+export interface StepFailure {
+  Error?: string;
+  Cause?: string;
+}
+
+/** One line for ops: the error's name and the message a Lambda error carries in its cause. */
+export function describeFailure(step: string, failure: StepFailure | undefined): string {
+  let cause = failure?.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch {
+    // a plain-text cause
+  }
+  const detail = cause ? `: ${cause.slice(0, 300)}` : '';
+  return `${step} failed after its retries (${failure?.Error ?? 'unknown error'})${detail}`;
+}
+
+/**
+ * Holds an order after a step failed for good. Before routing the reservation is let go as well,
+ * so the release starts over at allocation (CONFIRMED); later, what it holds stays for the step
+ * to run again. Nothing for an order that is held already or finished.
+ */
+export function holdForFailure(
+  order: Order,
+  failure: { step: string; error?: StepFailure; stockReleased: boolean },
+  at: string,
+): Order | undefined {
+  if (order.status === OrderStatus.ON_HOLD || !canTransition(order.status, OrderStatus.ON_HOLD))
+    return undefined;
+  const from =
+    failure.stockReleased && order.status !== OrderStatus.PENDING ? OrderStatus.CONFIRMED : order.status;
+  return transitionOrder(order, OrderStatus.ON_HOLD, at, {
+    reason: describeFailure(failure.step, failure.error),
+    hold: { kind: 'failure', by: 'oms', from },
+  });
 }

@@ -179,7 +179,7 @@ export function transitionOrder(
     reason?: string;
     payment?: Payment;
     shipments?: Shipment[];
-    hold?: Pick<Hold, 'kind' | 'by'>;
+    hold?: Pick<Hold, 'kind' | 'by'> & { from?: OrderStatus };
   } = {},
 ): Order {
   assertTransition(order.status, to);
@@ -191,7 +191,7 @@ export function transitionOrder(
           by: changes.hold?.by ?? 'oms',
           reason: changes.reason ?? 'on hold',
           at,
-          from: order.status,
+          from: changes.hold?.from ?? order.status,
         }
       : undefined;
   return {

@@ -231,12 +231,32 @@ describe('the OMS stack', () => {
     expect(statements.some((s) => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
   });
 
-  it('defines the workflow in JSONPath with explicit task timeouts and a catch on Confirm', () => {
+  it('defines the workflow in JSONPath with explicit task timeouts, and no Fail state: every task and the Map catch what their retries leave and hold the order for ops', () => {
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources)[0];
-    const definition = JSON.stringify(machine?.Properties.DefinitionString);
-    expect(definition).not.toContain('JSONata');
-    expect(definition).toContain('\\"TimeoutSeconds\\":60');
-    expect(definition).toContain('\\"Next\\":\\"ConfirmationFailed\\"');
+    const raw = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(raw).not.toContain('JSONata');
+    expect(raw).toContain('\\"TimeoutSeconds\\":60');
+    type State = { Type: string; Catch?: Array<{ ErrorEquals: string[]; Next: string }> };
+    const top = (
+      workflowDefinition() as {
+        States: Record<string, State & { ItemProcessor?: { States: Record<string, State> } }>;
+      }
+    ).States;
+    const states = { ...top, ...top.FulfilShipments?.ItemProcessor?.States };
+    expect(Object.values(states).filter((s) => s.Type === 'Fail')).toEqual([]);
+    const guarded = Object.entries(states).filter(
+      ([name, s]) =>
+        (s.Type === 'Task' || s.Type === 'Map') &&
+        !name.startsWith('HoldAfter') &&
+        name !== 'HoldLostShipment',
+    );
+    expect(guarded.length).toBeGreaterThan(15);
+    for (const [name, s] of guarded) {
+      const catchAll = s.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
+      // A release wait's own failure is a timeout it re-arms after; any other ends in a hold too.
+      if (name.startsWith('HeldBefore')) continue;
+      expect(catchAll?.Next, name).toMatch(/^HoldAfter.*Failure$/);
+    }
   });
 
   it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
@@ -290,6 +310,7 @@ describe('the OMS stack', () => {
     expect(pick.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['OrderOnHold'], Next: 'HeldBeforePick' }),
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ReportPickSlaBreach' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'HoldAfterPickFailure' }),
     ]);
     expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
     // Shipped: wait for the carrier (a refused capture holds the order: see the release waits).
@@ -337,10 +358,11 @@ describe('the OMS stack', () => {
     expect(stockWait.Next).toBe('RerouteShipment');
     expect(stockWait.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'HoldRejectedShipment' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'HoldAfterShipmentStockFailure' }),
     ]);
     expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('ShipmentRejected');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
-    expect(definition.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('RoutingFailed');
+    expect(definition.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('HoldAfterRouteFailure');
   });
 
   it('parks every step that finds its order held on a release wait just before it, then runs the step again (before any catch-all)', () => {
