@@ -389,11 +389,27 @@ describe('the OMS stack', () => {
       if (catchAll >= 0) expect(held, step).toBeLessThan(catchAll);
       expect(all[wait]?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
       expect(all[wait]?.Next).toBe(step);
-      // A wait past the longest a task may run files itself again.
+      // A wait past the longest a task may wait files itself again.
       expect(all[wait]?.Catch).toEqual([
         expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: wait }),
       ]);
     }
+  });
+
+  it('holds the order for ops when no delivery is reported before the delivery wait times out, then waits for the release', () => {
+    type State = { Next?: string; Catch?: Array<{ ErrorEquals: string[]; Next: string }> };
+    const top = (
+      workflowDefinition() as {
+        States: Record<string, State & { ItemProcessor?: { States: Record<string, State> } }>;
+      }
+    ).States;
+    const map = top.FulfilShipments?.ItemProcessor?.States ?? {};
+    expect(map.AwaitDelivery?.Catch?.[0]).toMatchObject({
+      ErrorEquals: ['States.Timeout'],
+      Next: 'HoldLostShipment',
+    });
+    expect(map.HoldLostShipment?.Next).toBe('HeldBeforeDelivery');
+    expect(map.HeldBeforeDelivery?.Next).toBe('AwaitDelivery');
   });
 
   it('wakes backordered orders when stock of a SKU becomes available', () => {
