@@ -166,6 +166,24 @@ function holdOnFailure(
   });
 }
 
+/**
+ * The usual guard of a step: a release wait before it, the step parking there when it finds its
+ * order held (`pauses`) and when it fails for good (a hold for ops). Returns the wait.
+ */
+function guarded(
+  scope: Construct,
+  t: OrderWorkflowTasks,
+  step: Step,
+  name: string,
+  point: ReleasePoint,
+  options: { pauses?: boolean; releaseStock?: boolean } = {},
+): sfn.TaskStateBase {
+  const wait = releaseWait(scope, t, name, point, step);
+  if (options.pauses) pauseWhenHeld(step, wait);
+  holdOnFailure(scope, t, step, name, wait, options.releaseStock);
+  return wait;
+}
+
 /** The task that holds the order for ops with the error a catcher put at `$.failure`. */
 function holdTask(scope: Construct, t: OrderWorkflowTasks, id: string, step: string, releaseStock = false) {
   const hold = new tasks.LambdaInvoke(scope, id, {
@@ -237,9 +255,7 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   holdOnFailure(scope, t, awaitDelivery, 'Delivery', heldBeforeDelivery);
   const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
   // A held order ships nothing: no capture, no label, until it is released (a refused capture holds it too).
-  const heldBeforeShip = releaseWait(scope, t, 'Ship', { step: 'ship', perShipment: true }, ship);
-  pauseWhenHeld(ship, heldBeforeShip);
-  holdOnFailure(scope, t, ship, 'Ship', heldBeforeShip);
+  guarded(scope, t, ship, 'Ship', { step: 'ship', perShipment: true }, { pauses: true });
   const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
     comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
   });
@@ -254,20 +270,14 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     { 'shipmentId.$': '$.shipmentId' },
     '$.reroute',
   );
-  holdOnFailure(
-    scope,
-    t,
-    reroute,
-    'Reroute',
-    releaseWait(scope, t, 'Reroute', { step: 'reroute', perShipment: true }, reroute),
-  );
+  const heldBeforeReroute = guarded(scope, t, reroute, 'Reroute', { step: 'reroute', perShipment: true });
   const nextShipment = new sfn.Pass(scope, 'FulfilReroutedShipment', {
     comment: 'The rejected lines now ship from another location: pick them there',
     parameters: { 'orderId.$': '$.reroute.orderId', 'shipmentId.$': '$.reroute.shipmentId' },
   });
   nextShipment.next(requestPick);
   const rejected = new sfn.Succeed(scope, 'ShipmentRejected', {
-    comment: 'No other location could ship it in time: the order is ON_HOLD with ops',
+    comment: 'Nothing left to re-route: the shipment is no longer rejected',
   });
   // No location has the lines now: wait, at no cost, for stock events, then try again.
   const waitForShipmentStock = waitTask(
@@ -285,7 +295,8 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     { 'shipmentId.$': '$.shipmentId', expired: true },
     '$.reroute',
   );
-  waitForShipmentStock.addCatch(holdRejected.next(rejected), {
+  // Held for ops: the release re-routes it (stock may be somewhere now), or ops cancel its units.
+  waitForShipmentStock.addCatch(holdRejected.next(heldBeforeReroute), {
     errors: ['States.Timeout'],
     resultPath: '$.error',
   });
@@ -325,8 +336,7 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     { 'orderId.$': '$.orderId' },
     '$.completion',
   );
-  const heldBeforeComplete = releaseWait(scope, t, 'Complete', { step: 'complete' }, complete);
-  holdOnFailure(scope, t, complete, 'Complete', heldBeforeComplete);
+  const heldBeforeComplete = guarded(scope, t, complete, 'Complete', { step: 'complete' });
   // Every step inside catches its own failures; anything else that breaks a branch lands here.
   holdOnFailure(scope, t, shipments, 'Fulfilment', heldBeforeComplete);
   return shipments.next(complete).next(
@@ -387,16 +397,8 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     backoffRate: 2,
   });
 
-  const heldBeforeConfirm = releaseWait(scope, t, 'Confirm', { step: 'confirm' }, confirm);
-  pauseWhenHeld(confirm, heldBeforeConfirm);
-  holdOnFailure(scope, t, confirm, 'Confirm', heldBeforeConfirm);
-  holdOnFailure(
-    scope,
-    t,
-    publishPlaced,
-    'PublishPlaced',
-    releaseWait(scope, t, 'PublishPlaced', { step: 'publish' }, publishPlaced),
-  );
+  guarded(scope, t, confirm, 'Confirm', { step: 'confirm' }, { pauses: true });
+  guarded(scope, t, publishPlaced, 'PublishPlaced', { step: 'publish' });
 
   const paymentDeclined = new sfn.Succeed(scope, 'OrderFailed', {
     comment: 'Payment declined: the order is FAILED; nothing was reserved yet, so nothing is released.',
@@ -415,9 +417,14 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     maxAttempts: 3,
     backoffRate: 2,
   });
-  const heldBeforeAllocate = releaseWait(scope, t, 'Allocate', { step: 'allocate' }, allocate);
-  pauseWhenHeld(allocate, heldBeforeAllocate);
-  holdOnFailure(scope, t, allocate, 'Allocate', heldBeforeAllocate, true);
+  const heldBeforeAllocate = guarded(
+    scope,
+    t,
+    allocate,
+    'Allocate',
+    { step: 'allocate' },
+    { pauses: true, releaseStock: true },
+  );
 
   const cancelExpired = new tasks.LambdaInvoke(scope, 'CancelExpiredBackorder', {
     lambdaFunction: t.cancelOrder,
@@ -448,15 +455,8 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     errors: ['States.Timeout'],
     resultPath: '$.error',
   });
-  const heldBeforeStock = releaseWait(scope, t, 'Stock', { step: 'stock' }, waitForStock);
-  holdOnFailure(scope, t, waitForStock, 'Stock', heldBeforeStock);
-  holdOnFailure(
-    scope,
-    t,
-    cancelExpired,
-    'CancelExpired',
-    releaseWait(scope, t, 'CancelExpired', { step: 'cancel-expired' }, cancelExpired),
-  );
+  guarded(scope, t, waitForStock, 'Stock', { step: 'stock' });
+  guarded(scope, t, cancelExpired, 'CancelExpired', { step: 'cancel-expired' });
   const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
   pauseWhenHeld(route, releaseWait(scope, t, 'Route', { step: 'route' }, route));
   // Routing failed: the reservation goes too, and the release allocates afresh.

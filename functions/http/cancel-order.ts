@@ -1,8 +1,7 @@
-import { awsAdapters } from '../../shared/adapters/aws/dependencies';
-import { systemClock } from '../../shared/adapters/system';
 import { type CancelOrderDeps, cancelOrder } from '../../shared/application/cancel-order';
 import { CancelOrderBody, OrderIdParams } from '../../shared/contracts/order-schemas';
 import { toOrderView } from '../../shared/contracts/order-view';
+import { cancelOrderDeps } from '../lib/cancel-order-deps';
 import { httpRoute, json } from '../lib/http-route';
 
 /** A channel cancels its own orders (or some of their units), ops any; the same key and body again is a replay. */
@@ -17,14 +16,4 @@ export const createHandler = (deps: CancelOrderDeps) =>
     return json(200, toOrderView(order), replayed ? { 'idempotent-replayed': 'true' } : {});
   });
 
-export const handler = createHandler({
-  orders: awsAdapters.orders(),
-  shipments: awsAdapters.shipments(),
-  releaseWaits: awsAdapters.releaseWaits(),
-  ledger: awsAdapters.ledger(),
-  backorders: awsAdapters.backorders(),
-  callbacks: awsAdapters.callbacks(),
-  payments: awsAdapters.payments(),
-  events: awsAdapters.events(),
-  clock: systemClock,
-});
+export const handler = createHandler(cancelOrderDeps());

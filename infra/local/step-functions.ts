@@ -138,6 +138,8 @@ export class LocalStepFunctions {
   readonly tokens = new TaskTokens();
   private readonly machines = new Map<string, MachineSpec>();
   private readonly live = new Map<string, LiveExecution>();
+  /** Callback tasks' function invocations still running (the task already waits on its token). */
+  private readonly handovers = new Set<Promise<unknown>>();
 
   constructor(
     template: LocalTemplate,
@@ -260,9 +262,16 @@ export class LocalStepFunctions {
           // The function runs while the task waits (it may answer the token itself, so it is not
           // awaited here); if it fails, the task fails with its error, as on AWS.
           const token = wait.token;
-          this.callIntegration(kind, resource, input as Record<string, unknown>).catch((error: Error) =>
-            this.tokens.fail(token, error.name, error.message).catch(() => undefined),
-          );
+          const handover = this.callIntegration(kind, resource, input as Record<string, unknown>)
+            .catch(async (error: Error) => {
+              try {
+                await this.tokens.fail(token, error.name, error.message);
+              } catch {
+                // answered (or ended) meanwhile: the function's failure came too late to matter
+              }
+            })
+            .finally(() => this.handovers.delete(handover));
+          this.handovers.add(handover);
           last = run.record(
             'TaskSubmitted',
             { taskSubmittedEventDetails: { ...details, output: JSON.stringify({ StatusCode: 200 }) } },
@@ -666,14 +675,14 @@ export class LocalStepFunctions {
 
   /** Executions doing something now (running, not parked on a task token). */
   busyCount(): number {
-    return [...this.live.values()].filter(busy).length;
+    return [...this.live.values()].filter(busy).length + this.handovers.size;
   }
 
   /** Resolves when every execution has ended or waits on a task token (tests wait on it). */
   async idle(): Promise<void> {
     while (this.busyCount() > 0) {
       await Promise.race([
-        Promise.allSettled([...this.live.values()].filter(busy).map((l) => l.done)),
+        Promise.allSettled([...[...this.live.values()].filter(busy).map((l) => l.done), ...this.handovers]),
         new Promise((resolve) => setTimeout(resolve, 10)),
       ]);
     }

@@ -360,7 +360,7 @@ describe('the OMS stack', () => {
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'HoldRejectedShipment' }),
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'HoldAfterShipmentStockFailure' }),
     ]);
-    expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('ShipmentRejected');
+    expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('HeldBeforeReroute');
     expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
     expect(definition.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('HoldAfterRouteFailure');
   });

@@ -1,10 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
 import { DynamoShipmentRepository } from '../../shared/adapters/aws/dynamo-shipment-repository';
-import { checkInvariants } from '../../shared/domain/inventory';
 import { applyTracking } from '../../shared/domain/shipment';
+import { activityTypes, drift, notificationsFor } from '../support/books';
 import {
   postDelivered,
   postTracking,
@@ -63,31 +62,6 @@ async function reservedByLocation(sku: string): Promise<Array<[string, number]>>
   return levels.map((l) => [l.locationId, l.reserved]);
 }
 
-async function drift() {
-  const ledger = new DynamoInventoryLedger(DynamoDBDocumentClient.from(env.aws.dynamodb), env.aws.tableName);
-  const { levels, network, reservations } = await ledger.snapshot();
-  return checkInvariants(levels, network, reservations);
-}
-
-async function notificationsFor(orderId: string) {
-  const page = (await request(api(), 'GET', '/notifications?limit=100')).body.items as Array<{
-    template: string;
-    audience: string;
-    to: string;
-    body: string;
-    orderId?: string;
-    delivery: string;
-    messageId?: string;
-  }>;
-  return page.filter((n) => n.orderId === orderId);
-}
-
-async function activityTypes(id: string): Promise<string[]> {
-  return ((await request(api(), 'GET', `/orders/${id}/events`)).body.items as Array<{ type: string }>).map(
-    (e) => e.type,
-  );
-}
-
 beforeAll(async () => {
   await stockUp(api(), 'ff-sp', 'FF-ONE', 100);
 });
@@ -138,12 +112,12 @@ describe('fulfilment over HTTP', () => {
     ]);
     const execution = (await env.aws.executions()).find((e) => e.name === id);
     expect(execution?.status).toBe('SUCCEEDED');
-    expect(await activityTypes(id)).toEqual(
+    expect(await activityTypes(api(), id)).toEqual(
       expect.arrayContaining(['OrderRouted', 'OrderFulfilling', 'OrderShipped', 'OrderDelivered']),
     );
-    expect(await drift()).toEqual([]);
+    expect(await drift(env.aws)).toEqual([]);
 
-    const sent = await notificationsFor(id);
+    const sent = await notificationsFor(api(), id);
     expect(sent.map((n) => n.template).sort()).toEqual(
       ['order-confirmed', 'shipment-delivered', 'shipment-out_for_delivery', 'shipment-shipped'].sort(),
     );
@@ -196,7 +170,9 @@ describe('fulfilment over HTTP', () => {
       }),
     );
     await env.cloud.idle();
-    expect((await notificationsFor(id)).filter((n) => n.template === 'order-confirmed')).toHaveLength(1);
+    expect((await notificationsFor(api(), id)).filter((n) => n.template === 'order-confirmed')).toHaveLength(
+      1,
+    );
     expect(
       env.cloud.email.sent().filter((m) => m.tags.notification?.startsWith(String(confirmed?.eventId))),
     ).toHaveLength(1);
@@ -238,7 +214,7 @@ describe('fulfilment over HTTP', () => {
     expect(await statusOf(id)).toBe('SHIPPED');
     await postDelivered(api(), second);
     await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
-    expect(await drift()).toEqual([]);
+    expect(await drift(env.aws)).toEqual([]);
   });
 });
 
@@ -292,7 +268,7 @@ describe('warehouse trouble', () => {
     await postDelivered(api(), label);
     await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
     expect((await order(id)).shipments).toHaveLength(2);
-    expect(await drift()).toEqual([]);
+    expect(await drift(env.aws)).toEqual([]);
   });
 
   it("puts a rejected shipment's lines on backorder when no other location has them, and ships them from where stock arrives", async () => {
@@ -317,10 +293,10 @@ describe('warehouse trouble', () => {
     await reportPacked(api(), second.id);
     await postDelivered(api(), await shipped(id, second.id));
     await eventually(async () => ((await statusOf(id)) === 'DELIVERED' ? true : undefined), 10_000);
-    expect(await drift()).toEqual([]);
+    expect(await drift(env.aws)).toEqual([]);
   });
 
-  it("puts the order ON_HOLD for ops, with an alert, when a rejected shipment's backorder expires", async () => {
+  it("puts the order ON_HOLD for ops, with an alert, when a rejected shipment's backorder expires; released, it re-routes the shipment to where stock is now", async () => {
     await stockUp(api(), 'ff-only', 'FF-ONLY', 3);
     const id = await place([{ sku: 'FF-ONLY', quantity: 1 }]);
     const [requested] = await pickRequested(id);
@@ -343,6 +319,19 @@ describe('warehouse trouble', () => {
     );
     const late = await reportPacked(api(), String(requested?.id));
     expect(late.status).toBe(409);
+
+    // Stock turns up elsewhere; ops release the order: the shipment is re-routed there and picked.
+    await stockUp(api(), 'ff-only-b', 'FF-ONLY', 2);
+    await eventually(
+      async () =>
+        env.cloud.stepFunctions.tokens.waiting(executionArn)[0]?.stateName === 'HeldBeforeReroute'
+          ? true
+          : undefined,
+      10_000,
+    );
+    const released = await request(api(), 'POST', `/orders/${id}/release`, { body: {} });
+    expect(released.body.status).toBe('FULFILLING');
+    expect((await reroutedShipment(id)).locationId).toBe('ff-only-b');
   });
 
   it('does not ship a packed shipment whose capture the payment provider refuses: no label, stock still held, the order ON_HOLD with an alert for ops, its execution waiting for the release', async () => {
@@ -382,7 +371,7 @@ describe('warehouse trouble', () => {
     // The branch waits for ops to release (capture again) or cancel the order.
     const execution = (await env.aws.executions()).find((e) => e.name === id);
     expect(execution?.status).toBe('RUNNING');
-    expect(await drift()).toEqual([]);
+    expect(await drift(env.aws)).toEqual([]);
   });
 
   it('refuses a warehouse report with bad input, naming the field, and changes nothing', async () => {
