@@ -1,8 +1,15 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { type Order, orderMoney, PaymentStatus, recordMovement } from '../domain/order';
+import { paymentMovedEvent } from '../domain/order-events';
 import { captureKey, type MovementKind, shipmentCharge, voidKey } from '../domain/payment-money';
 import { getOrder } from './get-order';
-import { type Clock, type OrderRepository, type PaymentGateway, StaleOrderVersion } from './ports';
+import {
+  type Clock,
+  type EventPublisher,
+  type OrderRepository,
+  type PaymentGateway,
+  StaleOrderVersion,
+} from './ports';
 
 /** The provider refused to capture a shipment's value: the goods must not leave unpaid. */
 export class PaymentCaptureFailed extends DomainError {
@@ -14,7 +21,12 @@ export class PaymentVoidFailed extends DomainError {
   readonly code = ErrorCode.UNPROCESSABLE;
 }
 
-type PaymentDeps = { orders: OrderRepository; payments: PaymentGateway; clock: Clock };
+type PaymentDeps = {
+  orders: OrderRepository;
+  payments: PaymentGateway;
+  events: EventPublisher;
+  clock: Clock;
+};
 
 const ORDER_WRITE_ATTEMPTS = 8;
 
@@ -43,7 +55,12 @@ async function moveMoney(
     const order = await getOrder(deps, orderId);
     const { payment } = order;
     if (payment.status !== PaymentStatus.AUTHORIZED || !payment.authorizationId) return order;
-    if (payment.movements?.some((m) => m.key === key)) return order;
+    const earlier = payment.movements?.find((m) => m.key === key);
+    if (earlier) {
+      // Recorded by an attempt that may have stopped before telling anyone (same event id).
+      await deps.events.publish([paymentMovedEvent(order, earlier)]);
+      return order;
+    }
     const amount = amountOf(order);
     if (amount <= 0) return order;
     const request = {
@@ -64,6 +81,8 @@ async function moveMoney(
     });
     try {
       await deps.orders.update(updated);
+      const recorded = updated.payment.movements?.find((m) => m.key === key);
+      if (recorded) await deps.events.publish([paymentMovedEvent(updated, recorded)]);
       return updated;
     } catch (error) {
       if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;

@@ -88,6 +88,25 @@ const shipmentEventDetail = z.object({
   }),
 });
 
+const paymentDetail = orderEventDetail.extend({
+  data: OrderSummarySchema.extend({
+    movement: z.object({
+      kind: z.enum(['capture', 'void', 'refund']),
+      key: z.string().describe('The idempotency key the provider was called with'),
+      amount: z.int().min(1),
+      reference: z.string(),
+      at: z.string(),
+    }),
+    money: z.object({
+      authorized: z.int(),
+      captured: z.int(),
+      refunded: z.int(),
+      voided: z.int(),
+      outstanding: z.int(),
+    }),
+  }),
+});
+
 const cancellationDetail = orderEventDetail.extend({
   data: OrderSummarySchema.extend({
     cancellation: z.object({
@@ -132,6 +151,8 @@ export const EVENT_DETAIL_SCHEMAS = {
     }),
     OrderCancelled: cancellationDetail,
     OrderLineCancelled: cancellationDetail,
+    PaymentCaptured: paymentDetail,
+    PaymentVoided: paymentDetail,
     OrderFulfilling: orderEventDetail,
     OrderShipped: orderEventDetail,
     OrderDelivered: orderEventDetail,

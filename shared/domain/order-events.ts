@@ -1,5 +1,6 @@
 import type { Cancellation } from './cancellation';
-import type { Order, Shipment } from './order';
+import { type Order, orderMoney, type Shipment } from './order';
+import type { PaymentMoney, PaymentMovement } from './payment-money';
 
 export const EventSource = {
   ORDERS: 'oms.orders',
@@ -53,6 +54,8 @@ export const OrderEventType = {
   RELEASED: 'OrderReleased',
   CANCELLED: 'OrderCancelled',
   LINES_CANCELLED: 'OrderLineCancelled',
+  PAYMENT_CAPTURED: 'PaymentCaptured',
+  PAYMENT_VOIDED: 'PaymentVoided',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
 
@@ -145,6 +148,33 @@ export function orderCancelledEvent(
         occurredAt: cancellation.at,
       },
       data: { ...event.detail.data, cancellation: shown },
+    },
+  };
+}
+
+export interface PaymentMovedData extends OrderSummary {
+  movement: Omit<PaymentMovement, 'orderVersion'>;
+  money: PaymentMoney;
+}
+
+/**
+ * PaymentCaptured / PaymentVoided: one movement against the order's authorization, with the
+ * money after it. Its id is the movement's key, so publishing it again is deduplicated.
+ */
+export function paymentMovedEvent(order: Order, movement: PaymentMovement): DomainEvent<PaymentMovedData> {
+  const type = movement.kind === 'capture' ? OrderEventType.PAYMENT_CAPTURED : OrderEventType.PAYMENT_VOIDED;
+  const event = orderEvent(order, type);
+  const { orderVersion, ...shown } = movement;
+  return {
+    ...event,
+    detail: {
+      metadata: {
+        ...event.detail.metadata,
+        eventId: `${order.id}-${movement.key}`,
+        sequence: orderVersion ?? order.version,
+        occurredAt: movement.at,
+      },
+      data: { ...event.detail.data, movement: shown, money: orderMoney(order) },
     },
   };
 }

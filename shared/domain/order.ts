@@ -224,7 +224,10 @@ export function addShipment(order: Order, shipment: Shipment, at: string): Order
 export function recordMovement(order: Order, movement: PaymentMovement): Order {
   return {
     ...order,
-    payment: { ...order.payment, movements: addMovement(order.payment.movements, movement) },
+    payment: {
+      ...order.payment,
+      movements: addMovement(order.payment.movements, { ...movement, orderVersion: order.version + 1 }),
+    },
     version: order.version + 1,
     updatedAt: movement.at,
   };

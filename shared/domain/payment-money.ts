@@ -13,6 +13,8 @@ export interface PaymentMovement {
   /** The provider's id for the movement. */
   reference: string;
   at: string;
+  /** The order's version that recorded it: its event keeps this sequence however often it is re-published. */
+  orderVersion?: number;
 }
 
 export interface PaymentMoney {

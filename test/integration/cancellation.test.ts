@@ -100,7 +100,7 @@ describe('cancellation over HTTP', () => {
     );
   });
 
-  it('cancels one line of a split order: that shipment stops and its location lets go, the other ships and delivers; captured plus voided is the order total', async () => {
+  it('cancels one line of a split order: that shipment stops and its location lets go, the other ships and delivers; captured plus voided is the order total, each movement one Payment event', async () => {
     await stockUp(api(), 'cx-split-a', 'CX-SPLIT-A', 5);
     await stockUp(api(), 'cx-split-b', 'CX-SPLIT-B', 5);
     const id = await placeLines(api(), [
@@ -142,6 +142,8 @@ describe('cancellation over HTTP', () => {
     const types = await activityTypes(api(), id);
     expect(types.filter((t) => t === 'OrderLineCancelled')).toHaveLength(1);
     expect(types).not.toContain('OrderCancelled');
+    // Each movement of money is an event of its own, once: the capture of the shipment that left, the void of the line.
+    expect(types.filter((t) => t.startsWith('Payment')).sort()).toEqual(['PaymentCaptured', 'PaymentVoided']);
     expect(
       (await notificationsFor(api(), id)).filter((n) => n.template === 'order-lines-cancelled'),
     ).toHaveLength(1);
@@ -173,7 +175,7 @@ describe('cancellation over HTTP', () => {
     expect((await order(id)).version).toBe(before.version);
   });
 
-  it('answers a repeated request (same key, same body) with the same cancellation, once; the same key with another body is 422', async () => {
+  it('answers a repeated request (same key, same body) with the same cancellation, once (one event, one void event); the same key with another body is 422', async () => {
     await stockUp(api(), 'cx-rep', 'CX-REP', 10);
     const id = await placeLines(api(), [{ sku: 'CX-REP', quantity: 4 }]);
     await waitingShipments(id);
@@ -190,7 +192,9 @@ describe('cancellation over HTTP', () => {
     const other = await cancel(id, { ...body, lines: [{ lineNumber: 1, quantity: 2 }] }, key);
     expect(other.status).toBe(422);
     await env.cloud.idle();
-    expect((await activityTypes(api(), id)).filter((t) => t === 'OrderLineCancelled')).toHaveLength(1);
+    const types = await activityTypes(api(), id);
+    expect(types.filter((t) => t === 'OrderLineCancelled')).toHaveLength(1);
+    expect(types.filter((t) => t === 'PaymentVoided')).toHaveLength(1);
     expect((await money(id)).voided).toBe(1000);
   });
 

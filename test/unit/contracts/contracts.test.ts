@@ -8,8 +8,8 @@ import { buildOpenApiDocument } from '../../../shared/contracts/openapi';
 import { PlaceOrderBody } from '../../../shared/contracts/order-schemas';
 import { countStock } from '../../../shared/domain/inventory';
 import { stockEvents } from '../../../shared/domain/inventory-events';
-import { createOrder, transitionOrder } from '../../../shared/domain/order';
-import { orderEvent } from '../../../shared/domain/order-events';
+import { createOrder, recordMovement, transitionOrder } from '../../../shared/domain/order';
+import { orderEvent, paymentMovedEvent } from '../../../shared/domain/order-events';
 import { orderBody } from '../../support/orders';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -82,6 +82,39 @@ describe('event schemas', () => {
     expect(schemas.OrderConfirmed.safeParse(orderEvent(confirmed, 'OrderConfirmed').detail).success).toBe(
       true,
     );
+  });
+});
+
+describe('payment events', () => {
+  it('are valid against their schema and keep the id and sequence of the movement however often re-published', () => {
+    const placed = createOrder(PlaceOrderBody.parse(orderBody()), {
+      id: 'o1',
+      now: '2026-01-01T00:00:00.000Z',
+    });
+    const authorized = {
+      ...placed,
+      payment: {
+        ...placed.payment,
+        status: 'AUTHORIZED' as const,
+        authorizationId: 'auth_1',
+        authorizedAmount: 12480,
+      },
+    };
+    const captured = recordMovement(authorized, {
+      kind: 'capture',
+      key: 'capture-o1-1',
+      amount: 12480,
+      reference: 'capture_1',
+      at: '2026-01-01T00:00:02.000Z',
+    });
+    const movement = captured.payment.movements?.[0];
+    if (!movement) throw new Error('not recorded');
+    const event = paymentMovedEvent(captured, movement);
+    expect(event.detailType).toBe('PaymentCaptured');
+    expect(EVENT_DETAIL_SCHEMAS['oms.orders'].PaymentCaptured.safeParse(event.detail).success).toBe(true);
+    expect(event.detail.data.money).toMatchObject({ captured: 12480, outstanding: 0 });
+    const later = paymentMovedEvent({ ...captured, version: captured.version + 3 }, movement);
+    expect(later.detail.metadata).toMatchObject({ eventId: 'o1-capture-o1-1', sequence: captured.version });
   });
 });
 
