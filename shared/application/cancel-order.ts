@@ -129,6 +129,7 @@ async function cutRecords(
 
 /** Everything after the commit; each step safe to run again. Returns the order as it now stands. */
 async function settle(deps: CancelOrderDeps, order: Order, cancellation: Cancellation): Promise<Order> {
+  // Read again, not taken from the plan: a pick request may have created a record since, uncut.
   const records = await cutRecords(
     deps,
     order.shipments ? await deps.shipments.ofOrder(order.id) : [],

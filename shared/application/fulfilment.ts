@@ -19,6 +19,7 @@ import {
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { billableGrams, chooseQuote, zoneOf } from '../domain/shipping';
 import { getOrder } from './get-order';
+import { rewriteOrder } from './order-writes';
 import { captureShipment, PaymentCaptureFailed } from './payments';
 import {
   type CarrierNetwork,
@@ -29,7 +30,6 @@ import {
   type OrderRepository,
   type PaymentGateway,
   type ShipmentRepository,
-  StaleOrderVersion,
   StaleShipment,
   type WorkflowCallbacks,
 } from './ports';
@@ -45,8 +45,6 @@ export interface FulfilmentDeps {
   clock: Clock;
 }
 
-const ORDER_WRITE_ATTEMPTS = 8;
-
 /**
  * Moves the order to `to` when `when(order)` says so and the move is legal; re-reads and tries
  * again when another shipment's update got there first. Returns the order as stored.
@@ -59,18 +57,13 @@ export async function advanceOrder(
   when: (order: Order) => boolean,
   reason?: string,
 ): Promise<Order> {
-  for (let attempt = 1; ; attempt++) {
-    const order = await getOrder(deps, orderId);
-    if (order.status === to || !canTransition(order.status, to) || !when(order)) return order;
-    const moved = transitionOrder(order, to, deps.clock.now(), reason === undefined ? {} : { reason });
-    try {
-      await deps.orders.update(moved);
-      await deps.events.publish([orderEvent(moved, event)]);
-      return moved;
-    } catch (error) {
-      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
-    }
-  }
+  const { order, written } = await rewriteOrder(deps, orderId, (current) =>
+    current.status === to || !canTransition(current.status, to) || !when(current)
+      ? undefined
+      : transitionOrder(current, to, deps.clock.now(), reason === undefined ? {} : { reason }),
+  );
+  if (written) await deps.events.publish([orderEvent(order, event)]);
+  return order;
 }
 
 async function shipmentOf(deps: Pick<FulfilmentDeps, 'shipments'>, id: string): Promise<ShipmentRecord> {

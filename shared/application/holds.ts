@@ -5,15 +5,15 @@ import { OrderEventType, orderEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
 import { wakeBackorderWaits } from './backorders';
 import { getOrder } from './get-order';
-import {
-  type BackorderBook,
-  type Clock,
-  type EventPublisher,
-  type InventoryLedger,
-  type OrderRepository,
-  type ReleaseWaits,
-  StaleOrderVersion,
-  type WorkflowCallbacks,
+import { rewriteOrder } from './order-writes';
+import type {
+  BackorderBook,
+  Clock,
+  EventPublisher,
+  InventoryLedger,
+  OrderRepository,
+  ReleaseWaits,
+  WorkflowCallbacks,
 } from './ports';
 
 export interface HoldDeps {
@@ -28,26 +28,6 @@ export interface ReleaseDeps extends HoldDeps {
   backorders: BackorderBook;
 }
 
-const ORDER_WRITE_ATTEMPTS = 8;
-
-/** Writes `change(order)` over a fresh read until no racing writer got there first. */
-async function changeOrder(
-  deps: Pick<HoldDeps, 'orders'>,
-  orderId: string,
-  principal: Principal,
-  change: (order: Order) => Order,
-): Promise<Order> {
-  for (let attempt = 1; ; attempt++) {
-    const changed = change(await getOrder(deps, orderId, principal));
-    try {
-      await deps.orders.update(changed);
-      return changed;
-    } catch (error) {
-      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
-    }
-  }
-}
-
 /**
  * Ops hold an order (POST /orders/{id}/hold): ON_HOLD, remembering its status. The workflow
  * stops at its next step boundary: the step finds the order held and waits for the release
@@ -58,12 +38,16 @@ export async function placeHold(
   deps: HoldDeps,
   input: { orderId: string; reason: HoldReason; note?: string; principal: Principal },
 ): Promise<Order> {
-  const held = await changeOrder(deps, input.orderId, input.principal, (order) =>
-    holdOrder(
-      order,
-      { reason: input.reason, ...(input.note === undefined ? {} : { note: input.note }) },
-      { by: input.principal.subject, at: deps.clock.now() },
-    ),
+  const { order: held } = await rewriteOrder(
+    deps,
+    input.orderId,
+    (order) =>
+      holdOrder(
+        order,
+        { reason: input.reason, ...(input.note === undefined ? {} : { note: input.note }) },
+        { by: input.principal.subject, at: deps.clock.now() },
+      ),
+    input.principal,
   );
   await deps.events.publish([orderEvent(held, OrderEventType.ON_HOLD)]);
   return held;
@@ -82,13 +66,17 @@ export async function releaseHold(
   const current = await getOrder(deps, input.orderId, input.principal);
   let order = current;
   if (current.status === OrderStatus.ON_HOLD || (await deps.releaseWaits.of(current.id)).length === 0) {
-    order = await changeOrder(deps, input.orderId, input.principal, (fresh) =>
-      releaseOrder(fresh, {
-        by: input.principal.subject,
-        at: deps.clock.now(),
-        ...(input.note === undefined ? {} : { note: input.note }),
-      }),
-    );
+    ({ order } = await rewriteOrder(
+      deps,
+      input.orderId,
+      (fresh) =>
+        releaseOrder(fresh, {
+          by: input.principal.subject,
+          at: deps.clock.now(),
+          ...(input.note === undefined ? {} : { note: input.note }),
+        }),
+      input.principal,
+    ));
     await deps.events.publish([orderEvent(order, OrderEventType.RELEASED)]);
   }
   await answerReleaseWaits(deps, order.id);
@@ -135,20 +123,12 @@ export async function holdAfterFailure(
   input: { orderId: string; step: string; error?: StepFailure; releaseStock: boolean },
 ): Promise<void> {
   if (input.releaseStock) await deps.ledger.release(input.orderId);
-  for (let attempt = 1; ; attempt++) {
-    const order = await getOrder(deps, input.orderId);
-    const held = holdForFailure(
-      order,
+  const { order, written } = await rewriteOrder(deps, input.orderId, (current) =>
+    holdForFailure(
+      current,
       { step: input.step, ...(input.error ? { error: input.error } : {}), stockReleased: input.releaseStock },
       deps.clock.now(),
-    );
-    if (!held) return;
-    try {
-      await deps.orders.update(held);
-      await deps.events.publish([orderEvent(held, OrderEventType.ON_HOLD)]);
-      return;
-    } catch (error) {
-      if (!(error instanceof StaleOrderVersion) || attempt >= ORDER_WRITE_ATTEMPTS) throw error;
-    }
-  }
+    ),
+  );
+  if (written) await deps.events.publish([orderEvent(order, OrderEventType.ON_HOLD)]);
 }

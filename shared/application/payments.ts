@@ -3,6 +3,7 @@ import { type Order, orderMoney, PaymentStatus, recordMovement } from '../domain
 import { paymentMovedEvent } from '../domain/order-events';
 import { captureKey, type MovementKind, shipmentCharge, voidKey } from '../domain/payment-money';
 import { getOrder } from './get-order';
+import { ORDER_WRITE_ATTEMPTS } from './order-writes';
 import {
   type Clock,
   type EventPublisher,
@@ -27,8 +28,6 @@ type PaymentDeps = {
   events: EventPublisher;
   clock: Clock;
 };
-
-const ORDER_WRITE_ATTEMPTS = 8;
 
 /**
  * Moves money against the order's authorization under `key` and records it on the order, once.

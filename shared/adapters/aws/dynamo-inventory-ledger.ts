@@ -445,35 +445,35 @@ export class DynamoInventoryLedger implements InventoryLedger {
       });
       return { kept: kept.filter((l) => l.quantity > 0), freed };
     };
-    const unchanged = (lines: ReservationLine[]) => ({
-      ConditionExpression: 'attribute_exists(pk) AND #lines = :old',
-      ExpressionAttributeNames: { '#lines': 'lines' },
-      old: lines,
-    });
+    // A record's lines, written only over the lines read: emptied, the record goes unless `keepEmpty`.
+    const rewrite = (
+      Key: Record<string, string>,
+      old: ReservationLine[],
+      kept: ReservationLine[],
+      { unshipped = false, keepEmpty = false } = {},
+    ): TransactItem => {
+      const guard = {
+        TableName: this.tableName,
+        Key,
+        ConditionExpression: `attribute_exists(pk) AND #lines = :old${unshipped ? ' AND attribute_not_exists(shippedAt)' : ''}`,
+        ExpressionAttributeNames: { '#lines': 'lines' },
+      };
+      return kept.length === 0 && !keepEmpty
+        ? { Delete: { ...guard, ExpressionAttributeValues: { ':old': old } } }
+        : {
+            Update: {
+              ...guard,
+              UpdateExpression: 'SET #lines = :lines',
+              ExpressionAttributeValues: { ':lines': kept, ':old': old },
+            },
+          };
+    };
     if (header.routedAt === undefined) {
       if (locationId !== undefined) return [];
       const { kept, freed } = cut(header.lines);
       if (freed.length === 0) return [];
-      const { old, ...condition } = unchanged(header.lines);
       return [
-        kept.length === 0
-          ? {
-              Delete: {
-                TableName: this.tableName,
-                Key: reservationKey(orderId),
-                ...condition,
-                ExpressionAttributeValues: { ':old': old },
-              },
-            }
-          : {
-              Update: {
-                TableName: this.tableName,
-                Key: reservationKey(orderId),
-                UpdateExpression: 'SET #lines = :lines',
-                ...condition,
-                ExpressionAttributeValues: { ':lines': kept, ':old': old },
-              },
-            },
+        rewrite(reservationKey(orderId), header.lines, kept),
         ...freed.map((line) => networkUpdate(this.tableName, line, 1)),
       ];
     }
@@ -486,31 +486,8 @@ export class DynamoInventoryLedger implements InventoryLedger {
     for (const record of records) {
       const { kept, freed } = cut(record.lines);
       if (freed.length === 0) continue;
-      const key = routedReservationKey(orderId, record.locationId);
-      const { old, ...condition } = unchanged(record.lines);
-      const guard = {
-        ...condition,
-        ConditionExpression: `${condition.ConditionExpression} AND attribute_not_exists(shippedAt)`,
-      };
       items.push(
-        kept.length === 0
-          ? {
-              Delete: {
-                TableName: this.tableName,
-                Key: key,
-                ...guard,
-                ExpressionAttributeValues: { ':old': old },
-              },
-            }
-          : {
-              Update: {
-                TableName: this.tableName,
-                Key: key,
-                UpdateExpression: 'SET #lines = :lines',
-                ...guard,
-                ExpressionAttributeValues: { ':lines': kept, ':old': old },
-              },
-            },
+        rewrite(routedReservationKey(orderId, record.locationId), record.lines, kept, { unshipped: true }),
         ...freed.map((line) =>
           locationUpdate(this.tableName, { ...line, locationId: record.locationId }, -1, at),
         ),
@@ -519,20 +496,12 @@ export class DynamoInventoryLedger implements InventoryLedger {
       for (const line of freed) freedTotal.set(line.sku, (freedTotal.get(line.sku) ?? 0) + line.quantity);
     }
     if (items.length === 0) return [];
-    const { old, ...condition } = unchanged(header.lines);
+    // The routed header keeps the order's routed totals (the record stays, even emptied, until released).
     const headerLines = header.lines
       .map((l) => ({ sku: l.sku, quantity: l.quantity - (freedTotal.get(l.sku) ?? 0) }))
       .filter((l) => l.quantity > 0);
     return [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: reservationKey(orderId),
-          UpdateExpression: 'SET #lines = :lines',
-          ...condition,
-          ExpressionAttributeValues: { ':lines': headerLines, ':old': old },
-        },
-      },
+      rewrite(reservationKey(orderId), header.lines, headerLines, { keepEmpty: true }),
       ...items,
       ...[...freedTotal].map(([sku, quantity]) => networkUpdate(this.tableName, { sku, quantity }, 1)),
     ];
