@@ -6,12 +6,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
+import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
 import type { AdapterName } from './constructs/adapter-access';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
-import { OrderWorkflow } from './constructs/order-workflow';
+import { OrderWorkflow, ReturnWorkflow } from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
 
 type Extra = Omit<OmsFunctionProps, 'entry'>;
@@ -179,6 +180,30 @@ export class OmsStack extends Stack {
     });
     resources.stateMachine = workflow.stateMachine;
 
+    // Returns: one execution per return (RMA)
+    const returnStep: AdapterName[] = ['orders', 'returns', 'events'];
+    const returns = new ReturnWorkflow(this, 'ReturnWorkflow', {
+      reviewReturn: fn('ReviewReturn', task('review-return.ts'), [...returnStep, 'returnPolicies']).fn,
+      awaitReturn: fn('AwaitReturn', task('await-return.ts'), ['returns', 'callbacks']).fn,
+      issueReturnLabel: fn('IssueReturnLabel', task('issue-return-label.ts'), [
+        ...returnStep,
+        'locations',
+        'carriers',
+        'shipments',
+      ]).fn,
+      restockReturn: fn('RestockReturn', task('restock-return.ts'), [...returnStep, 'ledger', 'locations'])
+        .fn,
+      settleReturn: fn(
+        'SettleReturn',
+        task('settle-return.ts'),
+        [...returnStep, 'payments', 'workflow'],
+        slow,
+      ).fn,
+      closeReturn: fn('CloseReturn', task('close-return.ts'), returnStep).fn,
+      flagReturn: fn('FlagReturn', task('flag-return.ts'), ['alerts']).fn,
+    });
+    resources.returnStateMachine = returns.stateMachine;
+
     // Events
     onEvents(
       'StockToBackorders',
@@ -238,8 +263,9 @@ export class OmsStack extends Stack {
       'Notifications',
       'Customers and internal teams are told at each step',
       {
-        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory'],
+        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory', 'oms.returns'],
         detailType: [
+          ...CUSTOMER_RETURN_NOTICES,
           'OrderConfirmed',
           'OrderCancelled',
           'OrderLineCancelled',
@@ -310,9 +336,40 @@ export class OmsStack extends Stack {
           'events',
           'callbacks',
         ]).fn,
+        requestReturn: fn('RequestReturn', http('request-return.ts'), [
+          'orders',
+          'returns',
+          'events',
+          'shipments',
+          'returnPolicies',
+          'returnWorkflow',
+        ]).fn,
+        listReturns: reader('ListReturns', http('list-returns.ts'), ['returns', 'orders']).fn,
+        getReturn: reader('GetReturn', http('get-return.ts'), ['returns']).fn,
+        approveReturn: fn('ApproveReturn', http('approve-return.ts'), [
+          'orders',
+          'returns',
+          'events',
+          'callbacks',
+        ]).fn,
+        rejectReturn: fn('RejectReturn', http('reject-return.ts'), [
+          'orders',
+          'returns',
+          'events',
+          'callbacks',
+        ]).fn,
+        receiveReturn: fn('ReceiveReturn', http('receive-return.ts'), [
+          'orders',
+          'returns',
+          'events',
+          'callbacks',
+        ]).fn,
+        getReturnPolicy: reader('GetReturnPolicy', http('get-return-policy.ts'), ['returnPolicies']).fn,
+        putReturnPolicy: fn('PutReturnPolicy', http('put-return-policy.ts'), ['returnPolicies']).fn,
         receiveCarrierWebhook: fn('ReceiveCarrierWebhook', http('post-carrier-webhook.ts'), [
           'orders',
           'shipments',
+          'returns',
           'carriers',
           'callbacks',
           'events',

@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { TRANSIENT_ERRORS, task, waitTask } from './tasks';
 
 export interface OrderWorkflowTasks {
   bus: IEventBus;
@@ -39,66 +40,12 @@ export interface OrderWorkflowTasks {
   backorderTimeout?: Duration;
 }
 
-/** Errors worth another try: the infrastructure's, and a concurrent change of the same order. */
-const TRANSIENT_ERRORS = [
-  'StaleOrderVersion',
-  'PaymentGatewayUnavailable',
-  'States.Timeout',
-  // Throttled (the service's own errors are retried by every LambdaInvoke already).
-  'Lambda.TooManyRequestsException',
-];
-
 /** Statuses in which the order's shipments are (or are about to be) under way. */
 const FULFILMENT_STATUSES = ['ROUTED', 'FULFILLING', 'SHIPPED'];
 const inFulfilment = (path: string, ...also: string[]) =>
   sfn.Condition.or(
     ...[...also, ...FULFILMENT_STATUSES].map((status) => sfn.Condition.stringEquals(path, status)),
   );
-
-/** A Lambda task with the workflow's retry of transient errors. */
-function task(
-  scope: Construct,
-  id: string,
-  fn: IFunction,
-  payload: Record<string, unknown>,
-  resultPath?: string,
-) {
-  const invoke = new tasks.LambdaInvoke(scope, id, {
-    lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject(payload),
-    payloadResponseOnly: true,
-    resultPath: resultPath ?? sfn.JsonPath.DISCARD,
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-  });
-  invoke.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 3,
-    backoffRate: 2,
-  });
-  return invoke;
-}
-
-/**
- * A Lambda task the execution then waits on, at no cost, until someone answers its task token
- * (SendTaskSuccess) or `timeout` passes (States.Timeout).
- */
-function waitTask(
-  scope: Construct,
-  id: string,
-  fn: IFunction,
-  payload: Record<string, unknown>,
-  timeout: Duration,
-  resultPath: string,
-) {
-  return new tasks.LambdaInvoke(scope, id, {
-    lambdaFunction: fn,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ ...payload, taskToken: sfn.JsonPath.taskToken }),
-    resultPath,
-    taskTimeout: sfn.Timeout.duration(timeout),
-  });
-}
 
 /** How long a wait for a release lasts before it files itself again (Step Functions keeps a task at most a year). */
 const RELEASE_WAIT = Duration.days(300);

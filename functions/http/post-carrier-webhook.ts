@@ -33,6 +33,7 @@ export const createHandler = (deps: CarrierWebhookDeps) =>
 export const handler = createHandler({
   orders: awsAdapters.orders(),
   shipments: awsAdapters.shipments(),
+  returns: awsAdapters.returns(),
   carriers: awsAdapters.carriers(),
   callbacks: awsAdapters.callbacks(),
   events: awsAdapters.events(),

@@ -6,6 +6,7 @@ export type AdapterName = keyof typeof awsAdapters;
 export type AdapterNeed =
   | 'bus'
   | 'workflow'
+  | 'returnWorkflow'
   | 'taskCallbacks'
   | 'carrierSecrets'
   | 'mailer'
@@ -30,6 +31,8 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   alerts: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   routingPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   routingDecisions: { table: ['GetItem', 'PutItem'] },
+  returnPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  returns: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   releaseWaits: { table: ['Query', 'PutItem', 'DeleteItem'] },
   webhookReplays: { table: ['GetItem', 'PutItem'] },
@@ -40,6 +43,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   carrierSecrets: { need: 'carrierSecrets' },
   mailer: { need: 'mailer' },
   workflow: { need: 'workflow' },
+  returnWorkflow: { need: 'returnWorkflow' },
   events: { need: 'bus' },
   deadLetters: { need: 'deadLetterQueues' },
   functions: { need: 'redriveTargets' },

@@ -30,6 +30,7 @@ export interface OmsResources {
   table: ITableV2;
   bus: IEventBus;
   stateMachine?: IStateMachine;
+  returnStateMachine?: IStateMachine;
   carrierSecrets?: Record<string, ISecret>;
   fromEmail?: string;
   /** The dead-letter queue of each function fed by events, by the function's name. */
@@ -150,7 +151,10 @@ export class OmsFunction extends Construct {
     if (options.readOnly) return this;
     if (needs.has('bus')) this.bindEventBus(resources.bus);
     if (needs.has('taskCallbacks')) this.bindTaskCallbacks();
-    if (needs.has('workflow')) this.bindOrderWorkflow(required(resources.stateMachine, 'the order workflow'));
+    if (needs.has('workflow'))
+      this.bindWorkflow('ORDER_WORKFLOW_ARN', required(resources.stateMachine, 'the order workflow'));
+    if (needs.has('returnWorkflow'))
+      this.bindWorkflow('RETURN_WORKFLOW_ARN', required(resources.returnStateMachine, 'the return workflow'));
     if (needs.has('carrierSecrets'))
       this.bindCarrierSecrets(required(resources.carrierSecrets, 'carrier secrets'));
     if (needs.has('mailer')) this.bindMailer(required(resources.fromEmail, 'a sender address'));
@@ -285,8 +289,8 @@ export class OmsFunction extends Construct {
     );
   }
 
-  private bindOrderWorkflow(stateMachine: IStateMachine): void {
+  private bindWorkflow(variable: string, stateMachine: IStateMachine): void {
     stateMachine.grantStartExecution(this.fn);
-    this.fn.addEnvironment('ORDER_WORKFLOW_ARN', stateMachine.stateMachineArn);
+    this.fn.addEnvironment(variable, stateMachine.stateMachineArn);
   }
 }

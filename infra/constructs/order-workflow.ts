@@ -4,16 +4,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type OrderWorkflowTasks, orderWorkflowDefinition } from '../../workflows/order-workflow';
+import { type ReturnWorkflowTasks, returnWorkflowDefinition } from '../../workflows/return-workflow';
 
-/** The order state machine (Standard: executions wait days for warehouses and carriers). */
-export class OrderWorkflow extends Construct {
+/** A Standard state machine of the OMS (executions wait days for warehouses, carriers and customers). */
+class OmsStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, props: OrderWorkflowTasks) {
+  constructor(scope: Construct, id: string, definition: (scope: Construct) => sfn.IChainable, tasks: object) {
     super(scope, id);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(orderWorkflowDefinition(this, props)),
+      definitionBody: sfn.DefinitionBody.fromChainable(definition(this)),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
@@ -23,7 +24,7 @@ export class OrderWorkflow extends Construct {
       },
     });
     const stack = Stack.of(this);
-    for (const fn of Object.values(props).filter((v): v is lambda.Function => v instanceof lambda.Function)) {
+    for (const fn of Object.values(tasks).filter((v): v is lambda.Function => v instanceof lambda.Function)) {
       const id = stack.getLogicalId(fn.node.defaultChild as CfnElement);
       Validations.of(this.stateMachine.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
@@ -36,5 +37,19 @@ export class OrderWorkflow extends Construct {
       reason:
         'X-Ray tracing and CloudWatch Logs delivery (PutTraceSegments, logs:*Delivery*) have no resource-level permissions.',
     });
+  }
+}
+
+/** The order state machine: one execution per order. */
+export class OrderWorkflow extends OmsStateMachine {
+  constructor(scope: Construct, id: string, props: OrderWorkflowTasks) {
+    super(scope, id, (self) => orderWorkflowDefinition(self, props), props);
+  }
+}
+
+/** The return state machine: one execution per return (RMA). */
+export class ReturnWorkflow extends OmsStateMachine {
+  constructor(scope: Construct, id: string, props: ReturnWorkflowTasks) {
+    super(scope, id, (self) => returnWorkflowDefinition(self, props), props);
   }
 }

@@ -5,10 +5,12 @@ import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhookSignature } from '../domain/webhook-signature';
 import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
 import { getOrder } from './get-order';
-import { type CarrierSecrets, StaleShipment, type WebhookReplayGuard } from './ports';
+import { type CarrierSecrets, type ReturnRepository, StaleShipment, type WebhookReplayGuard } from './ports';
+import { applyReturnCarrierUpdate } from './return-fulfilment';
 
 export interface CarrierWebhookDeps
   extends Pick<FulfilmentDeps, 'orders' | 'shipments' | 'carriers' | 'callbacks' | 'events' | 'clock'> {
+  returns: ReturnRepository;
   replays: WebhookReplayGuard;
   secrets: CarrierSecrets;
 }
@@ -89,7 +91,19 @@ export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: stri
   for (let attempt = 1; ; attempt++) {
     const current = await deps.shipments.byTrackingNumber(carrier, update.trackingNumber);
     if (!current) {
-      throw new NotFoundError(`No ${carrier} shipment has tracking number ${update.trackingNumber}`);
+      // The same carriers bring return parcels back, on labels the OMS bought for returns.
+      const rma = await deps.returns.byTrackingNumber(carrier, update.trackingNumber);
+      if (rma)
+        return applyReturnCarrierUpdate(deps, rma, {
+          carrier,
+          eventId: update.eventId,
+          status,
+          occurredAt: update.occurredAt,
+          ...(update.description ? { description: update.description } : {}),
+        });
+      throw new NotFoundError(
+        `No ${carrier} shipment or return has tracking number ${update.trackingNumber}`,
+      );
     }
     const result = applyTracking(
       current,

@@ -32,12 +32,23 @@ function outcomeEvent(order: Order): DomainEvent | undefined {
 export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Promise<ConfirmOrderResult> {
   let order = await getOrder(deps, orderId);
   stopIfHeld(order);
-  if (order.status === OrderStatus.PENDING) {
+  const { method } = order.payment;
+  if (order.status !== OrderStatus.PENDING) {
+    // Decided by an earlier attempt: only its event is published again.
+  } else if (method === 'exchange') {
+    const payment: Payment = {
+      ...order.payment,
+      status: PaymentStatus.COVERED,
+      ...(order.exchangeOf ? { reference: order.exchangeOf.returnId } : {}),
+    };
+    order = transitionOrder(order, OrderStatus.CONFIRMED, deps.clock.now(), { payment });
+    await deps.orders.update(order);
+  } else {
     const result = await deps.payments.authorize({
       orderId: order.id,
       amount: order.totals.grandTotal,
       currency: order.currency,
-      method: order.payment.method,
+      method,
       ...(order.payment.token === undefined ? {} : { token: order.payment.token }),
       idempotencyKey: `authorize-${order.id}`,
     });

@@ -1,6 +1,7 @@
 import type { StockSignalData } from '../domain/inventory-events';
-import { type RenderInput, renderNotification } from '../domain/notifications';
+import { CUSTOMER_RETURN_NOTICES, type RenderInput, renderNotification } from '../domain/notifications';
 import type { EventMetadata, OrderCancelledData } from '../domain/order-events';
+import type { ReturnEventData } from '../domain/return-events';
 import type { ShipmentEventData } from '../domain/shipment-events';
 import {
   type Clock,
@@ -70,6 +71,24 @@ async function messageFor(deps: NotifyDeps, event: BusEvent): Promise<RenderInpu
       whole: cancellation.whole,
       lines: cancellation.lines,
       amount: cancellation.amount,
+    };
+  }
+  if (CUSTOMER_RETURN_NOTICES.includes(detailType)) {
+    const rma = event.detail.data as ReturnEventData;
+    const found = await customer(deps, rma.orderId);
+    if (!found) return undefined;
+    return {
+      kind: 'return',
+      event: detailType,
+      order: { ...found.who, currency: rma.currency },
+      rma: {
+        id: rma.returnId,
+        lines: rma.lines,
+        ...(rma.label ? { label: rma.label } : {}),
+        ...(rma.rejection ? { rejection: rma.rejection } : {}),
+        ...(rma.refund ? { refund: rma.refund } : {}),
+        ...(rma.replacementOrderId ? { replacementOrderId: rma.replacementOrderId } : {}),
+      },
     };
   }
   const data = event.detail.data as ShipmentEventData;

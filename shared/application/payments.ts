@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { type Order, orderMoney, PaymentStatus, recordMovement } from '../domain/order';
 import { paymentMovedEvent } from '../domain/order-events';
-import { captureKey, type MovementKind, shipmentCharge, voidKey } from '../domain/payment-money';
+import { captureKey, type MovementKind, refundKey, shipmentCharge, voidKey } from '../domain/payment-money';
 import { getOrder } from './get-order';
 import { ORDER_WRITE_ATTEMPTS } from './order-writes';
 import {
@@ -14,6 +14,11 @@ import {
 
 /** The provider refused to capture a shipment's value: the goods must not leave unpaid. */
 export class PaymentCaptureFailed extends DomainError {
+  readonly code = ErrorCode.UNPROCESSABLE;
+}
+
+/** The provider refused a refund (more than was captured and not yet refunded, say). */
+export class PaymentRefundFailed extends DomainError {
   readonly code = ErrorCode.UNPROCESSABLE;
 }
 
@@ -44,7 +49,7 @@ async function moveMoney(
     amountOf,
     refused,
   }: {
-    kind: Exclude<MovementKind, 'refund'>;
+    kind: MovementKind;
     key: string;
     amountOf: (order: Order) => number;
     refused: (amount: number, reason: string, code: string) => DomainError;
@@ -68,8 +73,7 @@ async function moveMoney(
       currency: order.currency,
       idempotencyKey: key,
     };
-    const result =
-      kind === 'capture' ? await deps.payments.capture(request) : await deps.payments.void(request);
+    const result = await deps.payments[kind](request);
     if (result.outcome === 'refused') throw refused(amount, result.reason, result.code);
     const updated = recordMovement(order, {
       kind,
@@ -144,6 +148,28 @@ export function voidCancelled(
     refused: (amount, reason, code) =>
       new PaymentVoidFailed(`Voiding ${amount} for cancellation ${cancellation.id} was refused: ${reason}`, {
         orderId,
+        code,
+      }),
+  });
+}
+
+/**
+ * Refunds what a return gives back (never more than was captured and not refunded yet) under
+ * `refund-<returnId>`, once; the provider's refusal throws PaymentRefundFailed.
+ */
+export function refundReturn(
+  deps: PaymentDeps,
+  orderId: string,
+  refund: { returnId: string; amount: number },
+): Promise<Order> {
+  return moveMoney(deps, orderId, {
+    kind: 'refund',
+    key: refundKey(refund.returnId),
+    amountOf: () => refund.amount,
+    refused: (amount, reason, code) =>
+      new PaymentRefundFailed(`Refunding ${amount} for return ${refund.returnId} was refused: ${reason}`, {
+        orderId,
+        returnId: refund.returnId,
         code,
       }),
   });

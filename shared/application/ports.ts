@@ -4,6 +4,7 @@ import type { Notification, OutboxEntry } from '../domain/notifications';
 import type { Address, Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
+import type { OrderReturn, ReturnPolicy, ReturnStatus } from '../domain/returns';
 import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 import type { ShipmentRecord } from '../domain/shipment';
 import type { Parcel, Quote, Zone } from '../domain/shipping';
@@ -485,4 +486,49 @@ export interface DeadLetterQueues {
 /** Invokes a function asynchronously, as EventBridge does: its retries and dead-letter queue apply again. */
 export interface FunctionInvoker {
   invokeAsync(functionArn: string, payload: unknown): Promise<void>;
+}
+
+/** Raised when a return changed since it was read. */
+export class StaleReturn extends Error {
+  constructor(readonly returnId: string) {
+    super(`Return ${returnId} was changed concurrently`);
+    this.name = 'StaleReturn';
+  }
+}
+
+/** The workflow waits a return is in: for ops' decision, then for the parcel to arrive. */
+export type ReturnWait = 'decision' | 'receipt';
+
+export interface ReturnFilter {
+  status?: ReturnStatus;
+  orderId?: string;
+}
+
+export interface ReturnRepository {
+  /**
+   * Writes a new return with its idempotency record, atomically: IdempotencyKeyUsed when the key
+   * was used, false when the id is taken (another return of the order got it first).
+   */
+  create(rma: OrderReturn, idempotency: IdempotencyRecord): Promise<boolean>;
+  get(id: string): Promise<OrderReturn | undefined>;
+  /** Every return of an order, by id. */
+  ofOrder(orderId: string): Promise<OrderReturn[]>;
+  /** Replaces it if its stored version is `rma.version - 1` (else StaleReturn); indexes its label's tracking number. */
+  update(rma: OrderReturn): Promise<void>;
+  /** Newest first. */
+  list(filter: ReturnFilter, page: { limit: number; cursor?: string }): Promise<Page<OrderReturn>>;
+  byTrackingNumber(carrier: string, trackingNumber: string): Promise<OrderReturn | undefined>;
+  setWaitToken(id: string, wait: ReturnWait, taskToken: string): Promise<void>;
+  waitToken(id: string, wait: ReturnWait): Promise<string | undefined>;
+}
+
+/** Starts a return's workflow (execution name = return id); starting it twice is harmless. */
+export interface ReturnWorkflow {
+  start(rma: OrderReturn): Promise<void>;
+}
+
+export interface ReturnPolicyStore {
+  current(): Promise<ReturnPolicy>;
+  /** Saves `policy` as version current + 1; ConflictError if someone saved first. */
+  save(policy: Omit<ReturnPolicy, 'version'>, expectedVersion: number): Promise<ReturnPolicy>;
 }

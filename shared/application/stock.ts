@@ -3,6 +3,7 @@ import {
   adjustStock,
   availableToSell,
   countStock,
+  receiveReturned,
   type StockCount,
   type StockLevel,
 } from '../domain/inventory';
@@ -140,6 +141,31 @@ export function adjustStockAt(
         current ??
           countStock(undefined, { sku: change.sku, locationId: change.locationId }, { onHand: 0 }, at),
         adjustment.delta,
+        at,
+      ),
+  );
+}
+
+/**
+ * Returned units received at a location: resellable back on hand, damaged into quarantine, once
+ * per return line (the key is the return's, so a retried step changes nothing more).
+ */
+export function returnToStock(
+  deps: StockDeps,
+  change: Omit<StockChange, 'idempotencyKey' | 'caller'> & { returnId: string; lineNumber: number },
+  units: { resellable: number; damaged: number },
+) {
+  return changeStock(
+    deps,
+    { ...change, idempotencyKey: `${change.returnId}-${change.lineNumber}`, caller: 'oms' },
+    `RETURN ${change.sku}@${change.locationId}`,
+    units,
+    'return',
+    (current, at) =>
+      receiveReturned(
+        current ??
+          countStock(undefined, { sku: change.sku, locationId: change.locationId }, { onHand: 0 }, at),
+        units,
         at,
       ),
   );

@@ -20,6 +20,15 @@ import {
   PlaceOrderBody,
   ReleaseOrderBody,
 } from './order-schemas';
+import {
+  ApproveReturnBody,
+  ListReturnsQuery,
+  ReceiveReturnBody,
+  RejectReturnBody,
+  RequestReturnBody,
+  ReturnIdParams,
+  ReturnPolicyBody,
+} from './return-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
 
@@ -122,6 +131,128 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The stored routing decision, with an explanation in sentences' },
       ...problems,
       404: { description: 'No such order, or not routed yet', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'requestReturn',
+    access: [CHANNEL, OPS],
+    method: 'POST',
+    path: '/orders/{id}/returns',
+    summary:
+      'Open a return (RMA) of delivered units inside the return window: approved by the return policy or by ops, then a return label, receipt and inspection at the warehouse, and a refund (less any restocking fee) or an exchange',
+    params: OrderIdParams,
+    body: RequestReturnBody,
+    idempotent: true,
+    responses: {
+      201: { description: 'The return, REQUESTED; its workflow has started', schema: 'Return' },
+      200: {
+        description: 'A replay: the return this key opened',
+        schema: 'Return',
+        headers: ['Idempotent-Replayed'],
+      },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: { description: 'A line is not delivered yet', schema: 'Problem' },
+      422: {
+        description:
+          'Outside the return window, more units than are left to return, or the Idempotency-Key reused with another body',
+        schema: 'Problem',
+      },
+    },
+  },
+  {
+    operationId: 'listReturns',
+    access: [CHANNEL, OPS],
+    method: 'GET',
+    path: '/returns',
+    summary: 'Returns, newest first, by status or order (a channel names one of its orders)',
+    query: ListReturnsQuery,
+    responses: {
+      200: { description: 'A page of returns', schema: 'ReturnPage' },
+      ...problems,
+      422: { description: 'A channel listed without orderId', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getReturn',
+    access: [CHANNEL, OPS],
+    method: 'GET',
+    path: '/returns/{id}',
+    summary: 'One return with its label, tracking, receipt, refund or replacement order, and history',
+    params: ReturnIdParams,
+    responses: {
+      200: { description: 'The return', schema: 'Return' },
+      ...problems,
+      404: { description: 'No such return', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'approveReturn',
+    access: [OPS],
+    method: 'POST',
+    path: '/returns/{id}/approve',
+    summary: 'Approve a return the policy left to ops: the customer gets a return label',
+    params: ReturnIdParams,
+    body: ApproveReturnBody,
+    responses: {
+      200: { description: 'The return, APPROVED', schema: 'Return' },
+      ...problems,
+      404: { description: 'No such return', schema: 'Problem' },
+      409: { description: 'Decided already', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'rejectReturn',
+    access: [OPS],
+    method: 'POST',
+    path: '/returns/{id}/reject',
+    summary: 'Reject a return the policy left to ops, with the reason the customer is told',
+    params: ReturnIdParams,
+    body: RejectReturnBody,
+    responses: {
+      200: { description: 'The return, REJECTED', schema: 'Return' },
+      ...problems,
+      404: { description: 'No such return', schema: 'Problem' },
+      409: { description: 'Decided already', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'receiveReturn',
+    access: [WAREHOUSE, OPS],
+    method: 'POST',
+    path: '/returns/{id}/receive',
+    summary:
+      'The warehouse the parcel came back to reports what it held, per line (resellable back on hand, damaged to quarantine), or rejects it at inspection',
+    params: ReturnIdParams,
+    body: ReceiveReturnBody,
+    responses: {
+      200: { description: 'The return, RECEIVED (or REJECTED)', schema: 'Return' },
+      ...problems,
+      403: { description: "Another location's return", schema: 'Problem' },
+      404: { description: 'No such return', schema: 'Problem' },
+      409: { description: 'Not approved yet, or received already', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getReturnPolicy',
+    access: [OPS],
+    method: 'GET',
+    path: '/return-policy',
+    summary:
+      'The return policy in force (window, automatic approval, restocking fee); the product default until one is saved',
+    responses: { 200: { description: 'The policy with its version' } },
+  },
+  {
+    operationId: 'putReturnPolicy',
+    access: [OPS],
+    method: 'PUT',
+    path: '/return-policy',
+    summary: 'Save a new version of the return policy (returns keep the version they were opened under)',
+    body: ReturnPolicyBody,
+    responses: {
+      200: { description: 'The saved policy with its new version' },
+      ...problems,
+      409: { description: 'expectedVersion is not the current version', schema: 'Problem' },
     },
   },
   {

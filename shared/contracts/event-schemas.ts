@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { CANCEL_REASONS } from '../domain/cancellation';
+import { PAYMENT_STATUSES } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/order-status';
+import { RETURN_EVENT_TYPES } from '../domain/return-events';
 import { ShipmentStatus } from '../domain/shipment';
 import { ShipmentEventType } from '../domain/shipment-events';
 import { TRACKING_STATUSES } from '../domain/tracking';
+import { ReturnView } from './return-schemas';
 
 export const EventMetadataSchema = z.object({
   eventId: z.string().min(1),
@@ -24,7 +27,7 @@ export const OrderSummarySchema = z.object({
   grandTotal: z.int(),
   itemCount: z.int(),
   reason: z.string().optional(),
-  paymentStatus: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
+  paymentStatus: z.enum(PAYMENT_STATUSES),
 });
 
 const skuQuantity = z.object({ sku: z.string(), quantity: z.int().min(1) });
@@ -132,6 +135,19 @@ const cancellationDetail = orderEventDetail.extend({
   }),
 });
 
+const {
+  id: _id,
+  history: _history,
+  version: _version,
+  createdAt: _created,
+  updatedAt: _updated,
+  ...returnFields
+} = ReturnView.shape;
+const returnEventDetail = z.object({
+  metadata: EventMetadataSchema.extend({ orderId: z.string() }),
+  data: z.object({ returnId: z.string(), customerEmail: z.string(), ...returnFields }),
+});
+
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
@@ -162,6 +178,10 @@ export const EVENT_DETAIL_SCHEMAS = {
   'oms.fulfillment': Object.fromEntries(
     Object.values(ShipmentEventType).map((type) => [type, shipmentEventDetail]),
   ) as Record<ShipmentEventType, typeof shipmentEventDetail>,
+  'oms.returns': Object.fromEntries(RETURN_EVENT_TYPES.map((type) => [type, returnEventDetail])) as Record<
+    (typeof RETURN_EVENT_TYPES)[number],
+    typeof returnEventDetail
+  >,
   'oms.inventory': {
     StockChanged: stockChangedDetail,
     StockLow: stockSignalDetail,

@@ -3,7 +3,7 @@ import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
 import { HOLD_REASONS } from '../domain/hold';
 import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
-import { PAYMENT_METHODS, SHIPPING_METHODS } from '../domain/order';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, SHIPPING_METHODS } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/order-status';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -163,8 +163,10 @@ export const OrderView = z
     ),
     currency: z.string(),
     payment: z.object({
-      method: z.enum(PAYMENT_METHODS),
-      status: z.enum(['PENDING', 'AUTHORIZED', 'DEFERRED', 'DECLINED']),
+      method: z
+        .enum([...PAYMENT_METHODS, 'exchange'])
+        .describe('exchange: a replacement order, paid by a return'),
+      status: z.enum(PAYMENT_STATUSES),
       authorizationId: z.string().optional(),
       authorizedAmount: z.int().optional(),
       reference: z.string().optional(),
@@ -213,6 +215,10 @@ export const OrderView = z
       })
       .optional()
       .describe('Set while the order is ON_HOLD'),
+    exchangeOf: z
+      .object({ orderId: z.string(), returnId: z.string() })
+      .optional()
+      .describe('Set on a replacement order: the return whose goods pay for it'),
     cancellations: z
       .array(
         z.object({

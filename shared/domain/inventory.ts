@@ -11,6 +11,8 @@ export interface StockLevel {
   safetyStock: number;
   /** ATS below this raises StockLow. */
   lowStockThreshold: number;
+  /** Units that came back damaged: counted here, never in onHand, never sold. */
+  quarantined?: number;
   version: number;
   updatedAt: string;
 }
@@ -76,6 +78,23 @@ export function adjustStock(current: StockLevel, delta: number, at: string): Sto
   const onHand = current.onHand + delta;
   assertCovers(current, onHand);
   return { ...current, onHand, version: current.version + 1, updatedAt: at };
+}
+
+/** Returned units arrive: resellable ones go back on hand (and on sale), damaged ones into quarantine. */
+export function receiveReturned(
+  current: StockLevel,
+  units: { resellable: number; damaged: number },
+  at: string,
+): StockLevel {
+  return {
+    ...current,
+    onHand: current.onHand + units.resellable,
+    ...(units.damaged > 0 || current.quarantined !== undefined
+      ? { quarantined: (current.quarantined ?? 0) + units.damaged }
+      : {}),
+    version: current.version + 1,
+    updatedAt: at,
+  };
 }
 
 export const StockSignal = {

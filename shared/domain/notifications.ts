@@ -1,4 +1,8 @@
 import type { ShippingMethod } from './order';
+import { RETURN_EVENT_TYPES } from './return-events';
+
+/** Every return event tells the customer where their return stands. */
+export const CUSTOMER_RETURN_NOTICES: readonly string[] = RETURN_EVENT_TYPES;
 
 /** A message for a customer or for the internal teams, rendered from one event. */
 export interface Notification {
@@ -85,6 +89,20 @@ export type RenderInput =
       amount: number;
     }
   | {
+      kind: 'return';
+      /** The return event's detail-type. */
+      event: string;
+      order: { id: string; email: string; name: string; currency: string };
+      rma: {
+        id: string;
+        lines: Array<{ sku: string; quantity: number }>;
+        label?: { carrier: string; trackingNumber: string; labelRef: string };
+        rejection?: { reason: string };
+        refund?: { amount: number; fee: number };
+        replacementOrderId?: string;
+      };
+    }
+  | {
       kind: 'deliveryException';
       orderId: string;
       shipmentId: string;
@@ -168,6 +186,51 @@ export function renderNotification(input: RenderInput, context: NotificationCont
           ? `Your order ${order.id} is cancelled`
           : `Part of your order ${order.id} is cancelled`,
         body: `Hi ${order.name}, ${what}. ${input.amount > 0 ? `${money(input.amount, order.currency)} will not be charged.` : 'You were not charged for it.'}`,
+      };
+    }
+    case 'return': {
+      const { order, rma } = input;
+      const units = rma.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
+      const copies: Record<string, [string, string]> = {
+        ReturnRequested: [
+          'We have your return request',
+          `we have your request to return ${units}; we will let you know shortly.`,
+        ],
+        ReturnApproved: [
+          'Your return is approved',
+          `your return of ${units} is approved; your return label follows.`,
+        ],
+        ReturnLabelIssued: [
+          'Your return label',
+          `print label ${rma.label?.labelRef ?? ''} and hand the parcel to ${rma.label?.carrier ?? 'the carrier'} (tracking ${rma.label?.trackingNumber ?? 'pending'}).`,
+        ],
+        ReturnRejected: [
+          'Your return was not accepted',
+          `we could not accept your return: ${rma.rejection?.reason ?? 'see your account'}.`,
+        ],
+        ReturnInTransit: ['Your return is on its way', `the carrier has your parcel with ${units}.`],
+        ReturnReceived: ['We received your return', `your parcel arrived and was checked.`],
+        ReturnRefunded: [
+          'Your refund is on its way',
+          `we refunded ${money(rma.refund?.amount ?? 0, order.currency)}${rma.refund?.fee ? ` (less a ${money(rma.refund.fee, order.currency)} restocking fee)` : ''}.`,
+        ],
+        ReturnExchanged: [
+          'Your replacement is on its way',
+          `we placed order ${rma.replacementOrderId ?? ''} to send you the replacement.`,
+        ],
+        ReturnClosed: ['Your return is complete', 'your return is closed. Thank you.'],
+      };
+      const [subject, body] = copies[input.event] ?? ['Your return', 'your return was updated.'];
+      const template = `return-${input.event.replace(/^Return/, '').replace(/[A-Z]/g, (c, i) => `${i ? '-' : ''}${c.toLowerCase()}`)}`;
+      return {
+        ...base,
+        id: id(template),
+        template,
+        audience: 'customer',
+        to: order.email,
+        orderId: order.id,
+        subject: `${subject} (${rma.id})`,
+        body: `Hi ${order.name}, ${body}`,
       };
     }
     case 'stockLow':

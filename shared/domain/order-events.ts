@@ -7,6 +7,7 @@ export const EventSource = {
   INVENTORY: 'oms.inventory',
   FULFILLMENT: 'oms.fulfillment',
   CARRIERS: 'oms.carriers',
+  RETURNS: 'oms.returns',
 } as const;
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 

@@ -4,6 +4,8 @@ import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from '.
 
 export const PAYMENT_METHODS = ['card', 'pix', 'boleto', 'paypal', 'invoice'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** How an order is paid: a method the customer chose, or `exchange` (paid by the goods of a return, set by the OMS only). */
+export type OrderPaymentMethod = PaymentMethod | 'exchange';
 
 export const SHIPPING_METHODS = ['standard', 'express'] as const;
 export type ShippingMethod = (typeof SHIPPING_METHODS)[number];
@@ -49,8 +51,15 @@ export interface OrderDraft {
   shippingAddress: Address;
   lines: OrderLineDraft[];
   currency: string;
-  payment: { method: PaymentMethod; token?: string };
+  payment: { method: OrderPaymentMethod; token?: string };
   shippingMethod?: ShippingMethod;
+  /** A replacement the OMS places for an exchange: the return whose goods pay for it. */
+  exchangeOf?: ExchangeLink;
+}
+
+export interface ExchangeLink {
+  orderId: string;
+  returnId: string;
 }
 
 export const PaymentStatus = {
@@ -58,11 +67,14 @@ export const PaymentStatus = {
   AUTHORIZED: 'AUTHORIZED',
   DEFERRED: 'DEFERRED',
   DECLINED: 'DECLINED',
+  /** Nothing to charge: the goods of a return pay for it (an exchange's replacement order). */
+  COVERED: 'COVERED',
 } as const;
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+export const PAYMENT_STATUSES = Object.values(PaymentStatus);
 
 export interface Payment {
-  method: PaymentMethod;
+  method: OrderPaymentMethod;
   /** Provider token; kept for authorization, never shown by the API. */
   token?: string;
   status: PaymentStatus;
@@ -135,6 +147,8 @@ export interface Order {
   cancellations?: Cancellation[];
   /** Set while the order is ON_HOLD. */
   hold?: Hold;
+  /** Set on an exchange's replacement order. */
+  exchangeOf?: ExchangeLink;
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -154,6 +168,7 @@ export function createOrder(
     id: ids.id,
     channel: draft.channel,
     ...(draft.externalOrderId === undefined ? {} : { externalOrderId: draft.externalOrderId }),
+    ...(draft.exchangeOf === undefined ? {} : { exchangeOf: draft.exchangeOf }),
     customer: draft.customer,
     shippingAddress: draft.shippingAddress,
     lines,

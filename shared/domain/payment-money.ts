@@ -55,6 +55,9 @@ export const captureKey = (shipmentId: string, refusals = 0) =>
 /** The one void of an order's outstanding authorization (when the order is cancelled). */
 export const voidKey = (orderId: string) => `void-${orderId}`;
 
+/** The one refund of a return. */
+export const refundKey = (returnId: string) => `refund-${returnId}`;
+
 /**
  * What shipping a shipment captures: the value of its lines at the order's prices, never more
  * than is still outstanding (so a split order's captures sum to what its shipments carry).

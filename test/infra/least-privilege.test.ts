@@ -87,12 +87,14 @@ async function adapterActions(): Promise<Map<string, string[]>> {
   const file = 'shared/adapters/aws/dependencies.ts';
   const source = read(file);
   const imports = new Map(
-    [...source.matchAll(/import \{ (\w+) \} from '(\.\.?\/[\w/-]+)'/g)].map((m) => [m[1], m[2]] as const),
+    [...source.matchAll(/import \{ ([\w, ]+) \} from '(\.\.?\/[\w/-]+)'/g)].flatMap((m) =>
+      (m[1] as string).split(', ').map((name) => [name, m[2] as string] as const),
+    ),
   );
   const actions = new Map<string, string[]>();
   // Each factory's whole expression: an adapter may be built over another (a gateway over its store).
   for (const [, factory, body] of source.matchAll(/(\w+): \(\) =>([\s\S]*?)(?=\n {2}\w+: \(\) =>|\n\};)/g)) {
-    const classes = [...(body as string).matchAll(/new (\w+)\(/g)].map((m) => m[1] as string);
+    const classes = [...(body as string).matchAll(/new (\w+)(?:<\w+>)?\(/g)].map((m) => m[1] as string);
     const commands: string[] = [];
     for (const className of classes) {
       const module = imports.get(className);

@@ -37,10 +37,18 @@ function actionsOf(name: string): string[] {
   );
 }
 
-/** The order state machine's definition, with every reference (ARNs) read as the string ARN. */
-function workflowDefinition(): unknown {
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
-  if (!machine) throw new Error('no state machine');
+/** The state machine under `construct` (OrderWorkflow, ReturnWorkflow). */
+function stateMachine(construct: string) {
+  const found = Object.entries(template.findResources('AWS::StepFunctions::StateMachine') as Resources).find(
+    ([id]) => id.startsWith(`${construct}StateMachine`),
+  );
+  if (!found) throw new Error(`no ${construct} state machine`);
+  return found[1];
+}
+
+/** A state machine's definition, with every reference (ARNs) read as the string ARN. */
+function workflowDefinition(construct = 'OrderWorkflow'): unknown {
+  const machine = stateMachine(construct);
   const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
   return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
 }
@@ -195,8 +203,8 @@ describe('the OMS stack', () => {
     expect(env('GetHealth')).not.toContain('TABLE_NAME');
   });
 
-  it('has one Standard, traced, logged order state machine that invokes only its task functions', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  it('has two Standard, traced, logged state machines (orders, returns); the order one invokes only its task functions', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -232,7 +240,7 @@ describe('the OMS stack', () => {
   });
 
   it('defines the workflow in JSONPath with explicit task timeouts, and no Fail state: every task and the Map catch what their retries leave and hold the order for ops', () => {
-    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources)[0];
+    const machine = stateMachine('OrderWorkflow');
     const raw = JSON.stringify(machine?.Properties.DefinitionString);
     expect(raw).not.toContain('JSONata');
     expect(raw).toContain('\\"TimeoutSeconds\\":60');

@@ -59,6 +59,7 @@ const OPERATIONS: Operation[] = Object.entries(document.paths).flatMap(([path, m
 const NO_INPUT = [
   'listLocations',
   'getRoutingPolicy',
+  'getReturnPolicy',
   'checkInventory',
   'getOpenApi',
   'getDocs',
@@ -70,6 +71,7 @@ const WITH_INPUT = OPERATIONS.filter((o) => !NO_INPUT.includes(o.operationId));
 const VALID_PARAM: Record<string, string> = {
   '^[0-9A-HJKMNP-TV-Z]{26}$': '01JABCDEFGHJKMNPQRSTVWXYZ0',
   '^[0-9A-HJKMNP-TV-Z]{26}-[1-9][0-9]?$': '01JABCDEFGHJKMNPQRSTVWXYZ0-1',
+  '^[0-9A-HJKMNP-TV-Z]{26}-R\\d{1,3}$': '01JABCDEFGHJKMNPQRSTVWXYZ0-R1',
   '^[a-z0-9][a-z0-9-]{0,31}$': 'rapidex',
   '^[a-z0-9][a-z0-9-]{0,63}$': 'cd-fuzz',
   '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$': 'FUZZ-SKU',
@@ -85,6 +87,21 @@ const validBodies: Record<string, unknown> = {
     reason: 'customer_request',
     note: 'changed my mind',
     lines: [{ lineNumber: 1, quantity: 1 }],
+  },
+  requestReturn: {
+    reason: 'size_fit',
+    note: 'too small',
+    resolution: 'exchange',
+    lines: [{ lineNumber: 1, quantity: 1, exchangeSku: 'FUZZ-SKU' }],
+  },
+  approveReturn: { note: 'photos checked' },
+  rejectReturn: { reason: 'used item', note: 'worn' },
+  receiveReturn: { lines: [{ lineNumber: 1, resellable: 1, damaged: 0 }], note: 'box opened' },
+  putReturnPolicy: {
+    expectedVersion: 0,
+    windowDays: 30,
+    autoApprove: { reasons: ['damaged'], maxAmount: 10000 },
+    restockingFee: { percent: 10, reasons: ['changed_mind'] },
   },
   postShipmentEvent: { type: 'rejected', reason: 'damaged' },
   receiveCarrierWebhook: {

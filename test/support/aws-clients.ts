@@ -10,7 +10,10 @@ export function clientsFor(cloud: LocalCloud) {
   const sfn = new SFNClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
   const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
   const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials });
-  const stateMachineArn = [...cloud.stepFunctions.definitions().keys()][0] ?? '';
+  const machines = [...cloud.stepFunctions.definitions().keys()];
+  const machine = (name: string) => machines.find((arn) => arn.includes(`:stateMachine:${name}`)) ?? '';
+  const stateMachineArn = machine('OrderWorkflow');
+  const returnStateMachineArn = machine('ReturnWorkflow');
   const tableName = cloud.template.resourcesOfType('AWS::DynamoDB::GlobalTable')[0]?.logicalId ?? '';
   const busName = cloud.template.resourcesOfType('AWS::Events::EventBus')[0]?.logicalId ?? '';
 
@@ -24,6 +27,9 @@ export function clientsFor(cloud: LocalCloud) {
     /** The ARN of an order's execution (it is named after the order). */
     executionArn: (orderId: string) =>
       `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`,
+    /** The ARN of a return's execution (named after the return). */
+    returnExecutionArn: (returnId: string) =>
+      `${returnStateMachineArn.replace(':stateMachine:', ':execution:')}:${returnId}`,
     /** Every execution of the order workflow. */
     async executions() {
       const all = [];

@@ -1,3 +1,5 @@
+import { DEFAULT_RETURN_POLICY, type ReturnPolicy } from '../../domain/returns';
+import { DEFAULT_ROUTING_POLICY, type RoutingPolicy } from '../../domain/routing';
 import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
 import { SandboxPaymentGateway } from '../payments/sandbox-payment-gateway';
 import {
@@ -16,9 +18,10 @@ import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoNotificationOutbox } from './dynamo-notification-outbox';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
 import { DynamoOrderRepository } from './dynamo-order-repository';
+import { DynamoPolicyStore } from './dynamo-policy-store';
 import { DynamoReleaseWaits } from './dynamo-release-waits';
+import { DynamoReturnRepository } from './dynamo-return-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
-import { DynamoRoutingPolicyStore } from './dynamo-routing-policy-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
@@ -27,7 +30,7 @@ import { EventBridgePublisher } from './eventbridge-publisher';
 import { LambdaFunctionInvoker } from './lambda-function-invoker';
 import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets';
 import { SesMailer } from './ses-mailer';
-import { StepFunctionsOrderWorkflow } from './sfn-order-workflow';
+import { StepFunctionsOrderWorkflow, StepFunctionsReturnWorkflow } from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
 import { SqsDeadLetterQueues } from './sqs-dead-letter-queues';
 
@@ -43,7 +46,19 @@ export const awsAdapters = {
   backorders: () => new DynamoBackorderBook(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   callbacks: () => new StepFunctionsCallbacks(stepFunctionsClient()),
   alerts: () => new DynamoAlertLog(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
-  routingPolicies: () => new DynamoRoutingPolicyStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  routingPolicies: () =>
+    new DynamoPolicyStore<RoutingPolicy>(dynamoDocumentClient(), requiredEnv('TABLE_NAME'), {
+      pk: 'ROUTING_POLICY',
+      name: 'Routing policy',
+      fallback: DEFAULT_ROUTING_POLICY,
+    }),
+  returnPolicies: () =>
+    new DynamoPolicyStore<ReturnPolicy>(dynamoDocumentClient(), requiredEnv('TABLE_NAME'), {
+      pk: 'RETURN_POLICY',
+      name: 'Return policy',
+      fallback: DEFAULT_RETURN_POLICY,
+    }),
+  returns: () => new DynamoReturnRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   releaseWaits: () => new DynamoReleaseWaits(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
@@ -61,6 +76,8 @@ export const awsAdapters = {
   notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
+  returnWorkflow: () =>
+    new StepFunctionsReturnWorkflow(stepFunctionsClient(), requiredEnv('RETURN_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),
   deadLetters: () =>
     new SqsDeadLetterQueues(

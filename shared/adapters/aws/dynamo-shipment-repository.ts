@@ -136,7 +136,8 @@ export class DynamoShipmentRepository implements ShipmentRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? this.get(String(Item.shipmentId)) : undefined;
+    // The same number space names return parcels, whose items point at a return instead.
+    return typeof Item?.shipmentId === 'string' ? this.get(Item.shipmentId) : undefined;
   }
 
   async setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void> {

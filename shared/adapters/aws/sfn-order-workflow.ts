@@ -1,12 +1,28 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { OrderWorkflow } from '../../application/ports';
+import type { OrderWorkflow, ReturnWorkflow } from '../../application/ports';
 import type { Order } from '../../domain/order';
 import { OrderEventType, orderEvent } from '../../domain/order-events';
+import type { OrderReturn } from '../../domain/returns';
 
 /** What the order state machine receives: the order id and the OrderPlaced event detail it publishes. */
 export interface OrderWorkflowInput {
   orderId: string;
   placedEvent: ReturnType<typeof orderEvent>['detail'];
+}
+
+/** Starts the execution named `name`; one already started under that name (possibly finished) is what we wanted. */
+async function startOnce(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<void> {
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
+    throw error;
+  }
 }
 
 /** One Step Functions execution per order, named after the order, so a second start is a no-op. */
@@ -16,23 +32,23 @@ export class StepFunctionsOrderWorkflow implements OrderWorkflow {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(order: Order): Promise<void> {
+  start(order: Order): Promise<void> {
     const input: OrderWorkflowInput = {
       orderId: order.id,
       placedEvent: orderEvent(order, OrderEventType.PLACED).detail,
     };
-    try {
-      await this.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name: order.id,
-          input: JSON.stringify(input),
-        }),
-      );
-    } catch (error) {
-      // Already started for this order (and possibly finished): exactly what we wanted.
-      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
-      throw error;
-    }
+    return startOnce(this.sfn, this.stateMachineArn, order.id, input);
+  }
+}
+
+/** One execution per return, named after the return. */
+export class StepFunctionsReturnWorkflow implements ReturnWorkflow {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  start(rma: OrderReturn): Promise<void> {
+    return startOnce(this.sfn, this.stateMachineArn, rma.id, { returnId: rma.id, orderId: rma.orderId });
   }
 }

@@ -1,27 +1,33 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { RoutingPolicyStore } from '../../application/ports';
 import { ConflictError } from '../../domain/errors';
-import { DEFAULT_ROUTING_POLICY, type RoutingPolicy } from '../../domain/routing';
 
-const PK = 'ROUTING_POLICY';
 const versionSk = (version: number) => `VERSION#${String(version).padStart(8, '0')}`;
 
-/** Every version kept (decisions name the version they used); CURRENT points at the newest. */
-export class DynamoRoutingPolicyStore implements RoutingPolicyStore {
+/**
+ * A policy ops keep as data (routing, returns): every version kept (decisions name the version
+ * they used), CURRENT pointing at the newest, the product default until one is saved.
+ */
+export class DynamoPolicyStore<T extends { version: number }> {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly policy: { pk: string; name: string; fallback: T },
   ) {}
 
-  async current(): Promise<RoutingPolicy> {
+  async current(): Promise<T> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: PK, sk: 'CURRENT' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: this.policy.pk, sk: 'CURRENT' },
+        ConsistentRead: true,
+      }),
     );
-    return Item ? (Item.policy as RoutingPolicy) : DEFAULT_ROUTING_POLICY;
+    return Item ? (Item.policy as T) : this.policy.fallback;
   }
 
-  async save(policy: Omit<RoutingPolicy, 'version'>, expectedVersion: number): Promise<RoutingPolicy> {
-    const saved: RoutingPolicy = { ...policy, version: expectedVersion + 1 };
+  async save(policy: Omit<T, 'version'>, expectedVersion: number): Promise<T> {
+    const saved = { ...policy, version: expectedVersion + 1 } as T;
+    const { pk } = this.policy;
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -29,16 +35,16 @@ export class DynamoRoutingPolicyStore implements RoutingPolicyStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: PK, sk: versionSk(saved.version), policy: saved },
+                Item: { pk, sk: versionSk(saved.version), policy: saved },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: PK, sk: 'CURRENT', version: saved.version, policy: saved },
+                Item: { pk, sk: 'CURRENT', version: saved.version, policy: saved },
                 ConditionExpression:
-                  expectedVersion === DEFAULT_ROUTING_POLICY.version
+                  expectedVersion === this.policy.fallback.version
                     ? 'attribute_not_exists(pk) OR version = :expected'
                     : 'version = :expected',
                 ExpressionAttributeValues: { ':expected': expectedVersion },
@@ -49,9 +55,12 @@ export class DynamoRoutingPolicyStore implements RoutingPolicyStore {
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'TransactionCanceledException') {
-        throw new ConflictError(`Routing policy version ${expectedVersion} is no longer the current one`, {
-          expectedVersion,
-        });
+        throw new ConflictError(
+          `${this.policy.name} version ${expectedVersion} is no longer the current one`,
+          {
+            expectedVersion,
+          },
+        );
       }
       throw error;
     }
