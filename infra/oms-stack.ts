@@ -364,6 +364,8 @@ export class OmsStack extends Stack {
           'events',
           'callbacks',
         ]).fn,
+        retryReturn: fn('RetryReturn', http('retry-return.ts'), ['returns', 'callbacks']).fn,
+        listReturnStats: reader('ListReturnStats', http('list-return-stats.ts'), ['returns']).fn,
         getReturnPolicy: reader('GetReturnPolicy', http('get-return-policy.ts'), ['returnPolicies']).fn,
         putReturnPolicy: fn('PutReturnPolicy', http('put-return-policy.ts'), ['returnPolicies']).fn,
         receiveCarrierWebhook: fn('ReceiveCarrierWebhook', http('post-carrier-webhook.ts'), [

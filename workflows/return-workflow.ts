@@ -13,7 +13,7 @@ export interface ReturnWorkflowTasks {
   restockReturn: IFunction;
   settleReturn: IFunction;
   closeReturn: IFunction;
-  /** Raises an alert for ops when a step failed past its retries. */
+  /** Raises an alert for ops when a step failed past its retries (it then waits for their retry). */
   flagReturn: IFunction;
   /**
    * How long the customer has to send the parcel once the label is issued.
@@ -28,25 +28,40 @@ export interface ReturnWorkflowTasks {
 }
 
 const returnId = sfn.JsonPath.stringAt('$.returnId');
+/** How long a failed step waits for ops' retry before the wait files itself again. */
+const RETRY_WAIT = Duration.days(300);
 const statusIs = (path: string, status: string) => sfn.Condition.stringEquals(path, status);
 
 /**
  * One execution per return (name = return id): REQUESTED -> approved by policy or by ops ->
  * label -> wait for the parcel (carrier scans move it IN_TRANSIT meanwhile) -> RECEIVED with a
  * condition per line -> restock -> refund or exchange -> CLOSED; REJECTED ends it at the decision
- * or at inspection. A step that fails past its retries raises an alert and fails the execution,
- * which ops redrive from that step once the cause is fixed.
+ * or at inspection. A step that fails past its retries raises an alert and waits for ops to retry
+ * it once the cause is fixed: the execution never fails with the return half done.
  */
 export function returnWorkflowDefinition(scope: Construct, t: ReturnWorkflowTasks): sfn.IChainable {
-  const failed = task(scope, 'FlagReturn', t.flagReturn, {
-    returnId,
-    error: sfn.JsonPath.stringAt('$.failure.Error'),
-    cause: sfn.JsonPath.stringAt('$.failure.Cause'),
-  }).next(
-    new sfn.Fail(scope, 'ReturnStepFailed', { error: 'ReturnStepFailed', cause: 'See the alert for ops' }),
-  );
+  // A step that fails past its retries raises an alert for ops and waits for their retry
+  // (POST /returns/{id}/retry) before running again: never a silent failure, nothing lost.
   const guarded = <T extends sfn.TaskStateBase>(step: T): T => {
-    step.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
+    const name = step.node.id;
+    const retry = waitTask(
+      scope,
+      `RetryAfter${name}Failure`,
+      t.awaitReturn,
+      { returnId, wait: 'retry' },
+      RETRY_WAIT,
+      sfn.JsonPath.DISCARD,
+    );
+    retry.addCatch(retry, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+    retry.next(step);
+    const flag = task(scope, `Flag${name}Failure`, t.flagReturn, {
+      returnId,
+      step: name,
+      error: sfn.JsonPath.stringAt('$.failure.Error'),
+      cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+    });
+    flag.next(retry);
+    step.addCatch(flag, { errors: ['States.ALL'], resultPath: '$.failure' });
     return step;
   };
   const rejected = new sfn.Succeed(scope, 'ReturnRejected');

@@ -122,7 +122,9 @@ export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: stri
       return { shipmentId: current.id, duplicate: true, moved: false, status: current.status };
     }
     try {
-      await deps.shipments.update(result.shipment);
+      await deps.shipments.update(result.shipment, {
+        delivered: result.moved && result.shipment.status === 'DELIVERED',
+      });
     } catch (error) {
       if (error instanceof StaleShipment && attempt < WRITE_ATTEMPTS) continue;
       throw error;

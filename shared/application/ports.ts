@@ -4,7 +4,7 @@ import type { Notification, OutboxEntry } from '../domain/notifications';
 import type { Address, Order, PaymentMethod } from '../domain/order';
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
-import type { OrderReturn, ReturnPolicy, ReturnStatus } from '../domain/returns';
+import type { OrderReturn, ReturnPolicy, ReturnStatus, SkuReturnStats } from '../domain/returns';
 import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 import type { ShipmentRecord } from '../domain/shipment';
 import type { Parcel, Quote, Zone } from '../domain/shipping';
@@ -369,8 +369,12 @@ export interface ShipmentRepository {
   get(id: string): Promise<ShipmentRecord | undefined>;
   /** Every shipment of an order, by id. */
   ofOrder(orderId: string): Promise<ShipmentRecord[]>;
-  /** Replaces it if its stored version is `shipment.version - 1` (else StaleShipment); indexes its tracking number. */
-  update(shipment: ShipmentRecord): Promise<void>;
+  /**
+   * Replaces it if its stored version is `shipment.version - 1` (else StaleShipment); indexes its
+   * tracking number. `delivered`: this write is the one that delivered it, so its units count as
+   * delivered per SKU (in the same transaction: once).
+   */
+  update(shipment: ShipmentRecord, options?: { delivered?: boolean }): Promise<void>;
   byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined>;
   /** The task token the workflow waits with, kept beside the shipment. */
   setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void>;
@@ -496,8 +500,8 @@ export class StaleReturn extends Error {
   }
 }
 
-/** The workflow waits a return is in: for ops' decision, then for the parcel to arrive. */
-export type ReturnWait = 'decision' | 'receipt';
+/** The workflow waits a return is in: for ops' decision, for the parcel to arrive, for ops to retry a failed step. */
+export type ReturnWait = 'decision' | 'receipt' | 'retry';
 
 export interface ReturnFilter {
   status?: ReturnStatus;
@@ -513,6 +517,8 @@ export interface ReturnRepository {
   get(id: string): Promise<OrderReturn | undefined>;
   /** Every return of an order, by id. */
   ofOrder(orderId: string): Promise<OrderReturn[]>;
+  /** Per SKU delivered and returned units (counted with the writes that deliver a shipment and open a return). */
+  stats(page: { limit: number; cursor?: string }): Promise<Page<SkuReturnStats>>;
   /** Replaces it if its stored version is `rma.version - 1` (else StaleReturn); indexes its label's tracking number. */
   update(rma: OrderReturn): Promise<void>;
   /** Newest first. */

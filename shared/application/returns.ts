@@ -223,6 +223,8 @@ export async function reviewReturn(
 const WAIT_OVER: Record<ReturnWait, readonly ReturnStatus[]> = {
   decision: [ReturnStatus.APPROVED, ReturnStatus.REJECTED],
   receipt: [ReturnStatus.RECEIVED, ReturnStatus.REJECTED],
+  // Only ops' retry ends it.
+  retry: [],
 };
 
 /**
@@ -293,11 +295,11 @@ export async function decideReturn(
 
 /**
  * A return's step failed past its retries: an alert for ops (once per failure), who fix the cause
- * and redrive the execution from that step.
+ * and retry the step (retryReturnStep).
  */
 export async function flagReturn(
   deps: { alerts: AlertLog; clock: Clock },
-  input: { returnId: string; error: string; cause?: string },
+  input: { returnId: string; step: string; error: string; cause?: string },
 ): Promise<void> {
   await deps.alerts.record({
     id: `${input.returnId}-failed-${createHash('sha256')
@@ -306,7 +308,19 @@ export async function flagReturn(
       .slice(0, 12)}`,
     type: 'ReturnStepFailed',
     raisedAt: deps.clock.now(),
-    subject: { returnId: input.returnId },
-    message: `Return ${input.returnId} stopped: ${input.error}${input.cause ? ` (${input.cause.slice(0, 500)})` : ''}. Redrive its execution once fixed.`,
+    subject: { returnId: input.returnId, step: input.step },
+    message: `Return ${input.returnId} stopped at ${input.step}: ${input.error}${input.cause ? ` (${input.cause.slice(0, 500)})` : ''}. Retry it (POST /returns/${input.returnId}/retry) once the cause is fixed.`,
   });
+}
+
+/** Ops retry a return's step that failed (after fixing its cause); 409 when no step waits for it. */
+export async function retryReturnStep(
+  deps: { returns: ReturnRepository; callbacks: WorkflowCallbacks },
+  input: { returnId: string; principal: Principal },
+): Promise<OrderReturn> {
+  const rma = await getReturn(deps, input.returnId, input.principal);
+  const token = await deps.returns.waitToken(rma.id, 'retry');
+  if (!token || !(await deps.callbacks.succeed(token, { returnId: rma.id })))
+    throw new ConflictError(`No step of return ${rma.id} is waiting for a retry`, { returnId: rma.id });
+  return rma;
 }

@@ -28,6 +28,7 @@ import {
   RequestReturnBody,
   ReturnIdParams,
   ReturnPolicyBody,
+  ReturnStatsQuery,
 } from './return-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
@@ -232,6 +233,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
       404: { description: 'No such return', schema: 'Problem' },
       409: { description: 'Not approved yet, or received already', schema: 'Problem' },
     },
+  },
+  {
+    operationId: 'retryReturn',
+    access: [OPS],
+    method: 'POST',
+    path: '/returns/{id}/retry',
+    summary:
+      'Run again the step of a return that failed past its retries (an alert named it), once its cause is fixed',
+    params: ReturnIdParams,
+    responses: {
+      202: { description: 'The step runs again; the return as it stands', schema: 'Return' },
+      ...problems,
+      404: { description: 'No such return', schema: 'Problem' },
+      409: { description: 'No step of the return waits for a retry', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listReturnStats',
+    access: [OPS],
+    method: 'GET',
+    path: '/return-stats',
+    summary: 'Per SKU: units delivered, units asked back, by reason, and the return rate',
+    query: ReturnStatsQuery,
+    responses: { 200: { description: 'A page of SKUs, by SKU', schema: 'ReturnStatsPage' }, ...problems },
   },
   {
     operationId: 'getReturnPolicy',

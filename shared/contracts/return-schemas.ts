@@ -147,3 +147,23 @@ export const ReturnView = z
 export const ReturnPage = z
   .object({ items: z.array(ReturnView), nextCursor: z.string().optional() })
   .meta({ id: 'ReturnPage' });
+
+export const ReturnStatsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const ReturnStatsPage = z
+  .object({
+    items: z.array(
+      z.object({
+        sku: z.string(),
+        deliveredUnits: z.int(),
+        returnedUnits: z.int().describe('Units in return requests'),
+        byReason: z.record(z.enum(RETURN_REASONS), z.int()),
+        returnRate: z.number().describe('returnedUnits / deliveredUnits'),
+      }),
+    ),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'ReturnStatsPage' });

@@ -398,3 +398,31 @@ export function applyReturnTracking(
     },
   };
 }
+
+/** Per SKU, what was delivered and what customers asked to send back, by reason: what return rates are read from. */
+export interface SkuReturnStats {
+  sku: string;
+  deliveredUnits: number;
+  /** Units in return requests (whatever became of them). */
+  returnedUnits: number;
+  byReason: Record<ReturnReason, number>;
+  /** returnedUnits / deliveredUnits (0 before anything was delivered). */
+  returnRate: number;
+}
+
+export function skuReturnStats(
+  sku: string,
+  counts: { deliveredUnits: number; returnedUnits: number; byReason: Partial<Record<ReturnReason, number>> },
+): SkuReturnStats {
+  return {
+    sku,
+    deliveredUnits: counts.deliveredUnits,
+    returnedUnits: counts.returnedUnits,
+    byReason: Object.fromEntries(RETURN_REASONS.map((r) => [r, counts.byReason[r] ?? 0])) as Record<
+      ReturnReason,
+      number
+    >,
+    returnRate:
+      counts.deliveredUnits > 0 ? Number((counts.returnedUnits / counts.deliveredUnits).toFixed(4)) : 0,
+  };
+}

@@ -267,6 +267,53 @@ describe('the OMS stack', () => {
     }
   });
 
+  it('runs each return as its own execution: policy review or a wait for ops, label, a parcel wait that expires into CLOSED, restock, settle, close; no Fail state, every step catches into an alert and a wait for ops to retry it', () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      Resource?: string;
+      TimeoutSeconds?: number;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+    };
+    const { StartAt, States } = workflowDefinition('ReturnWorkflow') as {
+      StartAt: string;
+      States: Record<string, State>;
+    };
+    expect(StartAt).toBe('ReviewReturn');
+    expect(Object.values(States).filter((s) => s.Type === 'Fail')).toEqual([]);
+    expect(States.IssueReturnLabel?.Next).toBe('AwaitReturnParcel');
+    expect(States.AwaitReturnParcel?.Resource).toContain('waitForTaskToken');
+    expect(States.AwaitReturnParcel?.TimeoutSeconds).toBe(45 * 86_400);
+    expect(States.AwaitReturnParcel?.Catch?.[0]).toMatchObject({
+      ErrorEquals: ['States.Timeout'],
+      Next: 'ExpireReturn',
+    });
+    expect(States.RestockReturn?.Next).toBe('SettleReturn');
+    expect(States.SettleReturn?.Next).toBe('CloseReturn');
+    const steps = [
+      'ReviewReturn',
+      'IssueReturnLabel',
+      'AwaitReturnParcel',
+      'RestockReturn',
+      'SettleReturn',
+      'CloseReturn',
+      'ExpireReturn',
+    ];
+    for (const step of steps) {
+      const catchAll = States[step]?.Catch?.at(-1);
+      expect(catchAll, step).toMatchObject({ ErrorEquals: ['States.ALL'], Next: `Flag${step}Failure` });
+      expect(States[`Flag${step}Failure`]?.Next).toBe(`RetryAfter${step}Failure`);
+      expect(States[`RetryAfter${step}Failure`]?.Next).toBe(step);
+    }
+    // Each return's execution is named after it, started by the function that opens the return.
+    const env = (name: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function') as Resources).find(([id]) =>
+        id.startsWith(`${name}Function`),
+      )?.[1].Properties.Environment as { Variables: Record<string, unknown> };
+    expect(Object.keys(env('RequestReturn').Variables)).toContain('RETURN_WORKFLOW_ARN');
+    expect(Object.keys(env('SettleReturn').Variables)).toContain('ORDER_WORKFLOW_ARN');
+  });
+
   it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
     const definition = workflowDefinition() as {
       States: Record<

@@ -99,7 +99,7 @@ afterAll(async () => {
 });
 
 describe('returns (RMA) over HTTP', () => {
-  it('runs a return to REFUNDED and CLOSED: approved by policy, labelled, in transit on a signed carrier scan, received with resellable units back on hand and damaged ones in quarantine, refunded less the restocking fee, the customer told at each step', async () => {
+  it('runs a return to REFUNDED and CLOSED: approved by policy, labelled, in transit on a signed carrier scan, received with resellable units back on hand and damaged ones in quarantine, refunded less the restocking fee, the customer told at each step, and the return rate and reasons counted per SKU', async () => {
     const { orderId } = await deliveredOrder('rt-happy', [{ sku: 'RT-HAPPY', quantity: 3 }]);
     const before = await atLocation('RT-HAPPY', 'rt-happy');
 
@@ -170,6 +170,16 @@ describe('returns (RMA) over HTTP', () => {
     );
     const listed = (await request(api(), 'GET', `/returns?orderId=${orderId}`)).body.items as ReturnView[];
     expect(listed.map((r) => r.id)).toEqual([id]);
+    const stats = (await request(api(), 'GET', '/return-stats?limit=100')).body.items as Array<{
+      sku: string;
+    }>;
+    expect(stats.find((s) => s.sku === 'RT-HAPPY')).toEqual({
+      sku: 'RT-HAPPY',
+      deliveredUnits: 3,
+      returnedUnits: 2,
+      byReason: { damaged: 0, wrong_item: 0, not_as_described: 0, changed_mind: 2, size_fit: 0, other: 0 },
+      returnRate: 0.6667,
+    });
   });
 
   it('waits for ops when the policy does not approve on its own, and a rejected return ends there with nothing refunded or restocked', async () => {

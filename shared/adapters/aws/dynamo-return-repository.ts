@@ -14,7 +14,7 @@ import {
   type ReturnWait,
   StaleReturn,
 } from '../../application/ports';
-import type { OrderReturn } from '../../domain/returns';
+import type { OrderReturn, SkuReturnStats } from '../../domain/returns';
 import { conditionFailed } from './dynamo-errors';
 import {
   fromIdempotencyItem,
@@ -25,6 +25,7 @@ import {
   toIdempotencyItem,
 } from './order-item';
 import { queryAll, queryPage } from './query-pages';
+import { countUnits, fromStatsItem, SKU_RETURNS_ENTITY } from './sku-return-stats';
 
 const ENTITY = 'RETURN';
 const PREFIX = 'RETURN#';
@@ -92,6 +93,7 @@ export class DynamoReturnRepository implements ReturnRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...countUnits(this.tableName, rma.lines, { returned: rma.reason }),
           ],
         }),
       );
@@ -196,6 +198,22 @@ export class DynamoReturnRepository implements ReturnRepository {
       index.partitionKey,
       { ...page, filter },
       fromItem,
+    );
+  }
+
+  stats(page: { limit: number; cursor?: string }): Promise<Page<SkuReturnStats>> {
+    return queryPage(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: OrderIndex.BY_CREATED.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': OrderIndex.BY_CREATED.partitionKey },
+        ExpressionAttributeValues: { ':pk': SKU_RETURNS_ENTITY },
+      },
+      OrderIndex.BY_CREATED.partitionKey,
+      { ...page, filter: {} },
+      fromStatsItem,
     );
   }
 

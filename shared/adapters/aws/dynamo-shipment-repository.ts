@@ -9,6 +9,7 @@ import {
 import { type ShipmentRepository, type ShipmentWait, StaleShipment } from '../../application/ports';
 import type { ShipmentRecord } from '../../domain/shipment';
 import { conditionFailed } from './dynamo-errors';
+import { countUnits } from './sku-return-stats';
 
 /** `<orderId>-<n>`: a shipment lives in its order's partition. */
 const orderIdOf = (shipmentId: string) => shipmentId.slice(0, shipmentId.lastIndexOf('-'));
@@ -80,7 +81,7 @@ export class DynamoShipmentRepository implements ShipmentRepository {
     return Items.map(fromItem);
   }
 
-  async update(shipment: ShipmentRecord): Promise<void> {
+  async update(shipment: ShipmentRecord, options: { delivered?: boolean } = {}): Promise<void> {
     // Tokens are kept: the update names every attribute of the record instead of replacing the item,
     // and removes the optional ones the record no longer has (a claim for shipping given up).
     const fields = Object.entries(shipment).filter(([name]) => name !== 'id');
@@ -115,6 +116,7 @@ export class DynamoShipmentRepository implements ShipmentRepository {
                   },
                 },
               },
+              ...(options.delivered ? countUnits(this.tableName, shipment.lines, { delivered: true }) : []),
             ],
           }),
         );

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxPaymentGateway } from '../../../shared/adapters/payments/sandbox-payment-gateway';
 import { confirmOrder } from '../../../shared/application/confirm-order';
-import { captureShipment, PaymentCaptureFailed, voidOutstanding } from '../../../shared/application/payments';
+import {
+  captureShipment,
+  PaymentCaptureFailed,
+  PaymentRefundFailed,
+  refundReturn,
+  voidOutstanding,
+} from '../../../shared/application/payments';
 import { orderMoney, type PaymentMethod } from '../../../shared/domain/order';
 import {
   fixedClock,
@@ -126,5 +132,24 @@ describe('voiding what a cancelled order still holds', () => {
     ]);
     const invoiced = await confirmed('invoice');
     expect((await voidOutstanding(invoiced, 'o1')).payment.movements).toBeUndefined();
+  });
+});
+
+describe('refunding a return', () => {
+  it('refunds a return once under refund-<returnId>, however often the step runs, and refuses an over-refund (more than was captured and not refunded) with nothing moved', async () => {
+    const deps = await confirmed('card', 'tok_visa');
+    await captureShipment(deps, 'o1', first);
+    await refundReturn(deps, 'o1', { returnId: 'o1-R1', amount: 600 });
+    const again = await refundReturn(deps, 'o1', { returnId: 'o1-R1', amount: 600 });
+    expect(again.payment.movements?.filter((m) => m.kind === 'refund').map((m) => [m.key, m.amount])).toEqual(
+      [['refund-o1-R1', 600]],
+    );
+    await expect(refundReturn(deps, 'o1', { returnId: 'o1-R2', amount: 401 })).rejects.toBeInstanceOf(
+      PaymentRefundFailed,
+    );
+    const after = await deps.orders.get('o1');
+    expect(orderMoney(after as NonNullable<typeof after>)).toMatchObject({ captured: 1000, refunded: 600 });
+    const last = await refundReturn(deps, 'o1', { returnId: 'o1-R3', amount: 400 });
+    expect(orderMoney(last)).toMatchObject({ captured: 1000, refunded: 1000 });
   });
 });
