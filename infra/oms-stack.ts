@@ -284,6 +284,21 @@ export class OmsStack extends Stack {
       { source: ['oms.orders'] },
       consumer('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
     );
+    // The sweeper: orders whose StartExecution failed after they were written are started again.
+    const sweeper = consumer('RestartPendingOrders', 'functions/events/restart-pending-orders.ts', [
+      'orders',
+      'workflow',
+    ]);
+    new events.Rule(this, 'RestartPendingOrdersSchedule', {
+      description: 'Every 5 minutes: start the workflow of orders left PENDING (StartExecution failed)',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [
+        new targets.LambdaFunction(sweeper.fn.fn, {
+          retryAttempts: 2,
+          deadLetterQueue: sweeper.deadLetters.queue,
+        }),
+      ],
+    });
     resources.deadLetterQueues = Object.fromEntries(
       Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
     );

@@ -46,8 +46,20 @@ interface RuleTarget {
 interface Rule {
   name: string;
   busName: string;
-  pattern: EventPattern;
+  /** An event rule's pattern; a scheduled rule has none. */
+  pattern?: EventPattern;
+  /** A scheduled rule's period (`rate(...)`). */
+  everyMs?: number;
   targets: RuleTarget[];
+}
+
+const RATE_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** `rate(5 minutes)` in ms; undefined for anything else (cron expressions are not emulated). */
+export function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  const unit = match?.[2] ? RATE_UNITS[match[2]] : undefined;
+  return match && unit ? Number(match[1]) * unit : undefined;
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
@@ -62,6 +74,7 @@ const DEFAULT_RETRY_ATTEMPTS = 185;
 export class LocalEventBus {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly taps: Array<(event: BusEvent) => void> = [];
+  private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
   constructor(
@@ -87,7 +100,10 @@ export class LocalEventBus {
       .map(({ logicalId, properties }) => ({
         name: logicalId,
         busName: busName(String(properties.EventBusName ?? 'default')),
-        pattern: properties.EventPattern as EventPattern,
+        ...(properties.EventPattern ? { pattern: properties.EventPattern as EventPattern } : {}),
+        ...(typeof properties.ScheduleExpression === 'string'
+          ? { everyMs: rateMs(properties.ScheduleExpression) }
+          : {}),
         targets: ((properties.Targets ?? []) as Array<Record<string, unknown>>).map((target) =>
           ruleTarget(logicalId, target),
         ),
@@ -99,8 +115,12 @@ export class LocalEventBus {
   static unsupported(template: LocalTemplate): string[] {
     const problems: string[] = [];
     for (const { logicalId, properties } of template.resourcesOfType('AWS::Events::Rule')) {
-      if (!properties.EventPattern) problems.push(`${logicalId}: scheduled rules are not emulated`);
-      else
+      const schedule = properties.ScheduleExpression;
+      if (schedule !== undefined && rateMs(String(schedule)) === undefined)
+        problems.push(`${logicalId}: only rate(...) schedules are emulated, not ${String(schedule)}`);
+      if (!properties.EventPattern && schedule === undefined)
+        problems.push(`${logicalId}: neither an event pattern nor a schedule`);
+      else if (properties.EventPattern)
         for (const problem of eventPatternProblems(properties.EventPattern))
           problems.push(`${logicalId}: EventBridge refuses its event pattern: ${problem}`);
       for (const target of (properties.Targets ?? []) as Array<Record<string, unknown>>) {
@@ -159,10 +179,40 @@ export class LocalEventBus {
     };
     for (const tap of this.taps) tap(event);
     for (const rule of this.rules) {
-      if (rule.busName !== bus || !matchesPattern(rule.pattern, event)) continue;
+      if (rule.busName !== bus || !rule.pattern || !matchesPattern(rule.pattern, event)) continue;
       for (const target of rule.targets) this.track(this.deliver(rule, target, event));
     }
     return { EventId: event.id };
+  }
+
+  /** Starts the scheduled rules' clocks: each fires its targets every period, as EventBridge does. */
+  startSchedules(): void {
+    for (const rule of this.rules) {
+      if (rule.everyMs === undefined) continue;
+      const timer = setInterval(() => this.runScheduled(rule.name), rule.everyMs);
+      // A schedule alone never keeps the process alive.
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  /** Fires a scheduled rule now (as its clock would), with EventBridge's Scheduled Event; its name's prefix will do. */
+  runScheduled(name: string): void {
+    const rule = this.rules.find((r) => r.everyMs !== undefined && r.name.startsWith(name));
+    if (!rule) throw new Error(`No scheduled rule ${name}`);
+    if (this.stopped) return;
+    const event: BusEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: LOCAL_ACCOUNT,
+      time: eventTime(undefined),
+      region: LOCAL_REGION,
+      resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.name}`],
+      detail: {},
+    };
+    for (const target of rule.targets) this.track(this.deliver(rule, target, event));
   }
 
   private track(delivery: Promise<void>): void {
@@ -218,6 +268,7 @@ export class LocalEventBus {
 
   stop(): void {
     this.stopped = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
   }
 }
 

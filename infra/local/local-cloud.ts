@@ -217,6 +217,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);
     const resumedExecutions = await stepFunctions.resumeInterrupted();
+    eventBus.startSchedules();
 
     const sfn = stepFunctions;
     return {

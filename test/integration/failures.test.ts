@@ -1,10 +1,14 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LocalLambda } from '../../infra/local/lambda';
+import { DynamoOrderRepository } from '../../shared/adapters/aws/dynamo-order-repository';
+import { createOrder, type OrderDraft } from '../../shared/domain/order';
 import { drift, stockAt } from '../support/books';
 import { postDelivered, reportPacked, type ShipmentView, shipmentsOf } from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
-import { placeLines } from '../support/orders';
+import { newKey, orderBody, placeLines } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -125,5 +129,51 @@ describe('failure semantics of the order workflow, with faults injected', () => 
     await deliver(id);
     const timeline = ((await order(id)).timeline as Array<{ status: string }>).map((t) => t.status);
     expect(timeline).not.toContain('ON_HOLD');
+  });
+});
+
+describe('the PENDING sweeper (a scheduled rule)', () => {
+  it('starts the workflow of an order left PENDING because StartExecution failed, once, and leaves a just-placed one alone', async () => {
+    await stockUp(api(), 'fx-sweep', 'FX-SWEEP', 5);
+    const orders = new DynamoOrderRepository(
+      DynamoDBDocumentClient.from(env.aws.dynamodb),
+      env.aws.tableName,
+    );
+    // Written as POST /orders writes it, without the StartExecution that failed after the write.
+    const stranded = (id: string, minutesAgo: number) => {
+      const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      const placed = createOrder(
+        {
+          ...(orderBody({
+            lines: [{ sku: 'FX-SWEEP', quantity: 1, unitPrice: 1000 }],
+          }) as unknown as OrderDraft),
+        },
+        { id, now: at },
+      );
+      return orders
+        .create(placed, {
+          key: `POST /orders:test:${id}`,
+          requestHash: 'h',
+          result: { orderId: id },
+          createdAt: at,
+        })
+        .then(() => placed);
+    };
+    const old = await stranded(ulid(), 10);
+    const fresh = await stranded(ulid(), 0);
+
+    env.cloud.eventBus.runScheduled('RestartPendingOrders');
+    env.cloud.eventBus.runScheduled('RestartPendingOrders');
+    await statusIs(old.id, 'FULFILLING');
+    await env.cloud.idle();
+    expect((await order(fresh.id)).status).toBe('PENDING');
+    const executions = (await env.aws.executions()).filter((e) => e.name === old.id || e.name === fresh.id);
+    expect(executions.map((e) => e.name)).toEqual([old.id]);
+    await deliver(old.id);
+    // The fresh one is past its grace on a later sweep (here: cancelled instead, to end it).
+    await request(api(), 'POST', `/orders/${fresh.id}/cancel`, {
+      body: { reason: 'duplicate_order' },
+      headers: { 'idempotency-key': newKey() },
+    });
   });
 });

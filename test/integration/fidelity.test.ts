@@ -77,6 +77,10 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
               Targets: [],
             },
           },
+          Nightly: {
+            Type: 'AWS::Events::Rule',
+            Properties: { ScheduleExpression: 'cron(0 3 * * ? *)', Targets: [] },
+          },
           Machine: {
             Type: 'AWS::StepFunctions::StateMachine',
             Properties: {
@@ -95,6 +99,7 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'resource Stream (AWS::Kinesis::Stream) is not emulated',
+        'Nightly: only rate(...) schedules are emulated, not cron(0 3 * * ? *)',
         'Machine: JSONata is not supported locally (use JSONPath)',
         'Machine.A: Task resource arn:aws:states:::sqs:sendMessage is not emulated',
         'BadRule: EventBridge refuses its event pattern: source: an empty list matches nothing',
