@@ -33,6 +33,7 @@ export function awsJsonEndpoint({
     'AWSStepFunctions.ListExecutions': (i) => sfn.listExecutions(i as never),
     'AWSStepFunctions.GetExecutionHistory': (i) => sfn.getExecutionHistory(i as never),
     'AWSStepFunctions.StopExecution': (i) => sfn.stopExecution(i as never),
+    'AWSStepFunctions.RedriveExecution': (i) => sfn.redriveExecution(i as never),
     'AWSStepFunctions.SendTaskSuccess': (i) => sfn.sendTaskSuccess(i as never),
     'AWSStepFunctions.SendTaskFailure': (i) => sfn.sendTaskFailure(i as never),
     'AWSStepFunctions.SendTaskHeartbeat': (i) => sfn.sendTaskHeartbeat(i as never),

@@ -81,6 +81,25 @@ export class ExecutionReplay {
     }
   }
 
+  /**
+   * The replay of a redriven execution: as a resumed one, except that the task whose failure
+   * ended the execution (its last failed attempts) is forgotten, so it runs again.
+   */
+  static forRedrive(history: HistoryEvent[]): ExecutionReplay {
+    const replay = new ExecutionReplay(history);
+    const end = history.findLastIndex((e) => /^Execution(Failed|TimedOut|Aborted)$/.test(e.type));
+    const failed = history
+      .slice(0, end < 0 ? history.length : end)
+      .findLast((e) => OUTCOMES.has(e.type) && e.type !== 'TaskSucceeded');
+    const byId = new Map(history.map((e) => [e.id, e]));
+    const scheduled = failed ? byId.get(scheduledIdOf(failed, byId) ?? -1) : undefined;
+    const key = (scheduled?.localTask as LocalTaskMark | undefined)?.key;
+    const queue = key ? replay.tasks.get(key) : undefined;
+    while (queue?.length && queue.at(-1)?.outcome && queue.at(-1)?.outcome?.type !== 'TaskSucceeded')
+      queue.pop();
+    return replay;
+  }
+
   /** Waits a previous run left open: the resumed run answers them under the same tokens. */
   openWaits(): RecordedTask[] {
     return [...this.tasks.values()].flat().filter((t) => t.token !== undefined && !t.outcome);

@@ -651,26 +651,57 @@ export class LocalStepFunctions {
         for (const record of page.records) {
           if (this.live.has(record.executionArn)) continue;
           const history = await this.journal.history(record.executionArn);
-          record.redriveCount = (record.redriveCount ?? 0) + 1;
-          const id = history.length + 1;
-          history.push({
-            id,
-            previousEventId: id - 1,
-            timestamp: Date.now() / 1000,
-            type: 'ExecutionRedriven',
-            executionRedrivenEventDetails: { redriveCount: record.redriveCount },
-          });
-          await this.journal.save(record);
-          this.run(machine, record, history, {
-            flushed: history.length - 1,
-            replay: new ExecutionReplay(history),
-          });
+          await this.rerun(machine, record, history, new ExecutionReplay(history));
           resumed++;
         }
         startKey = page.lastKey;
       } while (startKey);
     }
     return resumed;
+  }
+
+  /**
+   * RedriveExecution: a failed, timed-out or aborted execution goes on from the step that failed,
+   * with the same input and ARN. Steps that succeeded are not run again (their journaled
+   * outcomes are replayed); the failed step runs afresh, its retries counted anew.
+   */
+  async redriveExecution(params: { executionArn: string }) {
+    const record = await this.describeExecution(params);
+    if (this.live.has(record.executionArn) || !REDRIVABLE.has(record.status))
+      throw new AwsServiceError(
+        'ExecutionNotRedrivable',
+        `Execution ${record.executionArn} is ${record.status}: only a failed, timed-out or aborted one can be redriven`,
+      );
+    const { stopDate: _stop, output: _output, error: _error, cause: _cause, ...kept } = record;
+    const running: ExecutionRecord = { ...kept, status: 'RUNNING' };
+    const history = await this.journal.history(record.executionArn);
+    await this.rerun(
+      this.machine(record.stateMachineArn),
+      running,
+      history,
+      ExecutionReplay.forRedrive(history),
+    );
+    return { redriveDate: Date.now() / 1000 };
+  }
+
+  /** Runs an execution again over its journaled history (ExecutionRedriven appended, as on AWS). */
+  private async rerun(
+    machine: MachineSpec,
+    record: ExecutionRecord,
+    history: HistoryEvent[],
+    replay: ExecutionReplay,
+  ): Promise<void> {
+    record.redriveCount = (record.redriveCount ?? 0) + 1;
+    const id = history.length + 1;
+    history.push({
+      id,
+      previousEventId: id - 1,
+      timestamp: Date.now() / 1000,
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: record.redriveCount },
+    });
+    await this.journal.save(record);
+    this.run(machine, record, history, { flushed: history.length - 1, replay });
   }
 
   /** Executions doing something now (running, not parked on a task token). */
@@ -711,6 +742,8 @@ export class LocalStepFunctions {
 }
 
 /** A task the history shows ended: its outcome again, without calling anything. */
+const REDRIVABLE = new Set<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
 function replayed(outcome: TaskOutcome): unknown {
   if (outcome.type === 'TaskSucceeded') return outcome.output;
   throw Object.assign(new Error(outcome.cause), { name: outcome.error });

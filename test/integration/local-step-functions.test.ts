@@ -134,6 +134,28 @@ const storeAndRead: AslDefinition = {
   },
 };
 
+/** Prepare, then a step that may fail (no retry, no catch): the execution fails there. */
+const flaky: AslDefinition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'prepare', 'Payload.$': '$' },
+      ResultPath: null,
+      Next: 'Charge',
+    },
+    Charge: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'charge', 'Payload.$': '$' },
+      Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 1, IntervalSeconds: 0 }],
+      ResultSelector: { 'charged.$': '$.Payload.items[0].id' },
+      End: true,
+    },
+  },
+};
+
 function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
   return new LocalTemplate(
     {
@@ -151,9 +173,12 @@ function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
 function harness(changed: Record<string, AslDefinition> = {}) {
   const sent: Array<{ token: string; orderId: string }> = [];
   const invoked: string[] = [];
+  const failing = new Set<string>();
   const integrations: TaskIntegrations = {
     invokeLambda: async (functionName) => {
       invoked.push(functionName);
+      if (failing.has(functionName))
+        throw Object.assign(new Error(`${functionName} broke`), { name: 'Boom' });
       return { items: [{ id: 'x' }, { id: 'y' }] };
     },
     putEvents: async (entries) => {
@@ -169,12 +194,19 @@ function harness(changed: Record<string, AslDefinition> = {}) {
     },
   };
   const sfn = new LocalStepFunctions(
-    templateOf({ Callback: callback, Store: storeAndRead, Fanout: fanout, Timed: timed, ...changed }),
+    templateOf({
+      Callback: callback,
+      Store: storeAndRead,
+      Fanout: fanout,
+      Timed: timed,
+      Flaky: flaky,
+      ...changed,
+    }),
     journal,
     integrations,
   );
   const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
-  return { sfn, sent, invoked, arn };
+  return { sfn, sent, invoked, failing, arn };
 }
 
 async function finished(sfn: LocalStepFunctions, executionArn: string) {
@@ -436,5 +468,36 @@ describe('the local Step Functions', () => {
     expect(JSON.parse(String(done.output)).error.Error).toBe('States.Timeout');
     // Lets the final journal write land before the suite stops DynamoDB Local.
     await after.sfn.shutdown();
+  });
+
+  it('redrives a failed execution from the step that failed (RedriveExecution): the steps that succeeded are not run again, and it finishes with the same ARN', async () => {
+    const { sfn, invoked, failing, arn } = harness();
+    failing.add('charge');
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn('Flaky'),
+      name: 'redrive-1',
+      input: '{}',
+    });
+    expect(await finished(sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'Boom' });
+    expect(invoked.filter((f) => f === 'charge')).toHaveLength(2);
+    await expect(sfn.redriveExecution({ executionArn: `${executionArn}-nope` })).rejects.toMatchObject({
+      name: 'ExecutionDoesNotExist',
+    });
+
+    failing.delete('charge');
+    await sfn.redriveExecution({ executionArn });
+    const done = await finished(sfn, executionArn);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(JSON.parse(String(done.output))).toEqual({ charged: 'x' });
+    expect(invoked.filter((f) => f === 'prepare')).toHaveLength(1);
+    expect(invoked.filter((f) => f === 'charge')).toHaveLength(3);
+    const { events } = await sfn.getExecutionHistory({ executionArn });
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']),
+    );
+    await expect(sfn.redriveExecution({ executionArn })).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable',
+    });
+    await sfn.shutdown();
   });
 });
