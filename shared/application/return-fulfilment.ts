@@ -11,8 +11,8 @@ import {
   receivedUnits,
   refundFor,
 } from '../domain/returns';
+import type { TrackingUpdate } from '../domain/shipment';
 import { billableGrams, chooseQuote, zoneOf } from '../domain/shipping';
-import type { TrackingStatus } from '../domain/tracking';
 import { getOrder } from './get-order';
 import { refundReturn } from './payments';
 import { placeOrder } from './place-order';
@@ -102,17 +102,7 @@ export async function issueReturnLabel(
  * A verified carrier update about a return parcel (its tracking number named no shipment):
  * recorded once by event id; the first scan puts the return IN_TRANSIT.
  */
-export async function applyReturnCarrierUpdate(
-  deps: ReturnDeps,
-  rma: OrderReturn,
-  update: {
-    carrier: string;
-    eventId: string;
-    status: TrackingStatus;
-    occurredAt: string;
-    description?: string;
-  },
-) {
+export async function applyReturnCarrierUpdate(deps: ReturnDeps, rma: OrderReturn, update: TrackingUpdate) {
   let moved = false;
   const { rma: updated, written } = await rewriteReturn(deps, rma.id, (current) => {
     const result = applyReturnTracking(current, update, deps.clock.now());

@@ -1,6 +1,6 @@
 import { ConflictError, InvalidStateError, UnprocessableError, ValidationError } from './errors';
 import type { Order } from './order';
-import { type ShipmentRecord, ShipmentStatus } from './shipment';
+import { type ShipmentRecord, ShipmentStatus, type TrackingUpdate } from './shipment';
 import type { TrackingStatus } from './tracking';
 
 /** Why a customer sends goods back: a closed list, so return rates per reason can be counted. */
@@ -364,13 +364,7 @@ export function receivedUnits(rma: Pick<OrderReturn, 'lines' | 'receipt'>): Retu
 /** A carrier's update on the return parcel: picked up or moving puts it IN_TRANSIT; the rest is history. */
 export function applyReturnTracking(
   rma: OrderReturn,
-  update: {
-    carrier: string;
-    eventId: string;
-    status: TrackingStatus;
-    occurredAt: string;
-    description?: string;
-  },
+  update: TrackingUpdate,
   at: string,
 ): { rma: OrderReturn; duplicate: boolean } {
   if (rma.history.some((h) => h.eventId === update.eventId)) return { rma, duplicate: true };

@@ -26,6 +26,7 @@ import {
 } from './order-item';
 import { queryAll, queryPage } from './query-pages';
 import { countUnits, fromStatsItem, SKU_RETURNS_ENTITY } from './sku-return-stats';
+import { putWaitToken, readWaitToken } from './wait-tokens';
 
 const ENTITY = 'RETURN';
 const PREFIX = 'RETURN#';
@@ -228,24 +229,11 @@ export class DynamoReturnRepository implements ReturnRepository {
     return typeof Item?.returnId === 'string' ? this.get(Item.returnId) : undefined;
   }
 
-  async setWaitToken(id: string, wait: ReturnWait, taskToken: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: returnKey(id),
-        UpdateExpression: 'SET #token = :token',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#token': waitAttribute(wait) },
-        ExpressionAttributeValues: { ':token': taskToken },
-      }),
-    );
+  setWaitToken(id: string, wait: ReturnWait, taskToken: string): Promise<void> {
+    return putWaitToken(this.db, this.tableName, returnKey(id), waitAttribute(wait), taskToken);
   }
 
-  async waitToken(id: string, wait: ReturnWait): Promise<string | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: returnKey(id), ConsistentRead: true }),
-    );
-    const token = Item?.[waitAttribute(wait)];
-    return typeof token === 'string' ? token : undefined;
+  waitToken(id: string, wait: ReturnWait): Promise<string | undefined> {
+    return readWaitToken(this.db, this.tableName, returnKey(id), waitAttribute(wait));
   }
 }

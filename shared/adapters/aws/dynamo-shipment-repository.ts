@@ -10,6 +10,7 @@ import { type ShipmentRepository, type ShipmentWait, StaleShipment } from '../..
 import type { ShipmentRecord } from '../../domain/shipment';
 import { conditionFailed } from './dynamo-errors';
 import { countUnits } from './sku-return-stats';
+import { putWaitToken, readWaitToken } from './wait-tokens';
 
 /** `<orderId>-<n>`: a shipment lives in its order's partition. */
 const orderIdOf = (shipmentId: string) => shipmentId.slice(0, shipmentId.lastIndexOf('-'));
@@ -142,24 +143,11 @@ export class DynamoShipmentRepository implements ShipmentRepository {
     return typeof Item?.shipmentId === 'string' ? this.get(Item.shipmentId) : undefined;
   }
 
-  async setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: shipmentKey(id),
-        UpdateExpression: 'SET #token = :token',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#token': waitAttribute(wait) },
-        ExpressionAttributeValues: { ':token': taskToken },
-      }),
-    );
+  setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void> {
+    return putWaitToken(this.db, this.tableName, shipmentKey(id), waitAttribute(wait), taskToken);
   }
 
-  async waitToken(id: string, wait: ShipmentWait): Promise<string | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: shipmentKey(id), ConsistentRead: true }),
-    );
-    const token = Item?.[waitAttribute(wait)];
-    return typeof token === 'string' ? token : undefined;
+  waitToken(id: string, wait: ShipmentWait): Promise<string | undefined> {
+    return readWaitToken(this.db, this.tableName, shipmentKey(id), waitAttribute(wait));
   }
 }
