@@ -1,6 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -19,6 +20,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The Java process's. */
+  pid: number | undefined;
   client: DynamoDBClient;
   stop(): Promise<void>;
 }
@@ -37,13 +40,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     killStale(options.dataDir);
   }
   // Its own process group: a Ctrl-C in the terminal must not kill the database under writes in
-  // flight; stop() ends it once the local cloud has stopped writing.
+  // flight; stop() ends it once the local cloud has stopped writing, and a watchdog ends it if
+  // this process goes without stopping it (a crash, SIGKILL, an unhandled error in the stop path).
   const child = spawn({
     port,
     sharedDb: true,
     detached: true,
     path: options.dataDir ? path.resolve(options.dataDir) : null,
   });
+  if (child.pid) watchOver(child.pid);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -57,6 +62,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   await waitUntilReady(client, child, () => output);
   return {
     endpoint,
+    pid: child.pid,
     client,
     stop: async () => {
       client.destroy();
@@ -64,6 +70,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       if (options.dataDir) rmSync(pidFile(options.dataDir), { force: true });
     },
   };
+}
+
+const WATCHDOG = fileURLToPath(new URL('./parent-watchdog.mjs', import.meta.url));
+
+/** Starts the watchdog that ends `childPid` once this process is gone; it never holds this process up. */
+function watchOver(childPid: number): void {
+  const watchdog = spawnProcess(process.execPath, [WATCHDOG, String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
 }
 
 const pidFile = (dataDir: string) => path.join(dataDir, 'dynamodb-local.pid');

@@ -246,17 +246,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         // No new requests; deliveries and invocations under way get a moment to land while the
         // AWS endpoint still answers them. Stopped, the bus and Lambda no longer retry: what has
         // not succeeded goes to its dead-letter queue, durable, instead of being lost.
-        await close(api.server);
-        eventBus.stop();
-        asyncInvoker.stop();
-        await Promise.race([
-          Promise.all([eventBus.idle(), asyncInvoker.idle()]),
-          new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
-        ]);
-        await sfn.shutdown();
-        await Promise.all(servers.map(close));
-        await Promise.all([...lambdas.values()].map((l) => l.stop()));
-        await dynamo.stop();
+        // Whatever fails on the way, the database still stops (its data on disk stays consistent).
+        try {
+          await close(api.server);
+          eventBus.stop();
+          asyncInvoker.stop();
+          await Promise.race([
+            Promise.all([eventBus.idle(), asyncInvoker.idle()]),
+            new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+          ]);
+          await sfn.shutdown();
+        } finally {
+          await Promise.allSettled(servers.map(close));
+          await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
+          await dynamo.stop();
+        }
       },
     };
   } catch (error) {

@@ -47,7 +47,7 @@ async function awaitedSkus(deps: BackorderDeps, order: Order): Promise<string[]>
 
 /**
  * Files a backordered order's wait (its task token) under each SKU it awaits. Then looks again:
- * stock that arrived between the failed reservation and now would otherwise wake nobody.
+ * a cancellation, or stock, that came between the read and the write would otherwise wake nobody.
  */
 export async function registerBackorder(
   deps: BackorderDeps,
@@ -59,12 +59,17 @@ export async function registerBackorder(
     await deps.callbacks.succeed(input.taskToken, { woken: 'stock available' });
     return;
   }
-  await deps.backorders.add({
-    orderId: order.id,
-    placedAt: order.createdAt,
-    skus,
-    taskToken: input.taskToken,
-  });
+  const wait = { orderId: order.id, placedAt: order.createdAt, skus, taskToken: input.taskToken };
+  await deps.backorders.add(wait);
+  const now = await deps.orders.get(order.id);
+  // Held, it keeps its place in the queue; anything else but BACKORDERED (a cancellation) ends the wait.
+  if (now && now.status !== OrderStatus.BACKORDERED && now.status !== OrderStatus.ON_HOLD) {
+    if (await deps.backorders.claim(wait)) {
+      await deps.backorders.remove(wait);
+      await deps.callbacks.succeed(wait.taskToken, { woken: `order ${now.status}` });
+    }
+    return;
+  }
   if ((await awaitedSkus(deps, order)).length === 0) await resumeBackorders(deps, skus[0] as string);
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBackorderBook } from '../../shared/adapters/aws/dynamo-backorder-book';
 import { DynamoInventoryLedger } from '../../shared/adapters/aws/dynamo-inventory-ledger';
-import { type BackorderDeps, resumeBackorders } from '../../shared/application/backorders';
+import { type BackorderDeps, registerBackorder, resumeBackorders } from '../../shared/application/backorders';
 import type { WorkflowCallbacks } from '../../shared/application/ports';
 import { countStock } from '../../shared/domain/inventory';
 import { createOrder, type Order, transitionOrder } from '../../shared/domain/order';
@@ -49,8 +49,11 @@ function setup() {
     locations: { list: async () => [] },
     policies: { current: async () => DEFAULT_ROUTING_POLICY },
   } as unknown as BackorderDeps;
-  /** A backordered order, filed under the SKUs it waits for like RegisterBackorder files it. */
-  const waiting = async (id: string, placedAt: string, lines: Array<{ sku: string; quantity: number }>) => {
+  const backordered = async (
+    id: string,
+    placedAt: string,
+    lines: Array<{ sku: string; quantity: number }>,
+  ) => {
     const placed = createOrder(
       orderBody({ lines: lines.map((l) => ({ ...l, unitPrice: 1000 })) }) as unknown as Parameters<
         typeof createOrder
@@ -63,10 +66,14 @@ function setup() {
       placedAt,
     );
     await orders.create(order, { key: id, requestHash: 'h', result: {}, createdAt: placedAt });
+    return order;
+  };
+  const waiting = async (id: string, placedAt: string, lines: Array<{ sku: string; quantity: number }>) => {
+    const order = await backordered(id, placedAt, lines);
     await backorders.add({ orderId: id, placedAt, skus: lines.map((l) => l.sku), taskToken: `token-${id}` });
     return order;
   };
-  return { deps, callbacks, orders, waiting };
+  return { deps, callbacks, orders, waiting, backordered };
 }
 
 describe('the backorder waker', () => {
@@ -126,5 +133,25 @@ describe('the backorder waker', () => {
     expect(await resumeBackorders(deps, 'EXPIRED-X')).toBe(0);
     expect(await ledger.reservationsOf('expired-order')).toEqual([]);
     expect((await ledger.network(['EXPIRED-X'])).get('EXPIRED-X')?.reserved).toBe(0);
+  });
+
+  it('ends a backorder wait filed just after the order was cancelled, so a cancel between its read and its write strands nothing', async () => {
+    const { deps, callbacks, orders, backordered } = setup();
+    await stock('LATE-X', 0);
+    const order = await backordered('late-cancel', '2026-11-20T10:00:00.000Z', [
+      { sku: 'LATE-X', quantity: 1 },
+    ]);
+    // The cancellation commits after RegisterBackorder read the order and before its wait is filed.
+    const book: DynamoBackorderBook = Object.create(backorders);
+    book.add = async (wait) => {
+      await orders.update(transitionOrder(order, 'CANCELLED', at));
+      await backorders.add(wait);
+    };
+    await registerBackorder(
+      { ...deps, backorders: book },
+      { orderId: 'late-cancel', taskToken: 'token-late-cancel' },
+    );
+    expect([...callbacks.answered]).toEqual(['token-late-cancel']);
+    expect(await backorders.waitingFor('LATE-X')).toEqual([]);
   });
 });

@@ -51,6 +51,9 @@ async function drift() {
 }
 
 const count = (values: string[], wanted: string) => values.filter((v) => v === wanted).length;
+/** Orders per status: a failure shows where the odd ones stand. */
+const tally = (values: string[]) =>
+  values.reduce<Record<string, number>>((all, v) => ({ ...all, [v]: (all[v] ?? 0) + 1 }), {});
 
 describe('the Allocate stage', () => {
   it('allocates exactly 50 of 200 concurrent one-unit orders for 50 units; the rest are backordered', async () => {
@@ -59,15 +62,22 @@ describe('the Allocate stage', () => {
       Array.from({ length: 200 }, () => place(orderOf([{ sku: 'HOT-1', quantity: 1 }]))),
     );
     await env.cloud.idle();
-    const final = await statuses(ids);
-    expect(count(final, 'FULFILLING')).toBe(50);
-    expect(count(final, 'BACKORDERED')).toBe(150);
+    // Every order at its first wait, on a budget a loaded 2-core machine meets; else the tally shows the odd ones.
+    const settled = (values: string[]) => values.every((v) => v === 'FULFILLING' || v === 'BACKORDERED');
+    const final = await eventually(
+      async () => {
+        const now = await statuses(ids);
+        return settled(now) ? now : undefined;
+      },
+      60_000,
+      500,
+    ).catch(async () => statuses(ids));
+    expect(tally(final)).toEqual({ FULFILLING: 50, BACKORDERED: 150 });
     const inventory = await request(api(), 'GET', '/inventory/HOT-1');
     expect(inventory.body.network).toEqual({ onHand: 50, reserved: 50, safetyStock: 0, ats: 0 });
     expect(await drift()).toEqual([]);
     const backordered = await request(api(), 'GET', `/orders/${ids[final.indexOf('BACKORDERED')]}`);
     expect(backordered.body.statusReason).toBe('waiting for stock: HOT-1 (1 missing)');
-    // 200 workflows to their first wait: a budget a loaded 2-core machine meets (speed is npm run bench's).
   }, 180_000);
 
   it('leaves no partial reservation behind with mixed quantities over several SKUs', async () => {

@@ -108,6 +108,7 @@ describe('dead letters in the local cloud', () => {
       'RecordOrderAlert',
       'RecordShipmentAlert',
       'RecordStockAlert',
+      'RestartPendingOrders',
       'ResumeBackorders',
       'SendNotification',
     ]);

@@ -42,14 +42,14 @@ const pickRequest = (orderIdPath: string) => ({
   },
 });
 
-/** A machine that waits for a warehouse's answer. */
-const callback: AslDefinition = {
+/** A machine that waits for a warehouse's answer, within these times. */
+const callbackWithin = (timeoutSeconds: number, heartbeatSeconds: number): AslDefinition => ({
   StartAt: 'RequestPick',
   States: {
     RequestPick: {
       ...pickRequest('$.orderId'),
-      TimeoutSeconds: 4,
-      HeartbeatSeconds: 2,
+      TimeoutSeconds: timeoutSeconds,
+      HeartbeatSeconds: heartbeatSeconds,
       ResultPath: '$.pick',
       Catch: [
         {
@@ -63,7 +63,11 @@ const callback: AslDefinition = {
     Picked: { Type: 'Succeed' },
     Rejected: { Type: 'Pass', End: true },
   },
-};
+});
+const callback = callbackWithin(4, 2);
+
+/** The same wait with room to spare, for tests that stop and resume it on a loaded machine. */
+const patientCallback = callbackWithin(120, 60);
 
 /** Prepares its items with a Lambda, then waits for each item's warehouse in a Map. */
 const fanout: AslDefinition = {
@@ -320,7 +324,7 @@ describe('the local Step Functions', () => {
   it('resumes a stopped execution at the same state, waiting on the same token, and keeps one history', async () => {
     const before = harness();
     const run = await before.sfn.startExecution({
-      stateMachineArn: before.arn('Callback'),
+      stateMachineArn: before.arn('Patient'),
       name: 'survivor',
       input: '{"orderId":"r"}',
     });

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { synthesize } from '../../infra/local/synthesize';
+import { processesMarked, RUN_MARKER } from './processes';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,10 +11,33 @@ declare module 'vitest' {
   }
 }
 
-/** Synthesizes the CDK app once, bundles included; every integration test runs that assembly. */
-export default function setup(project: TestProject): void {
+/** Vitest's own workers carry the marker too; they end with the run itself. */
+const isVitestWorker = (command: string) => /vitest|tinypool/.test(command);
+
+/**
+ * Synthesizes the CDK app once, bundles included; every integration test runs that assembly.
+ * Marks the run in the environment every process it starts inherits, and at the end asserts no
+ * such process outlived it: no DynamoDB Local, no `npm start`, no watchdog left behind.
+ */
+export default function setup(project: TestProject): () => Promise<void> {
+  const run = randomUUID();
+  process.env[RUN_MARKER] = run;
   const outdir = path.resolve(import.meta.dirname, '../../.oms/test-assembly');
   const { assemblyDir, stackName } = synthesize(outdir);
   project.provide('assemblyDir', assemblyDir);
   project.provide('stackName', stackName);
+  return async () => {
+    // A process stopping as the last test ends gets a moment (the watchdog's SIGTERM grace is 5 s).
+    const deadline = Date.now() + 10_000;
+    let strays = processesMarked(run, [process.pid]).filter((p) => !isVitestWorker(p.command));
+    while (strays.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      strays = processesMarked(run, [process.pid]).filter((p) => !isVitestWorker(p.command));
+    }
+    if (strays.length > 0) {
+      throw new Error(
+        `The test run left processes behind:\n${strays.map((p) => `  ${p.pid} ${p.command}`).join('\n')}`,
+      );
+    }
+  };
 }
