@@ -666,6 +666,9 @@ export class LocalStepFunctions {
    * outcomes are replayed); the failed step runs afresh, its retries counted anew.
    */
   async redriveExecution(params: { executionArn: string }) {
+    // Ended but its final journal write still under way: DescribeExecution says so already, so wait for it.
+    const ending = this.live.get(params.executionArn);
+    if (ending && ending.record.status !== 'RUNNING') await ending.done;
     const record = await this.describeExecution(params);
     if (this.live.has(record.executionArn) || !REDRIVABLE.has(record.status))
       throw new AwsServiceError(

@@ -200,6 +200,7 @@ function harness(changed: Record<string, AslDefinition> = {}) {
   const sfn = new LocalStepFunctions(
     templateOf({
       Callback: callback,
+      Patient: patientCallback,
       Store: storeAndRead,
       Fanout: fanout,
       Timed: timed,
