@@ -154,6 +154,64 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
   return { count, seconds, delivered: statuses.filter((s) => s === 'DELIVERED').length, transitions };
 }
 
+/** The bench's warehouse, stocked for every order the run places. */
+async function stockUp(cloud: LocalCloud): Promise<void> {
+  await apiFetch(`${cloud.apiUrl}/locations/bench-cd`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Bench CD',
+      type: 'warehouse',
+      address: { country: 'BR', lat: -23.5, lon: -46.6 },
+    }),
+  });
+  for (const sku of ['TSHIRT-RED-M', 'MUG-01']) {
+    await apiFetch(`${cloud.apiUrl}/inventory/${sku}/locations/bench-cd`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ onHand: orders * 10 }),
+    });
+  }
+}
+
+/**
+ * DynamoDB item writes per delivered single-shipment order, by the function (stage) that made
+ * them and the local cloud's own (the execution journal), on a second cloud whose DynamoDB is
+ * metered: the hop would slow the throughput runs above.
+ */
+async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writable, count: number) {
+  const cloud = await startLocalCloud({
+    assemblyDir,
+    stackName,
+    port: 0,
+    functionLogs: logs,
+    meterDynamoDb: true,
+  });
+  try {
+    const ops = await ClientCredentialsToken.named(cloud.awsEndpoint, 'ops');
+    opsToken = () => ops.token();
+    await stockUp(cloud);
+    const before = cloud.dynamoWrites?.() ?? new Map<string, number>();
+    const lifecycle = await fullLifecycle(cloud, count, 4);
+    const after = cloud.dynamoWrites?.() ?? new Map<string, number>();
+    const perOrder = [...after]
+      .map(
+        ([caller, n]) =>
+          [caller.replace(/Function[0-9A-F]{8}.*$/, ''), (n - (before.get(caller) ?? 0)) / count] as const,
+      )
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    return {
+      perOrder,
+      total: perOrder.reduce((sum, [, n]) => sum + n, 0),
+      delivered: lifecycle.delivered,
+      count,
+    };
+  } finally {
+    await cloud.stop();
+  }
+}
+
 /** The caller every bench request authenticates as (the local cloud's ops client), set at start. */
 let opsToken: () => Promise<string> = async () => '';
 
@@ -179,22 +237,7 @@ async function main(): Promise<void> {
     opsToken = () => ops.token();
     const floor = await storageFloor(cloud.dynamodbEndpoint);
 
-    for (const sku of ['TSHIRT-RED-M', 'MUG-01']) {
-      await apiFetch(`${cloud.apiUrl}/locations/bench-cd`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: 'Bench CD',
-          type: 'warehouse',
-          address: { country: 'BR', lat: -23.5, lon: -46.6 },
-        }),
-      });
-      await apiFetch(`${cloud.apiUrl}/inventory/${sku}/locations/bench-cd`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ onHand: orders * 10 }),
-      });
-    }
+    await stockUp(cloud);
     const placed: string[] = [];
     const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
       const response = await apiFetch(`${cloud.apiUrl}/orders`, {
@@ -255,6 +298,13 @@ async function main(): Promise<void> {
   } finally {
     await cloud.stop();
   }
+  const writes = await writesPerOrder(assemblyDir, stackName, quiet, 20);
+  console.log('');
+  console.log(
+    `DynamoDB item writes per delivered single-shipment order: ${writes.total.toFixed(1)} (target: at most 20; ${writes.delivered} of ${writes.count} delivered, metered cloud)`,
+  );
+  for (const [caller, n] of writes.perOrder)
+    console.log(`  ${caller.padEnd(28)} ${n.toFixed(1).padStart(6)}`);
 }
 
 main().catch((error: Error) => {

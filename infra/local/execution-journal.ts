@@ -114,15 +114,20 @@ export class ExecutionJournal {
     return result.Item ? toRecord(unmarshall(result.Item)) : undefined;
   }
 
-  /** Appends history events and, when given, saves the execution record in the same batch writes. */
+  /**
+   * Appends history events and, when given, saves the execution record in the same batch write.
+   * The events of one append share one item (split only near DynamoDB's 400 KB item limit): a
+   * flush is one write however many states it covers, where an item per event made the journal
+   * most of an order's writes.
+   */
   async appendHistory(executionArn: string, events: HistoryEvent[], record?: ExecutionRecord): Promise<void> {
     const items = [
       ...(record ? [this.item(record)] : []),
-      ...events.map((event) =>
+      ...chunksOf(events).map((chunk) =>
         marshall({
           pk: executionArn,
-          sk: `EVENT#${String(event.id).padStart(8, '0')}`,
-          event: JSON.stringify(event),
+          sk: `EVENT#${String(chunk.firstId).padStart(8, '0')}`,
+          events: chunk.json,
         }),
       ),
     ];
@@ -149,8 +154,15 @@ export class ExecutionJournal {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of result.Items ?? [])
-        events.push(JSON.parse(String(unmarshall(item).event)) as HistoryEvent);
+      for (const item of result.Items ?? []) {
+        const stored = unmarshall(item);
+        // `event`: one event per item, as journals written before chunking hold them.
+        const chunk = stored.events
+          ? (JSON.parse(String(stored.events)) as HistoryEvent[])
+          : [JSON.parse(String(stored.event)) as HistoryEvent];
+        // A flush retried after a partial batch may have cut its chunks elsewhere: each id once.
+        for (const event of chunk) if (event.id > (events.at(-1)?.id ?? 0)) events.push(event);
+      }
       startKey = result.LastEvaluatedKey;
     } while (startKey);
     return events;
@@ -186,6 +198,31 @@ export class ExecutionJournal {
     } while (startKey && records.length < options.limit);
     return { records, ...(startKey ? { lastKey: startKey } : {}) };
   }
+}
+
+/** Well under DynamoDB's 400 KB item limit, leaving room for the key and attribute names. */
+const MAX_CHUNK_CHARS = 300_000;
+
+/** Consecutive runs of events whose JSON fits one item, as JSON arrays, each with its first event's id. */
+function chunksOf(events: HistoryEvent[]): Array<{ firstId: number; json: string }> {
+  const chunks: Array<{ firstId: number; json: string }> = [];
+  let parts: string[] = [];
+  let firstId = 0;
+  let size = 0;
+  const close = () => {
+    if (parts.length > 0) chunks.push({ firstId, json: `[${parts.join(',')}]` });
+    parts = [];
+    size = 0;
+  };
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    if (size + json.length > MAX_CHUNK_CHARS) close();
+    if (parts.length === 0) firstId = event.id;
+    parts.push(json);
+    size += json.length + 1;
+  }
+  close();
+  return chunks;
 }
 
 function toRecord(item: Record<string, unknown>): ExecutionRecord {

@@ -200,6 +200,8 @@ export function runtimeEnvironment(
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    // The SDK puts it in its user agent: the local DynamoDB meter tells the callers apart by it.
+    AWS_SDK_UA_APP_ID: functionName,
     ...endpoints,
   };
 }

@@ -2,13 +2,20 @@ import type { Server } from 'node:http';
 import type { Writable } from 'node:stream';
 import {
   DeleteItemCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LocalCognito, userPoolIssuer } from './cognito';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, templateTables } from './dynamodb';
+import {
+  type DynamoDbLocal,
+  ensureTables,
+  LOCAL_CREDENTIALS,
+  startDynamoDbLocal,
+  templateTables,
+} from './dynamodb';
+import { type DynamoDbMeter, startDynamoDbMeter } from './dynamodb-meter';
 import { LocalEmail } from './email';
 import { awsJsonEndpoint } from './endpoint';
 import { LocalEventBus, type PutEventsEntry } from './event-bus';
@@ -38,6 +45,8 @@ export interface LocalCloudOptions {
   mailDir?: string;
   /** Where function logs go. @default process.stdout */
   functionLogs?: Writable;
+  /** Count DynamoDB item writes per caller (the bench's writes per order by stage). @default false */
+  meterDynamoDb?: boolean;
 }
 
 export interface LocalCloud {
@@ -60,6 +69,8 @@ export interface LocalCloud {
   cognito: LocalCognito;
   /** The template's SQS queues (the dead-letter queues). */
   sqs: LocalSqs;
+  /** Item writes so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
+  dynamoWrites?: () => Map<string, number>;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -106,14 +117,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
   const servers: Server[] = [];
   let lambdas = new Map<string, LocalLambda>();
+  let meter: DynamoDbMeter | undefined;
   try {
-    await ensureTables(dynamo.client, templateTables(template));
-    const journal = new ExecutionJournal(dynamo.client);
+    meter = options.meterDynamoDb ? await startDynamoDbMeter(dynamo.endpoint) : undefined;
+    // The local cloud's own writes (journal, queues, secrets) are metered too, under one name.
+    const storage = meter
+      ? new DynamoDBClient({
+          endpoint: meter.endpoint,
+          region: await dynamo.client.config.region(),
+          credentials: LOCAL_CREDENTIALS,
+          userAgentAppId: 'LocalCloud',
+        })
+      : dynamo.client;
+    await ensureTables(storage, templateTables(template));
+    const journal = new ExecutionJournal(storage);
     await journal.ensureTable();
-    const secrets = await LocalSecretsManager.fromTemplate(dynamo.client, template);
-    const cognito = await LocalCognito.fromTemplate(dynamo.client, template);
+    const secrets = await LocalSecretsManager.fromTemplate(storage, template);
+    const cognito = await LocalCognito.fromTemplate(storage, template);
     const authorizers = LocalJwtAuthorizers.fromTemplate(template, (issuer) => cognito.jwks(issuer));
-    const sqs = await LocalSqs.fromTemplate(dynamo.client, template);
+    const sqs = await LocalSqs.fromTemplate(storage, template);
     const sendToQueue = async (queueArn: string, body: string, attributes: Record<string, string> = {}) => {
       await sqs.sendMessage({
         QueueUrl: queueArn,
@@ -133,7 +155,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const aws = await listen((req, res) => serveAws(req, res), options.awsPort ?? 0);
     servers.push(aws.server);
     const endpoints = {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: aws.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
       AWS_ENDPOINT_URL_SESV2: aws.url,
@@ -185,7 +207,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         const command = DYNAMODB_ACTIONS[action];
         if (!command) throw new Error(`DynamoDB action ${action} is not emulated`);
         try {
-          const { $metadata: _metadata, ...output } = await command(dynamo.client, input as never);
+          const { $metadata: _metadata, ...output } = await command(storage, input as never);
           return output;
         } catch (error) {
           throw Object.assign(new Error((error as Error).message), {
@@ -234,6 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       secrets,
       cognito,
       sqs,
+      ...(meter ? { dynamoWrites: (meter as DynamoDbMeter).writes } : {}),
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {
@@ -259,6 +282,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         } finally {
           await Promise.allSettled(servers.map(close));
           await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
+          await meter?.stop();
           await dynamo.stop();
         }
       },
@@ -266,6 +290,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   } catch (error) {
     await Promise.all(servers.map(close));
     await Promise.all([...lambdas.values()].map((l) => l.stop()));
+    await meter?.stop();
     await dynamo.stop();
     throw error;
   }

@@ -1,0 +1,75 @@
+import { Agent, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import { close, listen, readBody } from './http-server';
+
+/** The caller of a request, from the `app/<id>` the SDK adds to its user agent (AWS_SDK_UA_APP_ID). */
+const APP_ID = /(?:^|\s)app\/(\S+)/;
+
+/** Writes one DynamoDB request makes: an item per put, update or delete, whether its condition holds or not (AWS bills both). */
+function writesOf(operation: string, body: Record<string, unknown>): number {
+  switch (operation) {
+    case 'PutItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return 1;
+    case 'BatchWriteItem':
+      return Object.values((body.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
+        (sum, requests) => sum + requests.length,
+        0,
+      );
+    case 'TransactWriteItems':
+      return (body.TransactItems as unknown[] | undefined)?.length ?? 0;
+    default:
+      return 0;
+  }
+}
+
+export interface DynamoDbMeter {
+  /** The endpoint to give callers instead of DynamoDB Local's. */
+  endpoint: string;
+  /** Item writes so far, by caller (a function's logical id, or `LocalCloud` for its own tables). */
+  writes(): Map<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A pass-through HTTP proxy in front of DynamoDB Local that counts item writes per caller, so the
+ * bench can print an order's writes by stage. No library meters DynamoDB Local; its protocol is
+ * one JSON POST per call, so reading the target header and body is all it takes. Off by default:
+ * the hop costs a little, and only the bench asks for it.
+ */
+export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter> {
+  const counts = new Map<string, number>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const { hostname, port } = new URL(target);
+  const handler = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const body = (await readBody(incoming, Number.POSITIVE_INFINITY)) ?? Buffer.alloc(0);
+    const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const batched = operation === 'BatchWriteItem' || operation === 'TransactWriteItems';
+    const writes = writesOf(
+      operation,
+      batched ? (JSON.parse(body.toString()) as Record<string, unknown>) : {},
+    );
+    if (writes > 0) {
+      const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+      counts.set(caller, (counts.get(caller) ?? 0) + writes);
+    }
+    const upstream = forward(
+      { hostname, port, path: incoming.url, method: incoming.method, headers: incoming.headers, agent },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.on('error', (error) => outgoing.writeHead(502).end(error.message));
+    upstream.end(body);
+  };
+  const { server, url } = await listen(handler, 0);
+  return {
+    endpoint: url,
+    writes: () => new Map(counts),
+    stop: async () => {
+      await close(server);
+      agent.destroy();
+    },
+  };
+}

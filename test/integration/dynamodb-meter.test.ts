@@ -1,0 +1,84 @@
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DynamoDbLocal,
+  ensureTables,
+  LOCAL_CREDENTIALS,
+  startDynamoDbLocal,
+  stringKeyedTable,
+} from '../../infra/local/dynamodb';
+import { type DynamoDbMeter, startDynamoDbMeter } from '../../infra/local/dynamodb-meter';
+import { ExecutionJournal, type HistoryEvent } from '../../infra/local/execution-journal';
+
+let dynamo: DynamoDbLocal;
+let meter: DynamoDbMeter;
+const clients: DynamoDBClient[] = [];
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  await ensureTables(dynamo.client, [stringKeyedTable('Things', 'pk')]);
+  meter = await startDynamoDbMeter(dynamo.endpoint);
+});
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await meter?.stop();
+  await dynamo?.stop();
+});
+
+/** A client through the meter that names itself like a local function does (AWS_SDK_UA_APP_ID). */
+function caller(appId: string): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: meter.endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    userAgentAppId: appId,
+  });
+  clients.push(client);
+  return client;
+}
+
+const put = (pk: string) => ({ PutRequest: { Item: { pk: { S: pk } } } });
+
+describe('the DynamoDB meter', () => {
+  it('counts item writes per caller: one per put, update or delete, one per item of a batch or transaction, none for reads', async () => {
+    const a = caller('StageA');
+    const b = caller('StageB');
+    await a.send(new PutItemCommand({ TableName: 'Things', Item: { pk: { S: 'a1' } } }));
+    await a.send(new BatchWriteItemCommand({ RequestItems: { Things: [put('a2'), put('a3'), put('a4')] } }));
+    await b.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: 'Things', Item: { pk: { S: 'b1' } } } },
+          { Put: { TableName: 'Things', Item: { pk: { S: 'b2' } } } },
+        ],
+      }),
+    );
+    // Passed through untouched: the read answers what the writes stored.
+    const read = await b.send(new GetItemCommand({ TableName: 'Things', Key: { pk: { S: 'a3' } } }));
+    expect(read.Item?.pk?.S).toBe('a3');
+    expect(Object.fromEntries(meter.writes())).toEqual({ StageA: 4, StageB: 2 });
+  });
+
+  it('sees one item write per journal flush, however many history events it carries, and reads them back in order', async () => {
+    const journal = new ExecutionJournal(caller('Journal'));
+    await journal.ensureTable();
+    const arn = 'arn:aws:states:us-east-1:000000000000:execution:M:metered';
+    const events = (from: number, to: number): HistoryEvent[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({
+        id: from + i,
+        previousEventId: from + i - 1,
+        timestamp: 1,
+        type: 'TaskStateEntered',
+      }));
+    await journal.appendHistory(arn, events(1, 40));
+    await journal.appendHistory(arn, events(41, 45));
+    expect(meter.writes().get('Journal')).toBe(2);
+    expect((await journal.history(arn)).map((e) => e.id)).toEqual(events(1, 45).map((e) => e.id));
+  });
+});
