@@ -4,22 +4,36 @@ import { close, listen, readBody } from './http-server';
 /** The caller of a request, from the `app/<id>` the SDK adds to its user agent (AWS_SDK_UA_APP_ID). */
 const APP_ID = /(?:^|\s)app\/(\S+)/;
 
-/** Writes one DynamoDB request makes: an item per put, update or delete, whether its condition holds or not (AWS bills both). */
-function writesOf(operation: string, body: Record<string, unknown>): number {
+type Attribute = { S?: string };
+type Keyed = { Key?: Record<string, Attribute>; Item?: Record<string, Attribute> };
+
+/** What kind of item a write touches: its sort key (else partition key) up to the first `#`, like `SHIPMENT`. */
+function kindOf(write: Keyed): string {
+  const key = write.Key ?? write.Item ?? {};
+  const value = key.sk?.S ?? key.pk?.S ?? '?';
+  return value.split('#')[0] || '?';
+}
+
+/**
+ * The items one DynamoDB request writes, by kind: one per put, update or delete, whether its
+ * condition holds or not (AWS bills both), one per item of a batch or a transaction.
+ */
+function writesOf(operation: string, body: Record<string, unknown>): string[] {
   switch (operation) {
     case 'PutItem':
     case 'UpdateItem':
     case 'DeleteItem':
-      return 1;
+      return [kindOf(body as Keyed)];
     case 'BatchWriteItem':
-      return Object.values((body.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
-        (sum, requests) => sum + requests.length,
-        0,
-      );
+      return Object.values((body.RequestItems ?? {}) as Record<string, Array<Record<string, Keyed>>>)
+        .flat()
+        .map((request) => kindOf(request.PutRequest ?? request.DeleteRequest ?? {}));
     case 'TransactWriteItems':
-      return (body.TransactItems as unknown[] | undefined)?.length ?? 0;
+      return ((body.TransactItems ?? []) as Array<Record<string, Keyed>>).flatMap((item) =>
+        Object.values(item).map(kindOf),
+      );
     default:
-      return 0;
+      return [];
   }
 }
 
@@ -28,6 +42,8 @@ export interface DynamoDbMeter {
   endpoint: string;
   /** Item writes so far, by caller (a function's logical id, or `LocalCloud` for its own tables). */
   writes(): Map<string, number>;
+  /** The same writes by caller and item kind, keyed `caller kind`. */
+  writesByKind(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -39,19 +55,21 @@ export interface DynamoDbMeter {
  */
 export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter> {
   const counts = new Map<string, number>();
+  const byKind = new Map<string, number>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(target);
   const handler = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const body = (await readBody(incoming, Number.POSITIVE_INFINITY)) ?? Buffer.alloc(0);
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const batched = operation === 'BatchWriteItem' || operation === 'TransactWriteItems';
-    const writes = writesOf(
-      operation,
-      batched ? (JSON.parse(body.toString()) as Record<string, unknown>) : {},
-    );
-    if (writes > 0) {
-      const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
-      counts.set(caller, (counts.get(caller) ?? 0) + writes);
+    const kinds =
+      operation.endsWith('Item') || operation.startsWith('Transact')
+        ? writesOf(operation, JSON.parse(body.toString() || '{}') as Record<string, unknown>)
+        : [];
+    const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+    for (const kind of kinds) {
+      counts.set(caller, (counts.get(caller) ?? 0) + 1);
+      const detail = `${caller} ${kind}`;
+      byKind.set(detail, (byKind.get(detail) ?? 0) + 1);
     }
     const upstream = forward(
       { hostname, port, path: incoming.url, method: incoming.method, headers: incoming.headers, agent },
@@ -67,6 +85,7 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
   return {
     endpoint: url,
     writes: () => new Map(counts),
+    writesByKind: () => new Map(byKind),
     stop: async () => {
       await close(server);
       agent.destroy();

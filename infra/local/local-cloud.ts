@@ -70,7 +70,7 @@ export interface LocalCloud {
   /** The template's SQS queues (the dead-letter queues). */
   sqs: LocalSqs;
   /** Item writes so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
-  dynamoWrites?: () => Map<string, number>;
+  dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind'>;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -256,7 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       secrets,
       cognito,
       sqs,
-      ...(meter ? { dynamoWrites: (meter as DynamoDbMeter).writes } : {}),
+      ...(meter ? { dynamoMeter: meter } : {}),
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {

@@ -265,7 +265,7 @@ export async function shipShipment(
     const at = deps.clock.now();
     await deps.ledger.ship(order.id, shipment.locationId, at);
     shipment = markShipped(shipment, { quote, ...label }, at);
-    await deps.shipments.update(shipment);
+    await deps.shipments.update(shipment, { labelled: true });
     await deps.events.publish([shipmentEvent(shipment, ShipmentEventType.SHIPPED, order.correlationId)]);
   } else if (shipment.trackingNumber === undefined) {
     throw new InvalidStateError(

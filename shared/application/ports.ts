@@ -370,11 +370,12 @@ export interface ShipmentRepository {
   /** Every shipment of an order, by id. */
   ofOrder(orderId: string): Promise<ShipmentRecord[]>;
   /**
-   * Replaces it if its stored version is `shipment.version - 1` (else StaleShipment); indexes its
-   * tracking number. `delivered`: this write is the one that delivered it, so its units count as
-   * delivered per SKU (in the same transaction: once).
+   * Replaces it if its stored version is `shipment.version - 1` (else StaleShipment).
+   * `labelled`: this write gives it its tracking number, indexed with it for carriers' updates
+   * (once: later writes keep the number). `delivered`: this write is the one that delivered it,
+   * so its units count as delivered per SKU (in the same transaction: once).
    */
-  update(shipment: ShipmentRecord, options?: { delivered?: boolean }): Promise<void>;
+  update(shipment: ShipmentRecord, options?: { labelled?: boolean; delivered?: boolean }): Promise<void>;
   byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined>;
   /** The task token the workflow waits with, kept beside the shipment. */
   setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void>;

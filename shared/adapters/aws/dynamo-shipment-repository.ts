@@ -82,7 +82,10 @@ export class DynamoShipmentRepository implements ShipmentRepository {
     return Items.map(fromItem);
   }
 
-  async update(shipment: ShipmentRecord, options: { delivered?: boolean } = {}): Promise<void> {
+  async update(
+    shipment: ShipmentRecord,
+    options: { labelled?: boolean; delivered?: boolean } = {},
+  ): Promise<void> {
     // Tokens are kept: the update names every attribute of the record instead of replacing the item,
     // and removes the optional ones the record no longer has (a claim for shipping given up).
     const fields = Object.entries(shipment).filter(([name]) => name !== 'id');
@@ -102,24 +105,25 @@ export class DynamoShipmentRepository implements ShipmentRepository {
       ExpressionAttributeNames: { ...names, '#version': 'version' },
       ExpressionAttributeValues: { ...values, ':previous': shipment.version - 1 },
     };
-    try {
-      if (shipment.trackingNumber && shipment.carrier) {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: write },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: {
-                    ...trackingKey(shipment.carrier.carrier, shipment.trackingNumber),
-                    shipmentId: shipment.id,
-                  },
+    const pointer =
+      options.labelled && shipment.trackingNumber && shipment.carrier
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...trackingKey(shipment.carrier.carrier, shipment.trackingNumber),
+                  shipmentId: shipment.id,
                 },
               },
-              ...(options.delivered ? countUnits(this.tableName, shipment.lines, { delivered: true }) : []),
-            ],
-          }),
+            },
+          ]
+        : [];
+    const counted = options.delivered ? countUnits(this.tableName, shipment.lines, { delivered: true }) : [];
+    try {
+      if (pointer.length + counted.length > 0) {
+        await this.db.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: write }, ...pointer, ...counted] }),
         );
       } else {
         await this.db.send(new UpdateCommand(write));
