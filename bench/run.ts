@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -221,6 +222,42 @@ async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writ
   }
 }
 
+/**
+ * `npm start` after a load: `count` orders placed on a cloud that keeps its data on disk, each
+ * execution left waiting at the warehouse; the cloud stopped, then started again on that data
+ * and timed until it answers, its executions resumed.
+ */
+async function restartWithWaiting(assemblyDir: string, stackName: string, logs: Writable, count: number) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bench-'));
+  try {
+    const first = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: logs, dataDir });
+    try {
+      const ops = await ClientCredentialsToken.named(first.awsEndpoint, 'ops');
+      opsToken = () => ops.token();
+      await stockUp(first);
+      await runConcurrently('placed to wait', count, concurrency, async () => {
+        const response = await apiFetch(`${first.apiUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body,
+        });
+        if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
+      });
+      await first.idle();
+    } finally {
+      await first.stop();
+    }
+    const started = performance.now();
+    const again = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: logs, dataDir });
+    const seconds = (performance.now() - started) / 1000;
+    const resumed = again.resumedExecutions;
+    await again.stop();
+    return { seconds, resumed };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** The caller every bench request authenticates as (the local cloud's ops client), set at start. */
 let opsToken: () => Promise<string> = async () => '';
 
@@ -319,6 +356,12 @@ async function main(): Promise<void> {
   );
   for (const [stage, row] of writes.rows)
     console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.kinds.join(', ')})`);
+  if (values['writes-only']) return;
+  const restart = await restartWithWaiting(assemblyDir, stackName, quiet, orders);
+  console.log('');
+  console.log(
+    `Start with ${restart.resumed} waiting executions to resume: ${restart.seconds.toFixed(1)} s (target: under 10 s for 1,000)`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -648,12 +648,18 @@ export class LocalStepFunctions {
           limit: 100,
           ...(startKey ? { startKey } : {}),
         });
-        for (const record of page.records) {
-          if (this.live.has(record.executionArn)) continue;
-          const history = await this.journal.history(record.executionArn);
-          await this.rerun(machine, record, history, new ExecutionReplay(history));
-          resumed++;
-        }
+        // Several at once: each waits mostly on its history read and its record write, and a
+        // start after a load test has a thousand of them to bring back.
+        const queue = page.records.filter((r) => !this.live.has(r.executionArn));
+        await Promise.all(
+          Array.from({ length: Math.min(RESUME_CONCURRENCY, queue.length) }, async () => {
+            for (let record = queue.shift(); record; record = queue.shift()) {
+              const history = await this.journal.history(record.executionArn);
+              await this.rerun(machine, record, history, new ExecutionReplay(history));
+              resumed++;
+            }
+          }),
+        );
         startKey = page.lastKey;
       } while (startKey);
     }
@@ -743,6 +749,9 @@ export class LocalStepFunctions {
     this.live.clear();
   }
 }
+
+/** Executions brought back at once at a start. */
+const RESUME_CONCURRENCY = 16;
 
 /** A task the history shows ended: its outcome again, without calling anything. */
 const REDRIVABLE = new Set<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED']);

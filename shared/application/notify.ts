@@ -148,13 +148,15 @@ export async function notify(deps: NotifyDeps, event: BusEvent): Promise<boolean
     occurredAt: event.detail.metadata.occurredAt,
     operationsAddress: deps.operationsAddress,
   });
-  const entry = await deps.outbox.file(notification);
-  if (entry.delivery !== 'PENDING') return false;
   const now = deps.clock.now();
-  const claim = await deps.outbox.claim(notification.id, now, addSeconds(now, SEND_LEASE_SECONDS));
-  if (claim === 'settled') return false;
-  // Failing makes EventBridge deliver this copy again later, by when the holder has settled it.
-  if (claim === 'busy') throw new NotificationInFlight(`Notification ${notification.id} is being sent`);
+  const filed = await deps.outbox.file(notification, addSeconds(now, SEND_LEASE_SECONDS));
+  if (filed.entry.delivery !== 'PENDING') return false;
+  if (!filed.claimed) {
+    const claim = await deps.outbox.claim(notification.id, now, addSeconds(now, SEND_LEASE_SECONDS));
+    if (claim === 'settled') return false;
+    // Failing makes EventBridge deliver this copy again later, by when the holder has settled it.
+    if (claim === 'busy') throw new NotificationInFlight(`Notification ${notification.id} is being sent`);
+  }
   try {
     const { messageId } = await deps.mailer.send({
       to: notification.to,

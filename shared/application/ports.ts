@@ -414,8 +414,12 @@ export interface WebhookReplayGuard {
 
 /** Where notifications are filed before they go out and settled after; GET /notifications reads it. */
 export interface NotificationOutbox {
-  /** Files the notification PENDING; the entry on file when its id was filed before. */
-  file(notification: Notification): Promise<OutboxEntry>;
+  /**
+   * Files the notification PENDING and claimed until `leaseUntil` (one write for the usual case:
+   * the first delivery of its event sends it); the entry on file, unclaimed, when its id was
+   * filed before.
+   */
+  file(notification: Notification, leaseUntil: string): Promise<{ entry: OutboxEntry; claimed: boolean }>;
   settle(
     id: string,
     outcome: { delivery: 'SENT'; messageId: string } | { delivery: 'FAILED'; failure: string },

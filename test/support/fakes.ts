@@ -129,12 +129,15 @@ export class InMemoryLedger
 export class InMemoryOutbox implements NotificationOutbox {
   readonly entries = new Map<string, OutboxEntry>();
 
-  async file(notification: Notification): Promise<OutboxEntry> {
+  async file(
+    notification: Notification,
+    leaseUntil: string,
+  ): Promise<{ entry: OutboxEntry; claimed: boolean }> {
     const existing = this.entries.get(notification.id);
-    if (existing) return existing;
-    const entry: OutboxEntry = { ...notification, delivery: 'PENDING' };
+    if (existing) return { entry: existing, claimed: false };
+    const entry: OutboxEntry = { ...notification, delivery: 'PENDING', sendingUntil: leaseUntil };
     this.entries.set(entry.id, entry);
-    return entry;
+    return { entry, claimed: true };
   }
 
   async settle(

@@ -11,12 +11,15 @@ export class DynamoNotificationOutbox implements NotificationOutbox {
     this.log = new DynamoEntityLog<OutboxEntry>(db, tableName, 'NOTIFICATION', (n) => n.createdAt);
   }
 
-  async file(notification: Notification): Promise<OutboxEntry> {
-    const entry: OutboxEntry = { ...notification, delivery: 'PENDING' };
-    if (await this.log.record(entry)) return entry;
+  async file(
+    notification: Notification,
+    leaseUntil: string,
+  ): Promise<{ entry: OutboxEntry; claimed: boolean }> {
+    const entry: OutboxEntry = { ...notification, delivery: 'PENDING', sendingUntil: leaseUntil };
+    if (await this.log.record(entry)) return { entry, claimed: true };
     const existing = await this.log.get(notification.id);
     if (!existing) throw new Error(`Notification ${notification.id} was filed and is gone`);
-    return existing;
+    return { entry: existing, claimed: false };
   }
 
   async settle(
