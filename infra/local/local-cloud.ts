@@ -58,6 +58,10 @@ export interface LocalCloud {
   routes: HttpRoute[];
   /** Executions found running in the journal at start and restarted. */
   resumedExecutions: number;
+  /** Milliseconds each part of the start took (DynamoDB Local, tables, function workers, resume). */
+  startup: Record<'database' | 'tables' | 'functions' | 'resume', number>;
+  /** DynamoDB Local's Java process, for the bench's memory figure. */
+  dynamodbPid: number | undefined;
   lambdas: Map<string, LocalLambda>;
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
@@ -114,7 +118,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw new Error(`The local cloud cannot run this template:\n  - ${problems.join('\n  - ')}`);
   }
   const log = options.functionLogs ?? process.stdout;
+  let phaseStart = performance.now();
+  const phase = () => {
+    const now = performance.now();
+    const ms = Math.round(now - phaseStart);
+    phaseStart = now;
+    return ms;
+  };
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
+  const database = phase();
   const servers: Server[] = [];
   let lambdas = new Map<string, LocalLambda>();
   let meter: DynamoDbMeter | undefined;
@@ -130,6 +142,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         })
       : dynamo.client;
     await ensureTables(storage, templateTables(template));
+    const tables = phase();
     const journal = new ExecutionJournal(storage);
     await journal.ensureTable();
     const secrets = await LocalSecretsManager.fromTemplate(storage, template);
@@ -230,7 +243,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return jsonProtocol(request, response);
     };
 
+    phase();
     await Promise.all([...lambdas.values()].map((l) => l.warm()));
+    const functions = phase();
     const http = httpApiHandler(
       template,
       (arn, event) => lambda(arn).invoke(event),
@@ -238,7 +253,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);
+    phase();
     const resumedExecutions = await stepFunctions.resumeInterrupted();
+    const resume = phase();
     eventBus.startSchedules();
 
     const sfn = stepFunctions;
@@ -249,6 +266,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       template,
       routes: http.routes,
       resumedExecutions,
+      startup: { database, tables, functions, resume },
+      dynamodbPid: dynamo.pid,
       lambdas,
       stepFunctions: sfn,
       eventBus,
