@@ -14,6 +14,8 @@ function kindOf(write: Keyed): string {
   return value.split('#')[0] || '?';
 }
 
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
 /**
  * The items one DynamoDB request writes, by kind: one per put, update or delete, whether its
  * condition holds or not (AWS bills both), one per item of a batch or a transaction.
@@ -61,10 +63,10 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
   const handler = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const body = (await readBody(incoming, Number.POSITIVE_INFINITY)) ?? Buffer.alloc(0);
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const kinds =
-      operation.endsWith('Item') || operation.startsWith('Transact')
-        ? writesOf(operation, JSON.parse(body.toString() || '{}') as Record<string, unknown>)
-        : [];
+    // Reads pass through unparsed.
+    const kinds = WRITES.has(operation)
+      ? writesOf(operation, JSON.parse(body.toString()) as Record<string, unknown>)
+      : [];
     const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
     for (const kind of kinds) {
       counts.set(caller, (counts.get(caller) ?? 0) + 1);

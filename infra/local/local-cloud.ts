@@ -118,22 +118,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw new Error(`The local cloud cannot run this template:\n  - ${problems.join('\n  - ')}`);
   }
   const log = options.functionLogs ?? process.stdout;
-  let phaseStart = performance.now();
-  const phase = () => {
-    const now = performance.now();
-    const ms = Math.round(now - phaseStart);
-    phaseStart = now;
-    return ms;
-  };
-  const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {});
-  const database = phase();
+  const [dynamo, database]: [DynamoDbLocal, number] = await timed(() =>
+    startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {}),
+  );
   const servers: Server[] = [];
   let lambdas = new Map<string, LocalLambda>();
   let meter: DynamoDbMeter | undefined;
+  let storage: DynamoDBClient = dynamo.client;
+  /** Everything but the state machines, in the order it must end; each part even when another failed. */
+  const release = async () => {
+    await Promise.allSettled(servers.map(close));
+    await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
+    if (storage !== dynamo.client) storage.destroy();
+    await meter?.stop();
+    await dynamo.stop();
+  };
   try {
     meter = options.meterDynamoDb ? await startDynamoDbMeter(dynamo.endpoint) : undefined;
     // The local cloud's own writes (journal, queues, secrets) are metered too, under one name.
-    const storage = meter
+    storage = meter
       ? new DynamoDBClient({
           endpoint: meter.endpoint,
           region: await dynamo.client.config.region(),
@@ -141,8 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           userAgentAppId: 'LocalCloud',
         })
       : dynamo.client;
-    await ensureTables(storage, templateTables(template));
-    const tables = phase();
+    const [, tables] = await timed(() => ensureTables(storage, templateTables(template)));
     const journal = new ExecutionJournal(storage);
     await journal.ensureTable();
     const secrets = await LocalSecretsManager.fromTemplate(storage, template);
@@ -243,9 +245,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return jsonProtocol(request, response);
     };
 
-    phase();
-    await Promise.all([...lambdas.values()].map((l) => l.warm()));
-    const functions = phase();
+    const [, functions] = await timed(() => Promise.all([...lambdas.values()].map((l) => l.warm())));
     const http = httpApiHandler(
       template,
       (arn, event) => lambda(arn).invoke(event),
@@ -253,9 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     const api = await listen(http.handler, options.port ?? 3000);
     servers.push(api.server);
-    phase();
-    const resumedExecutions = await stepFunctions.resumeInterrupted();
-    const resume = phase();
+    const [resumedExecutions, resume] = await timed(() => stepFunctions.resumeInterrupted());
     eventBus.startSchedules();
 
     const sfn = stepFunctions;
@@ -299,18 +297,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           ]);
           await sfn.shutdown();
         } finally {
-          await Promise.allSettled(servers.map(close));
-          await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
-          await meter?.stop();
-          await dynamo.stop();
+          await release();
         }
       },
     };
   } catch (error) {
-    await Promise.all(servers.map(close));
-    await Promise.all([...lambdas.values()].map((l) => l.stop()));
-    await meter?.stop();
-    await dynamo.stop();
+    await release();
     throw error;
   }
+}
+
+/** The work's result and the milliseconds it took (the start's parts, for the bench). */
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, Math.round(performance.now() - started)];
 }

@@ -39,10 +39,10 @@ describe('DynamoDB Local lifetime', () => {
     await eventually(async () => (alive(pid) ? undefined : true), 20_000, 100);
   }, 60_000);
 
-  it('ends DynamoDB Local when the process that started it dies of an uncaught error', async () => {
+  it('ends DynamoDB Local when the process that started it is terminated (SIGTERM) without running a stop path', async () => {
     const { child, javaPid } = owner();
     const pid = await javaPid;
-    // A crash: the owner's SIGTERM default action ends it without running any stop path.
+    // The owner has no SIGTERM handler: the default action ends it as a crash would, no stop path run.
     child.kill('SIGTERM');
     await eventually(async () => (alive(pid) ? undefined : true), 20_000, 100);
   }, 60_000);

@@ -29,10 +29,11 @@ export default function setup(project: TestProject): () => Promise<void> {
   return async () => {
     // A process stopping as the last test ends gets a moment (the watchdog's SIGTERM grace is 5 s).
     const deadline = Date.now() + 10_000;
-    let strays = processesMarked(run, [process.pid]).filter((p) => !isVitestWorker(p.command));
+    const found = () => processesMarked(run, [process.pid]).filter((p) => !isVitestWorker(p.command));
+    let strays = found();
     while (strays.length > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      strays = processesMarked(run, [process.pid]).filter((p) => !isVitestWorker(p.command));
+      strays = found();
     }
     if (strays.length > 0) {
       throw new Error(
