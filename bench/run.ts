@@ -153,7 +153,9 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
         ((await (await apiFetch(`${cloud.apiUrl}/orders/${id}`)).json()) as { status: string }).status,
     ),
   );
-  const [machineArn] = cloud.stepFunctions.definitions().keys();
+  const machineArn = [...cloud.stepFunctions.definitions().keys()].find((arn) =>
+    arn.includes(':stateMachine:OrderWorkflow'),
+  );
   const history = await cloud.stepFunctions.getExecutionHistory({
     executionArn: `${String(machineArn).replace(':stateMachine:', ':execution:')}:${ids[0]}`,
   });

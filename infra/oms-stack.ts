@@ -12,7 +12,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
-import { OrderWorkflow, ReturnWorkflow } from './constructs/order-workflow';
+import { OrderPreparation, OrderWorkflow, ReturnWorkflow } from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
 
 type Extra = Omit<OmsFunctionProps, 'entry'>;
@@ -132,7 +132,12 @@ export class OmsStack extends Stack {
       'payments',
       'events',
     ];
-    const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
+    const holdAfterFailure = fn('HoldAfterFailure', task('hold-after-failure.ts'), [
+      'orders',
+      'ledger',
+      'events',
+    ]).fn;
+    const preparation = new OrderPreparation(this, 'OrderPreparation', {
       bus,
       confirmOrder: fn('ConfirmOrder', task('confirm-order.ts'), ['orders', 'payments', 'events'], slow).fn,
       allocateOrder: fn('AllocateOrder', task('allocate-order.ts'), ['orders', 'ledger', 'events'], slow).fn,
@@ -142,6 +147,10 @@ export class OmsStack extends Stack {
         ['orders', 'ledger', 'locations', 'routingPolicies', 'routingDecisions', 'events'],
         slow,
       ).fn,
+      holdAfterFailure,
+    });
+    const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
+      preparation: preparation.stateMachine,
       registerBackorder: fn('RegisterBackorder', task('register-backorder.ts'), backorderBook).fn,
       cancelOrder: fn('CancelOrder', task('cancel-order.ts'), cancelling).fn,
       requestPick: fn('RequestPick', task('request-pick.ts'), ['orders', 'shipments', 'events', 'callbacks'])
@@ -159,6 +168,7 @@ export class OmsStack extends Stack {
         'carriers',
         'payments',
         'events',
+        'callbacks',
       ]).fn,
       rerouteShipment: fn('RerouteShipment', task('reroute-shipment.ts'), [
         'orders',
@@ -168,10 +178,8 @@ export class OmsStack extends Stack {
         'routingPolicies',
         'events',
       ]).fn,
-      awaitDelivery: fn('AwaitDelivery', task('await-delivery.ts'), ['shipments', 'callbacks']).fn,
       awaitRelease: fn('AwaitRelease', task('await-release.ts'), ['orders', 'releaseWaits', 'callbacks']).fn,
-      holdAfterFailure: fn('HoldAfterFailure', task('hold-after-failure.ts'), ['orders', 'ledger', 'events'])
-        .fn,
+      holdAfterFailure,
       completeDelivery: fn('CompleteDelivery', task('complete-delivery.ts'), [
         'orders',
         'shipments',

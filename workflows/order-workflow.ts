@@ -1,21 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { ShipmentStop } from '../shared/domain/shipment';
 import { TRANSIENT_ERRORS, task, waitTask } from './tasks';
 
-export interface OrderWorkflowTasks {
+/** The tasks of the synchronous burst at the start of an order, run as an Express child. */
+export interface OrderPreparationTasks {
   bus: IEventBus;
   confirmOrder: IFunction;
   allocateOrder: IFunction;
   routeOrder: IFunction;
+  /** Puts the order ON_HOLD for ops after a step failed past its retries (releasing its stock before routing). */
+  holdAfterFailure: IFunction;
+}
+
+export interface OrderWorkflowTasks {
+  /** The Express child that publishes, confirms, allocates and routes an order, then answers the parent's token. */
+  preparation: IStateMachine;
   requestPick: IFunction;
   reportPickSlaBreach: IFunction;
+  /** Ships a packed shipment and waits on the same token for the carrier's final update. */
   shipShipment: IFunction;
   rerouteShipment: IFunction;
-  awaitDelivery: IFunction;
   completeDelivery: IFunction;
   /** Files a held order's wait for its release (a step found it ON_HOLD). */
   awaitRelease: IFunction;
@@ -63,7 +73,7 @@ interface ReleasePoint {
  */
 function releaseWait(
   scope: Construct,
-  t: OrderWorkflowTasks,
+  t: Pick<OrderWorkflowTasks, 'awaitRelease'>,
   name: string,
   point: ReleasePoint,
   then: sfn.IChainable,
@@ -101,7 +111,7 @@ function pauseWhenHeld(step: Step, wait: Step): void {
  */
 function holdOnFailure(
   scope: Construct,
-  t: OrderWorkflowTasks,
+  t: Pick<OrderWorkflowTasks, 'holdAfterFailure'>,
   step: Step,
   name: string,
   wait: sfn.IChainable,
@@ -132,7 +142,13 @@ function guarded(
 }
 
 /** The task that holds the order for ops with the error a catcher put at `$.failure`. */
-function holdTask(scope: Construct, t: OrderWorkflowTasks, id: string, step: string, releaseStock = false) {
+function holdTask(
+  scope: Construct,
+  t: Pick<OrderWorkflowTasks, 'holdAfterFailure'>,
+  id: string,
+  step: string,
+  releaseStock = false,
+) {
   const hold = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: t.holdAfterFailure,
     payload: sfn.TaskInput.fromObject({
@@ -151,8 +167,10 @@ function holdTask(scope: Construct, t: OrderWorkflowTasks, id: string, step: str
 
 /**
  * Each shipment in parallel (a Map): ask its warehouse to pick it and wait (an unanswered SLA
- * raises ShipmentSlaBreached and the wait goes on), ship it, wait for the carrier to deliver it;
- * then the order is DELIVERED when every shipment arrived, or left with ops (ON_HOLD) when not.
+ * raises ShipmentSlaBreached and the wait goes on), then ship it and wait, on one task, for the
+ * carrier to deliver it; then the order is DELIVERED when every shipment arrived, or left with ops
+ * (ON_HOLD) when not. The happy path has no Choice: a rejected or cancelled shipment fails its
+ * task under a ShipmentStop name, caught here (each Choice would cost a transition per order).
  */
 function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const pickSla = t.pickSla ?? Duration.hours(48);
@@ -166,7 +184,7 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
       slaHours: pickSla.toHours({ integral: false }),
     },
     pickSla,
-    '$.pick',
+    sfn.JsonPath.DISCARD,
   );
   const heldBeforePick = releaseWait(scope, t, 'Pick', { step: 'pick', perShipment: true }, requestPick);
   pauseWhenHeld(requestPick, heldBeforePick);
@@ -174,41 +192,37 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     'shipmentId.$': '$.shipmentId',
   });
   requestPick.addCatch(slaBreached, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
-  holdOnFailure(scope, t, requestPick, 'Pick', heldBeforePick);
   slaBreached.next(requestPick);
   holdOnFailure(scope, t, slaBreached, 'SlaReport', heldBeforePick);
 
-  const awaitDelivery = waitTask(
+  const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
+    comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
+  });
+  const ship = waitTask(
     scope,
-    'AwaitDelivery',
-    t.awaitDelivery,
+    'ShipAndAwaitDelivery',
+    t.shipShipment,
     { shipmentId: sfn.JsonPath.stringAt('$.shipmentId') },
     t.deliveryTimeout ?? Duration.days(60),
     '$.delivery',
   );
-  const shipmentDone = new sfn.Succeed(scope, 'ShipmentDone');
+  // Shipping is safe to repeat; the delivery wait's own time-out is no transient error.
+  ship.addRetry({
+    errors: TRANSIENT_ERRORS.filter((e) => e !== 'States.Timeout'),
+    interval: Duration.seconds(1),
+    maxAttempts: 3,
+    backoffRate: 2,
+  });
+  // A held order ships nothing: no capture, no label, until it is released (a refused capture holds it too).
+  const heldBeforeShip = releaseWait(scope, t, 'Ship', { step: 'ship', perShipment: true }, ship);
+  pauseWhenHeld(ship, heldBeforeShip);
+  ship.addCatch(cancelled, { errors: [ShipmentStop.CANCELLED], resultPath: sfn.JsonPath.DISCARD });
   // No final word from the carrier in time: lost, as far as anyone knows; ops take it from there.
-  const heldBeforeDelivery = releaseWait(
-    scope,
-    t,
-    'Delivery',
-    { step: 'delivery', perShipment: true },
-    awaitDelivery,
-  );
-  awaitDelivery.addCatch(holdTask(scope, t, 'HoldLostShipment', 'Delivery').next(heldBeforeDelivery), {
+  ship.addCatch(holdTask(scope, t, 'HoldLostShipment', 'Delivery').next(heldBeforeShip), {
     errors: ['States.Timeout'],
     resultPath: '$.failure',
   });
-  holdOnFailure(scope, t, awaitDelivery, 'Delivery', heldBeforeDelivery);
-  const ship = task(scope, 'ShipShipment', t.shipShipment, { 'shipmentId.$': '$.shipmentId' }, '$.ship');
-  // A held order ships nothing: no capture, no label, until it is released (a refused capture holds it too).
-  guarded(scope, t, ship, 'Ship', { step: 'ship', perShipment: true }, { pauses: true });
-  const cancelled = new sfn.Succeed(scope, 'ShipmentCancelled', {
-    comment: 'Its units were cancelled before it left: released, the warehouse asked to stop',
-  });
-  const shipped = new sfn.Choice(scope, 'CheckShip')
-    .when(sfn.Condition.booleanEquals('$.ship.cancelled', true), cancelled)
-    .otherwise(awaitDelivery.next(shipmentDone));
+  holdOnFailure(scope, t, ship, 'Ship', heldBeforeShip);
 
   const reroute = task(
     scope,
@@ -218,6 +232,9 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     '$.reroute',
   );
   const heldBeforeReroute = guarded(scope, t, reroute, 'Reroute', { step: 'reroute', perShipment: true });
+  requestPick.addCatch(reroute, { errors: [ShipmentStop.REJECTED], resultPath: sfn.JsonPath.DISCARD });
+  requestPick.addCatch(cancelled, { errors: [ShipmentStop.CANCELLED], resultPath: sfn.JsonPath.DISCARD });
+  holdOnFailure(scope, t, requestPick, 'Pick', heldBeforePick);
   const nextShipment = new sfn.Pass(scope, 'FulfilReroutedShipment', {
     comment: 'The rejected lines now ship from another location: pick them there',
     parameters: { 'orderId.$': '$.reroute.orderId', 'shipmentId.$': '$.reroute.shipmentId' },
@@ -264,18 +281,14 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
       .when(sfn.Condition.stringEquals('$.reroute.outcome', 'cancelled'), cancelled)
       .otherwise(rejected),
   );
-  const perShipment = requestPick.next(
-    new sfn.Choice(scope, 'CheckPick')
-      .when(sfn.Condition.stringEquals('$.pick.outcome', 'packed'), ship.next(shipped))
-      .when(sfn.Condition.stringEquals('$.pick.outcome', 'cancelled'), cancelled)
-      .otherwise(reroute),
-  );
   const shipments = new sfn.Map(scope, 'FulfilShipments', {
     itemsPath: '$.routing.shipments',
     resultPath: sfn.JsonPath.DISCARD,
   });
-  shipments.itemProcessor(perShipment);
+  shipments.itemProcessor(requestPick.next(ship));
 
+  // The order's status (DELIVERED, CANCELLED, or ON_HOLD when a shipment was rejected, returned
+  // or lost) is in its output and on the order: a final Choice would only name it, for a transition.
   const complete = task(
     scope,
     'CompleteDelivery',
@@ -286,31 +299,86 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
   const heldBeforeComplete = guarded(scope, t, complete, 'Complete', { step: 'complete' });
   // Every step inside catches its own failures; anything else that breaks a branch lands here.
   holdOnFailure(scope, t, shipments, 'Fulfilment', heldBeforeComplete);
-  return shipments.next(complete).next(
-    new sfn.Choice(scope, 'CheckDelivery')
-      .when(
-        sfn.Condition.stringEquals('$.completion.status', 'DELIVERED'),
-        new sfn.Succeed(scope, 'OrderDelivered'),
-      )
-      .when(
-        sfn.Condition.stringEquals('$.completion.status', 'CANCELLED'),
-        new sfn.Succeed(scope, 'OrderCancelled', { comment: 'Every shipment was cancelled before it left' }),
-      )
-      .otherwise(
-        new sfn.Succeed(scope, 'LeftWithOps', {
-          comment: 'A shipment was rejected, returned or lost: the order is ON_HOLD',
-        }),
-      ),
-  );
+  return shipments.next(complete);
 }
 
+/** The errors the preparation answers the order's execution with, caught there by name. */
+export const PreparationStop = {
+  HELD: 'OrderOnHold',
+  BACKORDERED: 'OrderBackordered',
+  DECLINED: 'PaymentDeclined',
+  CLOSED: 'OrderClosed',
+} as const;
+
 /**
- * The order's journey as one Standard execution per order (JSONPath only: the local interpreter
- * ignores JSONata): publish OrderPlaced, confirm (payment), allocate stock or wait for it, route
- * to locations (or wait for stock when no plan within the policy works), then fulfil each
- * shipment and complete the order when all are delivered.
+ * The synchronous burst at the start of an order, as an Express child (billed by duration, not
+ * by transition): publish OrderPlaced, confirm (payment), allocate, route, then answer the parent
+ * execution's task token: success with the routing, or a PreparationStop error it catches by
+ * name. A step that fails past its retries holds the order for ops here and answers OrderOnHold.
+ * Started with `from: 'allocate'` (after a backorder wait) it goes straight to allocation. Every
+ * step is idempotent: Express runs at least once, and a lost run is simply started again.
  */
-export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
+export function orderPreparationDefinition(
+  scope: Construct,
+  t: OrderPreparationTasks,
+  /** The order workflow's ARN (a pattern), whose task tokens this machine answers. */
+  parentArn: string,
+): sfn.IChainable {
+  const answer = (id: string, action: 'sendTaskSuccess' | 'sendTaskFailure', parameters: object) => {
+    const call = new tasks.CallAwsService(scope, id, {
+      service: 'sfn',
+      action,
+      iamAction: `states:${action.charAt(0).toUpperCase()}${action.slice(1)}`,
+      iamResources: [parentArn],
+      parameters: { TaskToken: sfn.JsonPath.stringAt('$.token'), ...parameters },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    call.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2 });
+    return call;
+  };
+  const stop = (error: string, cause: string) =>
+    answer(`Answer${error}`, 'sendTaskFailure', { Error: error, Cause: cause });
+  const held = stop(PreparationStop.HELD, 'The order is ON_HOLD: it waits for its release');
+  const backordered = stop(PreparationStop.BACKORDERED, 'Not enough stock: the order waits for it');
+  const declined = stop(PreparationStop.DECLINED, 'Payment declined: the order is FAILED');
+  const closed = stop(PreparationStop.CLOSED, 'Cancelled meanwhile, or already past this stage');
+  const prepared = answer('AnswerPrepared', 'sendTaskSuccess', {
+    Output: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.routing')),
+  });
+  /** Whatever a step still throws after its retries holds the order for ops; a held order stops at once. */
+  const guard = (
+    step: tasks.LambdaInvoke | tasks.EventBridgePutEvents,
+    name: string,
+    releaseStock = false,
+  ) => {
+    step.addCatch(held, { errors: [PreparationStop.HELD], resultPath: sfn.JsonPath.DISCARD });
+    step.addCatch(holdTask(scope, t, `HoldAfter${name}Failure`, name, releaseStock).next(held), {
+      errors: ['States.ALL'],
+      resultPath: '$.failure',
+    });
+  };
+  const lambdaStep = (
+    id: string,
+    fn: IFunction,
+    resultSelector: Record<string, string>,
+    resultPath: string,
+  ) => {
+    const step = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
+      resultSelector,
+      resultPath,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+    });
+    step.addRetry({
+      errors: TRANSIENT_ERRORS,
+      interval: Duration.seconds(1),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    return step;
+  };
+
   const publishPlaced = new tasks.EventBridgePutEvents(scope, 'PublishOrderPlaced', {
     entries: [
       {
@@ -329,49 +397,88 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     maxAttempts: 5,
     backoffRate: 2,
   });
-
-  const confirm = new tasks.LambdaInvoke(scope, 'ConfirmOrder', {
-    lambdaFunction: t.confirmOrder,
-    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
-    resultSelector: { 'status.$': '$.Payload.status', 'paymentStatus.$': '$.Payload.paymentStatus' },
-    resultPath: '$.confirmation',
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-  });
-  confirm.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 3,
-    backoffRate: 2,
-  });
-
-  guarded(scope, t, confirm, 'Confirm', { step: 'confirm' }, { pauses: true });
-  guarded(scope, t, publishPlaced, 'PublishPlaced', { step: 'publish' });
-
-  const paymentDeclined = new sfn.Succeed(scope, 'OrderFailed', {
-    comment: 'Payment declined: the order is FAILED; nothing was reserved yet, so nothing is released.',
-  });
-
-  const allocate = new tasks.LambdaInvoke(scope, 'AllocateOrder', {
-    lambdaFunction: t.allocateOrder,
-    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
-    resultSelector: { 'status.$': '$.Payload.status' },
-    resultPath: '$.allocation',
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-  });
-  allocate.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 3,
-    backoffRate: 2,
-  });
-  const heldBeforeAllocate = guarded(
-    scope,
-    t,
-    allocate,
-    'Allocate',
-    { step: 'allocate' },
-    { pauses: true, releaseStock: true },
+  guard(publishPlaced, 'PublishPlaced');
+  const confirm = lambdaStep(
+    'ConfirmOrder',
+    t.confirmOrder,
+    { 'status.$': '$.Payload.status', 'paymentStatus.$': '$.Payload.paymentStatus' },
+    '$.confirmation',
   );
+  guard(confirm, 'Confirm');
+  const allocate = lambdaStep(
+    'AllocateOrder',
+    t.allocateOrder,
+    { 'status.$': '$.Payload.status' },
+    '$.allocation',
+  );
+  // Allocation or routing failed: the reservation goes too, and the release allocates afresh.
+  guard(allocate, 'Allocate', true);
+  const route = new tasks.LambdaInvoke(scope, 'RouteOrder', {
+    lambdaFunction: t.routeOrder,
+    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
+    payloadResponseOnly: true,
+    resultPath: '$.routing',
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+  });
+  route.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2 });
+  guard(route, 'Route', true);
+
+  allocate.next(
+    new sfn.Choice(scope, 'CheckAllocation')
+      // Past allocation already (a repeated run): routing again finds the order's plan.
+      .when(inFulfilment('$.allocation.status', 'ALLOCATED'), route)
+      .when(sfn.Condition.stringEquals('$.allocation.status', 'BACKORDERED'), backordered)
+      .otherwise(closed),
+  );
+  route.next(
+    new sfn.Choice(scope, 'CheckRouting')
+      .when(inFulfilment('$.routing.status'), prepared)
+      .when(sfn.Condition.stringEquals('$.routing.status', 'BACKORDERED'), backordered)
+      .otherwise(closed),
+  );
+  publishPlaced
+    .next(confirm)
+    .next(
+      new sfn.Choice(scope, 'CheckPaymentOutcome')
+        .when(sfn.Condition.stringEquals('$.confirmation.status', 'FAILED'), declined)
+        .otherwise(allocate),
+    );
+  return new sfn.Choice(scope, 'StartFrom')
+    .when(sfn.Condition.isPresent('$.from'), allocate)
+    .otherwise(publishPlaced);
+}
+
+/**
+ * The order's journey as one Standard execution per order (JSONPath only: the local interpreter
+ * ignores JSONata). Its happy path is five state transitions for a single-shipment order:
+ * PrepareOrder (the Express child above), FulfilShipments, RequestPick, ShipAndAwaitDelivery,
+ * CompleteDelivery. Every other outcome leaves it through a Catch: a backorder waits for stock
+ * and allocates again, a held order waits for its release, a declined payment or a cancelled
+ * order ends it.
+ */
+export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
+  const prepare = (id: string, from?: 'allocate') => {
+    const start = new tasks.StepFunctionsStartExecution(scope, id, {
+      stateMachine: t.preparation,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      associateWithParent: true,
+      input: sfn.TaskInput.fromObject({
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        token: sfn.JsonPath.taskToken,
+        ...(from ? { from } : { placedEvent: sfn.JsonPath.objectAt('$.placedEvent') }),
+      }),
+      resultPath: '$.routing',
+      // An Express execution lasts at most five minutes: past that it was lost, so start it again.
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(6)),
+    });
+    start.addRetry({ errors: ['States.Timeout'], interval: Duration.seconds(1), maxAttempts: 2 });
+    return start;
+  };
+  const prepareOrder = prepare('PrepareOrder');
+  const allocateAgain = prepare('AllocateAgain', 'allocate');
+
+  const heldBeforePrepare = releaseWait(scope, t, 'Prepare', { step: 'prepare' }, prepareOrder);
+  const holdPrepare = holdTask(scope, t, 'HoldAfterPrepareFailure', 'Prepare', true).next(heldBeforePrepare);
 
   const cancelExpired = new tasks.LambdaInvoke(scope, 'CancelExpiredBackorder', {
     lambdaFunction: t.cancelOrder,
@@ -388,7 +495,6 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
     maxAttempts: 5,
     backoffRate: 2,
   });
-
   // Waits, at no cost, until stock events wake it (SendTaskSuccess), then allocates again.
   const waitForStock = waitTask(
     scope,
@@ -404,33 +510,23 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   });
   guarded(scope, t, waitForStock, 'Stock', { step: 'stock' });
   guarded(scope, t, cancelExpired, 'CancelExpired', { step: 'cancel-expired' });
-  const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
-  pauseWhenHeld(route, releaseWait(scope, t, 'Route', { step: 'route' }, route));
-  // Routing failed: the reservation goes too, and the release allocates afresh.
-  holdOnFailure(scope, t, route, 'Route', heldBeforeAllocate, true);
+  waitForStock.next(allocateAgain);
+
+  const paymentDeclined = new sfn.Succeed(scope, 'OrderFailed', {
+    comment: 'Payment declined: the order is FAILED; nothing was reserved yet, so nothing is released.',
+  });
   const closed = new sfn.Succeed(scope, 'OrderClosed', {
     comment: 'Cancelled meanwhile, or already past this stage',
   });
-  allocate.next(
-    new sfn.Choice(scope, 'CheckAllocation')
-      // Past allocation already: an execution re-run from its input (resumed) catches up through Route.
-      .when(inFulfilment('$.allocation.status', 'ALLOCATED'), route)
-      .when(sfn.Condition.stringEquals('$.allocation.status', 'BACKORDERED'), waitForStock)
-      .otherwise(closed),
-  );
-  route.next(
-    new sfn.Choice(scope, 'CheckRouting')
-      .when(inFulfilment('$.routing.status'), fulfilment(scope, t))
-      .when(sfn.Condition.stringEquals('$.routing.status', 'BACKORDERED'), waitForStock)
-      .otherwise(closed),
-  );
-  waitForStock.next(allocate);
-
-  return publishPlaced
-    .next(confirm)
-    .next(
-      new sfn.Choice(scope, 'CheckPaymentOutcome')
-        .when(sfn.Condition.stringEquals('$.confirmation.status', 'FAILED'), paymentDeclined)
-        .otherwise(allocate),
-    );
+  const delivery = fulfilment(scope, t);
+  for (const step of [prepareOrder, allocateAgain]) {
+    const discard = { resultPath: sfn.JsonPath.DISCARD };
+    step.addCatch(heldBeforePrepare, { errors: [PreparationStop.HELD], ...discard });
+    step.addCatch(waitForStock, { errors: [PreparationStop.BACKORDERED], ...discard });
+    step.addCatch(paymentDeclined, { errors: [PreparationStop.DECLINED], ...discard });
+    step.addCatch(closed, { errors: [PreparationStop.CLOSED], ...discard });
+    step.addCatch(holdPrepare, { errors: ['States.ALL'], resultPath: '$.failure' });
+    step.next(delivery);
+  }
+  return prepareOrder;
 }

@@ -1,11 +1,14 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { systemClock } from '../../shared/adapters/system';
-import { shipShipment } from '../../shared/application/fulfilment';
+import { shipAndAwaitDelivery } from '../../shared/application/fulfilment';
 import { taskHandler } from '../lib/task-handler';
 
-/** Task `{ shipmentId }`: capture its value, rate shop, label, stock out of the location; SHIPPED. */
-export const createHandler = (deps: Parameters<typeof shipShipment>[0]) =>
-  taskHandler((input: { shipmentId: string }) => shipShipment(deps, input));
+/**
+ * `.waitForTaskToken` task `{ shipmentId, taskToken }`: capture its value, rate shop, label, stock
+ * out of the location (SHIPPED); the carrier's delivered (or returned) update then ends the wait.
+ */
+export const createHandler = (deps: Parameters<typeof shipAndAwaitDelivery>[0]) =>
+  taskHandler((input: { shipmentId: string; taskToken: string }) => shipAndAwaitDelivery(deps, input));
 
 export const handler = createHandler({
   orders: awsAdapters.orders(),
@@ -15,5 +18,6 @@ export const handler = createHandler({
   carriers: awsAdapters.carriers(),
   payments: awsAdapters.payments(),
   events: awsAdapters.events(),
+  callbacks: awsAdapters.callbacks(),
   clock: systemClock,
 });

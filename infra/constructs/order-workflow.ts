@@ -1,24 +1,40 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type OrderWorkflowTasks, orderWorkflowDefinition } from '../../workflows/order-workflow';
+import {
+  type OrderPreparationTasks,
+  type OrderWorkflowTasks,
+  orderPreparationDefinition,
+  orderWorkflowDefinition,
+} from '../../workflows/order-workflow';
 import { type ReturnWorkflowTasks, returnWorkflowDefinition } from '../../workflows/return-workflow';
 
-/** A Standard state machine of the OMS (executions wait days for warehouses, carriers and customers). */
+/**
+ * A state machine of the OMS: Standard where executions wait days for warehouses, carriers and
+ * customers; Express for a burst of steps that ends within seconds.
+ */
 class OmsStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, definition: (scope: Construct) => sfn.IChainable, tasks: object) {
+  constructor(
+    scope: Construct,
+    id: string,
+    definition: (scope: Construct) => sfn.IChainable,
+    tasks: object,
+    options: { type?: sfn.StateMachineType; name?: string } = {},
+  ) {
     super(scope, id);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      stateMachineType: options.type ?? sfn.StateMachineType.STANDARD,
+      ...(options.name ? { stateMachineName: options.name } : {}),
       definitionBody: sfn.DefinitionBody.fromChainable(definition(this)),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
-        // Every state transition is logged, without its input and output (they carry customer data).
+        // Every state transition is logged, without its input and output (they carry customer data);
+        // for an Express machine these logs are its only history.
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },
@@ -40,10 +56,37 @@ class OmsStateMachine extends Construct {
   }
 }
 
-/** The order state machine: one execution per order. */
+/**
+ * The order state machine: one execution per order. Named, so the preparation can be allowed to
+ * answer its task tokens without a reference to it (which would make the two depend on each other).
+ */
 export class OrderWorkflow extends OmsStateMachine {
+  static nameIn(scope: Construct): string {
+    return `${Stack.of(scope).stackName}-orders`;
+  }
+
+  static arnIn(scope: Construct): string {
+    return Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: OrderWorkflow.nameIn(scope),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   constructor(scope: Construct, id: string, props: OrderWorkflowTasks) {
-    super(scope, id, (self) => orderWorkflowDefinition(self, props), props);
+    super(scope, id, (self) => orderWorkflowDefinition(self, props), props, {
+      name: OrderWorkflow.nameIn(scope),
+    });
+  }
+}
+
+/** The Express child each order execution starts to publish, confirm, allocate and route it. */
+export class OrderPreparation extends OmsStateMachine {
+  constructor(scope: Construct, id: string, props: OrderPreparationTasks) {
+    super(scope, id, (self) => orderPreparationDefinition(self, props, OrderWorkflow.arnIn(scope)), props, {
+      type: sfn.StateMachineType.EXPRESS,
+    });
   }
 }
 

@@ -46,9 +46,13 @@ interface RunContext {
   rearmed: Map<RecordedTask, TaskWait>;
 }
 
+type MachineType = 'STANDARD' | 'EXPRESS';
+
 interface MachineSpec {
   arn: string;
   name: string;
+  /** Express: run in memory, never journaled; a start lost with the process is made again (at least once). */
+  type: MachineType;
   definition: AslDefinition;
   machine: StateMachine;
   tasks: Record<string, TaskRunner>;
@@ -78,6 +82,8 @@ const RESOURCE = {
   lambdaArn: /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)(:[^:]+)?$/,
   putEvents: /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/,
   dynamodb: /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/,
+  startExecution: /^arn:aws:states:::states:startExecution(\.waitForTaskToken)?$/,
+  taskResponse: /^arn:aws:states:::aws-sdk:sfn:(sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat)$/,
 };
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
@@ -153,6 +159,7 @@ export class LocalStepFunctions {
       this.machines.set(arn, {
         arn,
         name: logicalId,
+        type: machineType(properties),
         definition,
         machine: new StateMachine(prepared as never, {
           validationOptions: { checkArn: false, checkPaths: false },
@@ -178,6 +185,14 @@ export class LocalStepFunctions {
           ...allStates(definition)
             .filter(([, s]) => s.Type === 'Task' && !taskKind(String(s.Resource)))
             .map(([name, s]) => `${logicalId}.${name}: Task resource ${s.Resource} is not emulated`),
+          // As AWS refuses to create them: an Express execution cannot wait for a callback or a job.
+          ...(machineType(properties) === 'EXPRESS'
+            ? allStates(definition)
+                .filter(
+                  ([, s]) => s.Type === 'Task' && /\.(waitForTaskToken|sync(:2)?)$/.test(String(s.Resource)),
+                )
+                .map(([name, s]) => `${logicalId}.${name}: an Express machine cannot use ${s.Resource}`)
+            : []),
         ];
       });
   }
@@ -258,7 +273,8 @@ export class LocalStepFunctions {
     try {
       let result: unknown;
       if (wait) {
-        if (!recorded?.submitted) {
+        // An Express execution started for this wait died with the process that ran it: start it again.
+        if (!recorded?.submitted || this.startsExpress(kind, input)) {
           // The function runs while the task waits (it may answer the token itself, so it is not
           // awaited here); if it fails, the task fails with its error, as on AWS.
           const token = wait.token;
@@ -345,9 +361,38 @@ export class LocalStepFunctions {
         return this.integrations.putEvents((input.Entries ?? []) as unknown[]);
       case 'dynamodb':
         return this.integrations.dynamodb(resource.split(':').pop() ?? '', input);
+      case 'startExecution': {
+        const started = await this.startExecution({
+          stateMachineArn: String(input.StateMachineArn),
+          input: JSON.stringify(input.Input ?? {}),
+          ...(input.Name === undefined ? {} : { name: String(input.Name) }),
+        });
+        return { ExecutionArn: started.executionArn, StartDate: started.startDate };
+      }
+      case 'taskResponse':
+        return this.answerTask(resource.split(':').pop() ?? '', input);
       default:
         throw new AwsServiceError('States.Runtime', `Task resource ${resource} is not emulated`);
     }
+  }
+
+  /** The aws-sdk:sfn integration answering another execution's task token. */
+  private answerTask(action: string, input: Record<string, unknown>): Promise<unknown> {
+    const taskToken = String(input.TaskToken);
+    if (action === 'sendTaskSuccess')
+      return this.sendTaskSuccess({ taskToken, output: String(input.Output) });
+    if (action === 'sendTaskFailure')
+      return this.sendTaskFailure({
+        taskToken,
+        ...(input.Error === undefined ? {} : { error: String(input.Error) }),
+        ...(input.Cause === undefined ? {} : { cause: String(input.Cause) }),
+      });
+    return Promise.resolve(this.sendTaskHeartbeat({ taskToken }));
+  }
+
+  private startsExpress(kind: keyof typeof RESOURCE | undefined, input: unknown): boolean {
+    const arn = (input as { StateMachineArn?: unknown }).StateMachineArn;
+    return kind === 'startExecution' && this.machines.get(String(arn))?.type === 'EXPRESS';
   }
 
   private machine(arn: string): MachineSpec {
@@ -361,7 +406,7 @@ export class LocalStepFunctions {
     return [...this.machines.values()].map((m) => ({
       stateMachineArn: m.arn,
       name: m.name,
-      type: 'STANDARD',
+      type: m.type,
       creationDate: 0,
     }));
   }
@@ -376,6 +421,7 @@ export class LocalStepFunctions {
     } catch {
       throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input');
     }
+    if (machine.type === 'EXPRESS') return this.startExpress(machine, name, input);
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const record: ExecutionRecord = {
       executionArn,
@@ -395,6 +441,25 @@ export class LocalStepFunctions {
     }
     this.run(machine, record, []);
     return { executionArn, startDate: record.startDate };
+  }
+
+  /**
+   * An Express execution: names need not be unique (the ARN carries a fresh id), nothing is
+   * journaled, so it is gone if the process stops; a Standard execution waiting on it starts it again.
+   */
+  private startExpress(machine: MachineSpec, name: string, input: string) {
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
+    const startDate = Date.now() / 1000;
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input,
+    };
+    this.run(machine, record, []);
+    return { executionArn, startDate };
   }
 
   /** Journals a new execution; returns the existing record when the name is taken. */
@@ -434,9 +499,11 @@ export class LocalStepFunctions {
       return id;
     };
     /** Journals the history not yet written, and the execution record when it has ended, in one batch. */
+    const durable = machine.type === 'STANDARD';
     const flush = (ended?: ExecutionRecord) => {
       live.flushing = live.flushing.then(async () => {
         if (live.detached) return false;
+        if (!durable) return true;
         const pending = live.history.slice(live.flushed);
         try {
           await this.journal.appendHistory(record.executionArn, pending, ended);
@@ -765,6 +832,10 @@ function replayed(outcome: TaskOutcome): unknown {
 function answered(kept: boolean) {
   if (!kept) throw new AwsServiceError('ServiceUnavailable', 'The local cloud is stopping; retry', 503);
   return {};
+}
+
+function machineType(properties: Record<string, unknown>): MachineType {
+  return properties.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
 }
 
 function parseDefinition(properties: Record<string, unknown>): AslDefinition {

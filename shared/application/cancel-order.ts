@@ -6,7 +6,7 @@ import { orderCancelledEvent } from '../domain/order-events';
 import { cutShipment, type ShipmentRecord, ShipmentStatus } from '../domain/shipment';
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { wakeBackorderWaits } from './backorders';
-import { advanceIfAllShipped } from './fulfilment';
+import { advanceIfAllShipped, answerPickWait } from './fulfilment';
 import { getOrder } from './get-order';
 import { answerReleaseWaits } from './holds';
 import { voidCancelled, voidOutstanding } from './payments';
@@ -181,7 +181,7 @@ async function endWaits(
   const cancelled = new Set(records.filter((r) => r.status === ShipmentStatus.CANCELLED).map((r) => r.id));
   for (const id of cancelled) {
     const token = await deps.shipments.waitToken(id, 'pick');
-    if (token) await deps.callbacks.succeed(token, { outcome: 'cancelled' });
+    if (token) await answerPickWait(deps.callbacks, token, { outcome: 'cancelled' });
   }
   await wakeBackorderWaits(
     deps,

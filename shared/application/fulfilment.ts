@@ -10,8 +10,10 @@ import {
   cutShipment,
   markShipped,
   requestPick as newPickRequest,
+  ShipmentCancelled,
   type ShipmentRecord,
   ShipmentStatus,
+  ShipmentStop,
   startShipping,
   stopShipping,
   type WarehouseEvent,
@@ -72,7 +74,7 @@ async function shipmentOf(deps: Pick<FulfilmentDeps, 'shipments'>, id: string): 
   return shipment;
 }
 
-/** What the pick/pack wait ends with; the workflow chooses ship, re-route or stop on it. */
+/** What the pick/pack wait ends with: ship it, re-route it, or stop its branch. */
 export type PickOutcome =
   | { outcome: 'packed' }
   | { outcome: 'rejected'; reason?: string }
@@ -86,6 +88,25 @@ export const pickOutcome = (shipment: ShipmentRecord): PickOutcome | undefined =
       : shipment.status === ShipmentStatus.PICK_REQUESTED || shipment.status === ShipmentStatus.PICKED
         ? undefined
         : { outcome: 'packed' };
+
+/**
+ * Ends a pick wait: packed goes on to ship; a rejected or cancelled shipment fails the wait
+ * under its ShipmentStop name, which the workflow catches (re-route, or end the branch).
+ */
+export function answerPickWait(
+  callbacks: WorkflowCallbacks,
+  taskToken: string,
+  outcome: PickOutcome,
+): Promise<boolean> {
+  switch (outcome.outcome) {
+    case 'packed':
+      return callbacks.succeed(taskToken, outcome);
+    case 'rejected':
+      return callbacks.fail(taskToken, ShipmentStop.REJECTED, outcome.reason ?? 'rejected by the warehouse');
+    case 'cancelled':
+      return callbacks.fail(taskToken, ShipmentStop.CANCELLED, 'its units were cancelled');
+  }
+}
 
 /**
  * Workflow task (waits on `taskToken`): asks the shipment's warehouse to pick it
@@ -103,7 +124,7 @@ export async function requestPick(
   if (!planned.cancelled) stopIfHeld(order);
   // Cancelled before its warehouse was asked: nothing to pick.
   if (planned.cancelled) {
-    await deps.callbacks.succeed(input.taskToken, { outcome: 'cancelled' });
+    await answerPickWait(deps.callbacks, input.taskToken, { outcome: 'cancelled' });
     return;
   }
   const fresh = newPickRequest({ ...planned, orderId: order.id }, deps.clock.now(), input.slaHours);
@@ -126,7 +147,7 @@ export async function requestPick(
     ]);
   }
   const answered = pickOutcome(shipment);
-  if (answered) await deps.callbacks.succeed(input.taskToken, answered);
+  if (answered) await answerPickWait(deps.callbacks, input.taskToken, answered);
 }
 
 /** The shipment record cut as the order's plan was (every cancellation of the order applied to it). */
@@ -190,7 +211,7 @@ export async function recordWarehouseEvent(
   }
   const outcome = pickOutcome(shipment);
   const token = outcome ? await deps.shipments.waitToken(shipment.id, 'pick') : undefined;
-  if (outcome && token) await deps.callbacks.succeed(token, outcome);
+  if (outcome && token) await answerPickWait(deps.callbacks, token, outcome);
   return shipment;
 }
 
@@ -303,8 +324,23 @@ export async function advanceIfAllShipped(
 const deliveryEnded = (shipment: ShipmentRecord) =>
   shipment.status === ShipmentStatus.DELIVERED || shipment.status === ShipmentStatus.RETURNED_TO_SENDER;
 
-/** Workflow task (waits on `taskToken`): files the token the carrier's final update will answer. */
-export async function awaitDelivery(
+/**
+ * Workflow task (waits on `taskToken`): ships the packed shipment, then waits for the carrier's
+ * final update on the same token. One state for both: ops see it shipped by its tracking number
+ * and the task's start, and the order costs one state transition less per shipment. A shipment
+ * cancelled before it left fails the task with ShipmentCancelled (its branch ends).
+ */
+export async function shipAndAwaitDelivery(
+  deps: Parameters<typeof shipShipment>[0] & Pick<FulfilmentDeps, 'callbacks'>,
+  input: { shipmentId: string; taskToken: string },
+) {
+  const shipped = await shipShipment(deps, input);
+  if (shipped.cancelled) throw new ShipmentCancelled(input.shipmentId);
+  await awaitDelivery(deps, input);
+}
+
+/** Files the token the carrier's final update will answer (answered at once if it came already). */
+async function awaitDelivery(
   deps: Pick<FulfilmentDeps, 'shipments' | 'callbacks'>,
   input: { shipmentId: string; taskToken: string },
 ) {

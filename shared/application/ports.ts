@@ -314,6 +314,8 @@ export interface ReleaseWaits {
 /** Answers a workflow task that waits on a token; false when the wait is over (timed out, stopped). */
 export interface WorkflowCallbacks {
   succeed(taskToken: string, output: unknown): Promise<boolean>;
+  /** Fails the waiting task with `error`, which the workflow's Catch can route on. */
+  fail(taskToken: string, error: string, cause: string): Promise<boolean>;
 }
 
 /** Something ops should look at, raised by an event (stock low or out, later SLA breaches...). */

@@ -1,4 +1,4 @@
-import { InvalidStateError } from './errors';
+import { DomainError, ErrorCode, InvalidStateError } from './errors';
 import type { Parcel, Quote } from './shipping';
 import { isFinalTracking, movesForward, type TrackingStatus } from './tracking';
 
@@ -14,6 +14,20 @@ export const ShipmentStatus = {
   CANCELLED: 'CANCELLED',
 } as const;
 export type ShipmentStatus = (typeof ShipmentStatus)[keyof typeof ShipmentStatus];
+
+/**
+ * The errors a shipment's branch of the order workflow stops with. The state machine catches them
+ * by name: a Catch costs no state transition on the happy path, where a Choice costs one each time.
+ */
+export const ShipmentStop = { CANCELLED: 'ShipmentCancelled', REJECTED: 'ShipmentRejected' } as const;
+
+/** The shipment's units were cancelled before it left: its branch of the workflow ends. */
+export class ShipmentCancelled extends DomainError {
+  readonly code = ErrorCode.INVALID_STATE;
+  constructor(shipmentId: string) {
+    super(`Shipment ${shipmentId} was cancelled before it left`, { shipmentId });
+  }
+}
 
 export const WAREHOUSE_EVENTS = ['picked', 'packed', 'rejected'] as const;
 export type WarehouseEventType = (typeof WAREHOUSE_EVENTS)[number];

@@ -155,7 +155,9 @@ describe('npm start', () => {
 
     // Before the stop: the declined order's execution has ended; the paid one waits for its warehouse.
     const ops = opsClient(port);
-    const [workflow] = (await ops.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const workflow = (await ops.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) =>
+      m.name?.startsWith('OrderWorkflow'),
+    );
     await eventually(async () => {
       const { executions = [] } = await ops.send(
         new ListExecutionsCommand({ stateMachineArn: workflow?.stateMachineArn, statusFilter: 'SUCCEEDED' }),
@@ -184,7 +186,9 @@ describe('npm start', () => {
       return order.body.status === 'FULFILLING' ? true : undefined;
     }, 10_000);
     const sfn = opsClient(port);
-    const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) =>
+      m.name?.startsWith('OrderWorkflow'),
+    );
     const listed = async () =>
       (
         (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn })))

@@ -203,28 +203,49 @@ describe('the OMS stack', () => {
     expect(env('GetHealth')).not.toContain('TABLE_NAME');
   });
 
-  it('has two Standard, traced, logged state machines (orders, returns); the order one invokes only its task functions', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
-    });
-    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
-      JSON.stringify(p.Properties.Roles).includes('OrderWorkflowStateMachineRole'),
+  it('has two Standard state machines (orders, returns) and one Express (the order preparation), all traced and logged; each invokes only its task functions', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
+    const types = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources).map(
+      (m) => m.Properties.StateMachineType,
     );
-    const statements = policies.flatMap(
-      (p) =>
-        (
-          p.Properties.PolicyDocument as {
-            Statement: Array<{ Action: string | string[]; Resource: unknown }>;
-          }
-        ).Statement,
-    );
-    const invoked = statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    const invokedIds = JSON.stringify(invoked.map((s) => s.Resource));
-    for (const task of ['ConfirmOrder', 'AllocateOrder', 'RouteOrder', 'RegisterBackorder', 'CancelOrder']) {
-      expect(invokedIds).toContain(functionId(task));
+    expect(types.sort()).toEqual(['EXPRESS', 'STANDARD', 'STANDARD']);
+    for (const type of ['STANDARD', 'EXPRESS']) {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: type,
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      });
+    }
+    const statementsOf = (role: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+        .flatMap(
+          (p) =>
+            (
+              p.Properties.PolicyDocument as {
+                Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+              }
+            ).Statement,
+        );
+    const invokedBy = (role: string) =>
+      JSON.stringify(
+        statementsOf(role)
+          .filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'))
+          .map((s) => s.Resource),
+      );
+    const orders = invokedBy('OrderWorkflowStateMachineRole');
+    const preparation = invokedBy('OrderPreparationStateMachineRole');
+    for (const task of [
+      'RequestPick',
+      'ShipShipment',
+      'RegisterBackorder',
+      'CancelOrder',
+      'CompleteDelivery',
+    ])
+      expect(orders).toContain(functionId(task));
+    for (const task of ['ConfirmOrder', 'AllocateOrder', 'RouteOrder', 'HoldAfterFailure']) {
+      expect(preparation).toContain(functionId(task));
+      if (task !== 'HoldAfterFailure') expect(orders).not.toContain(functionId(task));
     }
     for (const other of [
       'PlaceOrder',
@@ -234,9 +255,53 @@ describe('the OMS stack', () => {
       'ResumeBackorders',
       'PutStock',
     ]) {
-      expect(invokedIds).not.toContain(functionId(other));
+      expect(orders).not.toContain(functionId(other));
+      expect(preparation).not.toContain(functionId(other));
     }
-    expect(statements.some((s) => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
+    expect(
+      statementsOf('OrderPreparationStateMachineRole').some((s) =>
+        [s.Action].flat().includes('events:PutEvents'),
+      ),
+    ).toBe(true);
+    // The preparation answers the order execution's token: allowed on the order workflow, by its name.
+    const answers = statementsOf('OrderPreparationStateMachineRole').filter((s) =>
+      [s.Action].flat().some((a) => a === 'states:SendTaskSuccess' || a === 'states:SendTaskFailure'),
+    );
+    expect(JSON.stringify(answers.map((s) => s.Resource))).toContain(':stateMachine:Oms-orders');
+    expect(stateMachine('OrderWorkflow').Properties.StateMachineName).toBe('Oms-orders');
+    expect(
+      statementsOf('OrderWorkflowStateMachineRole').some((s) =>
+        [s.Action].flat().includes('states:StartExecution'),
+      ),
+    ).toBe(true);
+  });
+
+  it('counts at most 5 Standard state transitions on the happy path of a single-shipment order, read from the definition: no Choice on it, the burst before fulfilment in the Express preparation', () => {
+    type State = { Type: string; Next?: string; End?: boolean; ItemProcessor?: Machine };
+    type Machine = { StartAt: string; States: Record<string, State> };
+    // Follows Next from StartAt; a Map runs its processor once (one shipment). A Choice would need data to pass.
+    const happyPath = (machine: Machine): string[] => {
+      const path: string[] = [];
+      for (let name: string | undefined = machine.StartAt; name; ) {
+        const state: State | undefined = machine.States[name];
+        if (!state) throw new Error(`no state ${name}`);
+        if (state.Type === 'Choice') throw new Error(`${name}: a Choice on the happy path`);
+        path.push(name);
+        if (state.ItemProcessor) path.push(...happyPath(state.ItemProcessor));
+        name = state.End || state.Type === 'Succeed' ? undefined : state.Next;
+      }
+      return path;
+    };
+    const path = happyPath(workflowDefinition() as Machine);
+    expect(path).toEqual([
+      'PrepareOrder',
+      'FulfilShipments',
+      'RequestPick',
+      'ShipAndAwaitDelivery',
+      'CompleteDelivery',
+    ]);
+    expect(path.length).toBeLessThanOrEqual(5);
+    expect(stateMachine('OrderPreparation').Properties.StateMachineType).toBe('EXPRESS');
   });
 
   it('defines the workflow in JSONPath with explicit task timeouts, and no Fail state: every task and the Map catch what their retries leave and hold the order for ops', () => {
@@ -314,110 +379,121 @@ describe('the OMS stack', () => {
     expect(Object.keys(env('SettleReturn').Variables)).toContain('ORDER_WORKFLOW_ARN');
   });
 
-  it('routes an allocated order, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship, delivery wait) or waits for stock like a backorder', () => {
-    const definition = workflowDefinition() as {
-      States: Record<
-        string,
-        {
-          Choices?: Array<{ StringEquals: string; Next: string }>;
-          Next?: string;
-          Retry?: Array<{ ErrorEquals: string[] }>;
-          Catch?: Array<{ Next: string }>;
-        }
-      >;
+  it('prepares the order in the Express child (publish, confirm, allocate, route), catches how it stopped by name, then fulfils each shipment (pick wait with an SLA, re-route or backorder on rejection, ship and wait for delivery)', () => {
+    type State = {
+      Type: string;
+      Choices?: Array<{ StringEquals: string; Next: string }>;
+      Default?: string;
+      Next?: string;
+      End?: boolean;
+      Resource?: string;
+      TimeoutSeconds?: number;
+      Parameters?: Record<string, unknown>;
+      Retry?: Array<{ ErrorEquals: string[] }>;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
     };
+    type Machine = { StartAt: string; States: Record<string, State> };
+    const preparation = workflowDefinition('OrderPreparation') as Machine;
+    const definition = workflowDefinition() as Machine;
     // Each choice rule as status -> next state (an Or of statuses gives one entry per status).
-    const next = (choice: string) =>
+    const next = (machine: Machine, choice: string) =>
       Object.fromEntries(
-        (definition.States[choice]?.Choices ?? []).flatMap((c) =>
+        (machine.States[choice]?.Choices ?? []).flatMap((c) =>
           ((c as { Or?: Array<{ StringEquals: string }> }).Or ?? [c]).map((r) => [r.StringEquals, c.Next]),
         ),
       );
-    expect(next('CheckAllocation')).toEqual({
+    const catches = (state: State | undefined) => state?.Catch?.map((c) => [c.ErrorEquals.join(), c.Next]);
+
+    // The preparation: from the top, or straight to allocation after a backorder wait.
+    expect(preparation.StartAt).toBe('StartFrom');
+    expect(preparation.States.StartFrom?.Default).toBe('PublishOrderPlaced');
+    expect(next(preparation, 'CheckAllocation')).toEqual({
       ALLOCATED: 'RouteOrder',
       ROUTED: 'RouteOrder',
       FULFILLING: 'RouteOrder',
       SHIPPED: 'RouteOrder',
-      BACKORDERED: 'WaitForStock',
+      BACKORDERED: 'AnswerOrderBackordered',
     });
-    expect(definition.States.RouteOrder?.Next).toBe('CheckRouting');
-    expect(next('CheckRouting')).toEqual({
-      ROUTED: 'FulfilShipments',
-      FULFILLING: 'FulfilShipments',
-      SHIPPED: 'FulfilShipments',
-      BACKORDERED: 'WaitForStock',
+    expect(preparation.States.CheckAllocation?.Default).toBe('AnswerOrderClosed');
+    expect(next(preparation, 'CheckRouting')).toEqual({
+      ROUTED: 'AnswerPrepared',
+      FULFILLING: 'AnswerPrepared',
+      SHIPPED: 'AnswerPrepared',
+      BACKORDERED: 'AnswerOrderBackordered',
     });
+    expect(next(preparation, 'CheckPaymentOutcome')).toEqual({ FAILED: 'AnswerPaymentDeclined' });
+    expect(preparation.States.AnswerPrepared?.Resource).toBe('arn:ARN:states:::aws-sdk:sfn:sendTaskSuccess');
+    expect(preparation.States.AnswerOrderBackordered?.Parameters).toMatchObject({
+      Error: 'OrderBackordered',
+    });
+    expect(preparation.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain(
+      'StaleOrderVersion',
+    );
+    expect(preparation.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('HoldAfterRouteFailure');
+    expect(preparation.States.HoldAfterRouteFailure?.Next).toBe('AnswerOrderOnHold');
+
+    // The order execution waits on the preparation's answer and routes on the error's name.
+    expect(definition.StartAt).toBe('PrepareOrder');
+    const prepare = definition.States.PrepareOrder;
+    expect(prepare?.Resource).toBe('arn:ARN:states:::states:startExecution.waitForTaskToken');
+    expect(prepare?.Next).toBe('FulfilShipments');
+    const stops = [
+      ['OrderOnHold', 'HeldBeforePrepare'],
+      ['OrderBackordered', 'WaitForStock'],
+      ['PaymentDeclined', 'OrderFailed'],
+      ['OrderClosed', 'OrderClosed'],
+      ['States.ALL', 'HoldAfterPrepareFailure'],
+    ];
+    expect(catches(prepare)).toEqual(stops);
+    expect(definition.States.WaitForStock?.Next).toBe('AllocateAgain');
+    expect(catches(definition.States.AllocateAgain)).toEqual(stops);
+    expect(definition.States.AllocateAgain?.Parameters?.Input).toMatchObject({ from: 'allocate' });
+
     const map = definition.States.FulfilShipments as unknown as {
       ItemsPath: string;
-      ItemProcessor: { StartAt: string; States: Record<string, Record<string, unknown>> };
+      ItemProcessor: Machine;
       Next: string;
     };
     expect(map.ItemsPath).toBe('$.routing.shipments');
     expect(map.Next).toBe('CompleteDelivery');
-    const pick = map.ItemProcessor.States.RequestPick as {
-      Resource: string;
-      TimeoutSeconds: number;
-      Catch: Array<{ ErrorEquals: string[]; Next: string }>;
-    };
+    expect(definition.States.CompleteDelivery?.End).toBe(true);
+    const shipment = map.ItemProcessor.States;
     expect(map.ItemProcessor.StartAt).toBe('RequestPick');
-    expect(pick.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
-    expect(pick.TimeoutSeconds).toBe(48 * 3600);
-    expect(pick.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['OrderOnHold'], Next: 'HeldBeforePick' }),
-      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ReportPickSlaBreach' }),
-      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'HoldAfterPickFailure' }),
+    expect(shipment.RequestPick?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+    expect(shipment.RequestPick?.TimeoutSeconds).toBe(48 * 3600);
+    // Rejected: re-route; cancelled: the branch ends; both as errors the warehouse report sends.
+    expect(catches(shipment.RequestPick)).toEqual([
+      ['OrderOnHold', 'HeldBeforePick'],
+      ['States.Timeout', 'ReportPickSlaBreach'],
+      ['ShipmentRejected', 'RerouteShipment'],
+      ['ShipmentCancelled', 'ShipmentCancelled'],
+      ['States.ALL', 'HoldAfterPickFailure'],
     ]);
-    expect(map.ItemProcessor.States.ReportPickSlaBreach?.Next).toBe('RequestPick');
-    // Shipped: wait for the carrier (a refused capture holds the order: see the release waits).
-    expect(map.ItemProcessor.States.ShipShipment?.Next).toBe('CheckShip');
-    const shipChoice = map.ItemProcessor.States.CheckShip as unknown as {
-      Choices: Array<{ Variable: string; BooleanEquals: boolean; Next: string }>;
-      Default: string;
-    };
-    // Cancelled before it was taken for shipping: the branch ends, nothing shipped.
-    expect(shipChoice.Choices).toEqual([
-      { Variable: '$.ship.cancelled', BooleanEquals: true, Next: 'ShipmentCancelled' },
-    ]);
-    expect(shipChoice.Default).toBe('AwaitDelivery');
-    // A rejected pick: re-route, then pick the new shipment in the same branch.
-    expect(map.ItemProcessor.States.RerouteShipment?.Next).toBe('CheckReroute');
-    expect(map.ItemProcessor.States.FulfilReroutedShipment?.Next).toBe('RequestPick');
+    expect(shipment.ReportPickSlaBreach?.Next).toBe('RequestPick');
+    expect(shipment.RequestPick?.Next).toBe('ShipAndAwaitDelivery');
+    const ship = shipment.ShipAndAwaitDelivery;
+    expect(ship?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+    expect(ship?.End).toBe(true);
+    expect(ship?.TimeoutSeconds).toBe(60 * 86_400);
+    expect(ship?.Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
+    // A re-routed shipment is picked in the same branch.
+    expect(shipment.RerouteShipment?.Next).toBe('CheckReroute');
+    expect(shipment.FulfilReroutedShipment?.Next).toBe('RequestPick');
     // No location has the lines: wait for stock and re-route; past the backorder window, hold for ops.
-    const rerouteChoices = (
-      map.ItemProcessor.States.CheckReroute as {
-        Choices: Array<{ StringEquals: string; Next: string }>;
-      }
-    ).Choices.map((c) => [c.StringEquals, c.Next]);
-    expect(rerouteChoices).toEqual([
+    expect(shipment.CheckReroute?.Choices?.map((c) => [c.StringEquals, c.Next])).toEqual([
       ['rerouted', 'FulfilReroutedShipment'],
       ['backordered', 'WaitForShipmentStock'],
       ['cancelled', 'ShipmentCancelled'],
     ]);
-    // A cancellation ends the shipment's wait: its branch stops; every shipment cancelled, the order closes so.
-    const pickChoices = (
-      map.ItemProcessor.States.CheckPick as { Choices: Array<{ StringEquals: string; Next: string }> }
-    ).Choices.map((c) => [c.StringEquals, c.Next]);
-    expect(pickChoices).toEqual([
-      ['packed', 'ShipShipment'],
-      ['cancelled', 'ShipmentCancelled'],
+    const stockWait = shipment.WaitForShipmentStock;
+    expect(stockWait?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
+    expect(stockWait?.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(stockWait?.Next).toBe('RerouteShipment');
+    expect(catches(stockWait)).toEqual([
+      ['States.Timeout', 'HoldRejectedShipment'],
+      ['States.ALL', 'HoldAfterShipmentStockFailure'],
     ]);
-    expect(next('CheckDelivery')).toEqual({ DELIVERED: 'OrderDelivered', CANCELLED: 'OrderCancelled' });
-    const stockWait = map.ItemProcessor.States.WaitForShipmentStock as {
-      Resource: string;
-      TimeoutSeconds: number;
-      Next: string;
-      Catch: Array<{ ErrorEquals: string[]; Next: string }>;
-    };
-    expect(stockWait.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
-    expect(stockWait.TimeoutSeconds).toBe(7 * 24 * 3600);
-    expect(stockWait.Next).toBe('RerouteShipment');
-    expect(stockWait.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'HoldRejectedShipment' }),
-      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'HoldAfterShipmentStockFailure' }),
-    ]);
-    expect(map.ItemProcessor.States.HoldRejectedShipment?.Next).toBe('HeldBeforeReroute');
-    expect(definition.States.RouteOrder?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('StaleOrderVersion');
-    expect(definition.States.RouteOrder?.Catch?.at(-1)?.Next).toBe('HoldAfterRouteFailure');
+    expect(shipment.HoldRejectedShipment?.Next).toBe('HeldBeforeReroute');
   });
 
   it('parks every step that finds its order held on a release wait just before it, then runs the step again (before any catch-all)', () => {
@@ -430,25 +506,31 @@ describe('the OMS stack', () => {
     const top = (workflowDefinition() as { States: Record<string, State> }).States;
     const all = { ...top, ...top.FulfilShipments?.ItemProcessor?.States };
     const paused = {
-      ConfirmOrder: 'HeldBeforeConfirm',
-      AllocateOrder: 'HeldBeforeAllocate',
-      RouteOrder: 'HeldBeforeRoute',
+      PrepareOrder: 'HeldBeforePrepare',
+      AllocateAgain: 'HeldBeforePrepare',
       RequestPick: 'HeldBeforePick',
-      ShipShipment: 'HeldBeforeShip',
+      ShipAndAwaitDelivery: 'HeldBeforeShip',
     };
-    for (const [step, wait] of Object.entries(paused)) {
-      const catchers = all[step]?.Catch ?? [];
+    const heldFirst = (catchers: Array<{ ErrorEquals: string[]; Next: string }>, step: string) => {
       const held = catchers.findIndex((c) => c.ErrorEquals.includes('OrderOnHold'));
-      expect(catchers[held]?.Next, step).toBe(wait);
       const catchAll = catchers.findIndex((c) => c.ErrorEquals.includes('States.ALL'));
       if (catchAll >= 0) expect(held, step).toBeLessThan(catchAll);
+      return catchers[held]?.Next;
+    };
+    for (const [step, wait] of Object.entries(paused)) {
+      expect(heldFirst(all[step]?.Catch ?? [], step), step).toBe(wait);
       expect(all[wait]?.Resource).toBe('arn:ARN:states:::lambda:invoke.waitForTaskToken');
-      expect(all[wait]?.Next).toBe(step);
+      // A released PrepareOrder or AllocateAgain prepares from the top (every step is idempotent).
+      expect(all[wait]?.Next).toBe(step === 'AllocateAgain' ? 'PrepareOrder' : step);
       // A wait past the longest a task may wait files itself again.
       expect(all[wait]?.Catch).toEqual([
         expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: wait }),
       ]);
     }
+    // Inside the preparation, a held order stops it at once with OrderOnHold for the parent.
+    const preparation = (workflowDefinition('OrderPreparation') as { States: Record<string, State> }).States;
+    for (const step of ['PublishOrderPlaced', 'ConfirmOrder', 'AllocateOrder', 'RouteOrder'])
+      expect(heldFirst(preparation[step]?.Catch ?? [], step), step).toBe('AnswerOrderOnHold');
   });
 
   it('holds the order for ops when no delivery is reported before the delivery wait times out, then waits for the release', () => {
@@ -459,12 +541,11 @@ describe('the OMS stack', () => {
       }
     ).States;
     const map = top.FulfilShipments?.ItemProcessor?.States ?? {};
-    expect(map.AwaitDelivery?.Catch?.[0]).toMatchObject({
-      ErrorEquals: ['States.Timeout'],
-      Next: 'HoldLostShipment',
-    });
-    expect(map.HoldLostShipment?.Next).toBe('HeldBeforeDelivery');
-    expect(map.HeldBeforeDelivery?.Next).toBe('AwaitDelivery');
+    expect(map.ShipAndAwaitDelivery?.Catch).toContainEqual(
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'HoldLostShipment' }),
+    );
+    expect(map.HoldLostShipment?.Next).toBe('HeldBeforeShip');
+    expect(map.HeldBeforeShip?.Next).toBe('ShipAndAwaitDelivery');
   });
 
   it('wakes backordered orders when stock of a SKU becomes available', () => {

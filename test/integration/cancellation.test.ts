@@ -83,7 +83,11 @@ describe('cancellation over HTTP', () => {
     const reply = await cancel(id, { reason: 'fraud_suspected' });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('CANCELLED');
-    expect(await ended(id)).toEqual({ status: 'ExecutionSucceeded', lastState: 'OrderCancelled' });
+    expect(await ended(id)).toEqual({
+      status: 'ExecutionSucceeded',
+      lastState: 'CompleteDelivery',
+      completion: 'CANCELLED',
+    });
     expect((await shipmentsOf(api(), id))[0]?.status).toBe('CANCELLED');
     expect(await stockAt(api(), 'CX-PICK')).toEqual([
       expect.objectContaining({ locationId: 'cx-pick', onHand: 10, reserved: 0 }),
@@ -130,7 +134,11 @@ describe('cancellation over HTTP', () => {
     }, 15_000);
     expect((await postDelivered(api(), shipped)).status).toBe(200);
     await statusIs(id, 'DELIVERED');
-    expect(await ended(id)).toEqual({ status: 'ExecutionSucceeded', lastState: 'OrderDelivered' });
+    expect(await ended(id)).toEqual({
+      status: 'ExecutionSucceeded',
+      lastState: 'CompleteDelivery',
+      completion: 'DELIVERED',
+    });
     expect(await money(id)).toEqual({
       authorized: 3000,
       captured: 1000,

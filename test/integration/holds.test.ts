@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('holds over HTTP', () => {
-  it('holds a picking order: the packed shipment gets no capture and no label while held, the execution waits before ShipShipment, and on release it ships from there', async () => {
+  it('holds a picking order: the packed shipment gets no capture and no label while held, the execution waits before ShipAndAwaitDelivery, and on release it ships from there', async () => {
     await stockUp(api(), 'hd-pick', 'HD-PICK', 5);
     const id = await placeLines(api(), [{ sku: 'HD-PICK', quantity: 1 }]);
     const shipment = await shipmentIs(id, 'PICK_REQUESTED');
@@ -78,7 +78,9 @@ describe('holds over HTTP', () => {
     expect(released.body.hold).toBeUndefined();
     const shipped = await shipmentIs(id, 'SHIPPED');
     await statusIs(id, 'SHIPPED');
-    expect((await statesEntered(id)).filter((s) => s === 'ShipShipment').length).toBeGreaterThanOrEqual(2);
+    expect(
+      (await statesEntered(id)).filter((s) => s === 'ShipAndAwaitDelivery').length,
+    ).toBeGreaterThanOrEqual(2);
     expect((await postDelivered(api(), shipped)).status).toBe(200);
     await statusIs(id, 'DELIVERED');
     const timeline = ((await order(id)).timeline as Array<{ status: string }>).map((t) => t.status);
@@ -143,7 +145,7 @@ describe('holds over HTTP', () => {
         const end = await executionEnd(env.aws, id);
         return end.status ? end : undefined;
       }, 15_000),
-    ).toEqual({ status: 'ExecutionSucceeded', lastState: 'OrderCancelled' });
+    ).toEqual({ status: 'ExecutionSucceeded', lastState: 'CompleteDelivery', completion: 'CANCELLED' });
     expect((await stockAt(api(), 'HD-NEVER'))[0]).toMatchObject({ onHand: 3, reserved: 0 });
     expect(((await order(id)).payment as { money: Record<string, number> }).money).toMatchObject({
       captured: 0,

@@ -161,13 +161,76 @@ const flaky: AslDefinition = {
   },
 };
 
+const machineArn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
+
+/** An Express burst: works, then answers its parent's token with the result or a named failure. */
+const burst: AslDefinition = {
+  StartAt: 'Work',
+  States: {
+    Work: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'work', 'Payload.$': '$' },
+      ResultSelector: { 'items.$': '$.Payload.items' },
+      ResultPath: '$.result',
+      Next: 'Outcome',
+    },
+    Outcome: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'AnswerFailure' }],
+      Default: 'AnswerSuccess',
+    },
+    AnswerSuccess: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+      Parameters: { 'TaskToken.$': '$.token', 'Output.$': 'States.JsonToString($.result)' },
+      End: true,
+    },
+    AnswerFailure: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskFailure',
+      Parameters: { 'TaskToken.$': '$.token', Error: 'Backordered', Cause: 'no stock' },
+      End: true,
+    },
+  },
+};
+
+/** A Standard parent that starts the burst and waits for its answer, catching its failure by name. */
+const nested: AslDefinition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken',
+      Parameters: {
+        StateMachineArn: machineArn('Burst'),
+        Input: { 'token.$': '$$.Task.Token', 'fail.$': '$.fail' },
+      },
+      TimeoutSeconds: 120,
+      ResultPath: '$.prepared',
+      Catch: [{ ErrorEquals: ['Backordered'], ResultPath: '$.error', Next: 'Waiting' }],
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+    Waiting: { Type: 'Pass', End: true },
+  },
+};
+
+const EXPRESS = new Set(['Burst']);
+
 function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
   return new LocalTemplate(
     {
       Resources: Object.fromEntries(
         Object.entries(definitions).map(([id, d]) => [
           id,
-          { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: JSON.stringify(d) } },
+          {
+            Type: 'AWS::StepFunctions::StateMachine',
+            Properties: {
+              DefinitionString: JSON.stringify(d),
+              ...(EXPRESS.has(id) ? { StateMachineType: 'EXPRESS' } : {}),
+            },
+          },
         ]),
       ),
     },
@@ -179,9 +242,12 @@ function harness(changed: Record<string, AslDefinition> = {}) {
   const sent: Array<{ token: string; orderId: string }> = [];
   const invoked: string[] = [];
   const failing = new Set<string>();
+  /** Functions that never answer (the process stops while they run). */
+  const hanging = new Set<string>();
   const integrations: TaskIntegrations = {
     invokeLambda: async (functionName) => {
       invoked.push(functionName);
+      if (hanging.has(functionName)) return new Promise(() => {});
       if (failing.has(functionName))
         throw Object.assign(new Error(`${functionName} broke`), { name: 'Boom' });
       return { items: [{ id: 'x' }, { id: 'y' }] };
@@ -206,13 +272,14 @@ function harness(changed: Record<string, AslDefinition> = {}) {
       Fanout: fanout,
       Timed: timed,
       Flaky: flaky,
+      Burst: burst,
+      Nested: nested,
       ...changed,
     }),
     journal,
     integrations,
   );
-  const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
-  return { sfn, sent, invoked, failing, arn };
+  return { sfn, sent, invoked, failing, hanging, arn: machineArn };
 }
 
 async function finished(sfn: LocalStepFunctions, executionArn: string, timeoutMs = 10_000) {
@@ -223,6 +290,58 @@ async function finished(sfn: LocalStepFunctions, executionArn: string, timeoutMs
 }
 
 describe('the local Step Functions', () => {
+  it('runs an Express child a Standard parent starts and waits on: the child journals nothing, its answer resumes the parent, and a failure it sends is caught by name', async () => {
+    const { sfn, arn, invoked } = harness();
+    expect(sfn.listStateMachines().find((m) => m.name === 'Burst')?.type).toBe('EXPRESS');
+    const ok = await sfn.startExecution({
+      stateMachineArn: arn('Nested'),
+      name: 'nested-ok',
+      input: '{"fail":false}',
+    });
+    const no = await sfn.startExecution({
+      stateMachineArn: arn('Nested'),
+      name: 'nested-no',
+      input: '{"fail":true}',
+    });
+    const done = await finished(sfn, ok.executionArn);
+    expect(JSON.parse(String(done.output)).prepared).toEqual({ items: [{ id: 'x' }, { id: 'y' }] });
+    const caught = await finished(sfn, no.executionArn);
+    expect(JSON.parse(String(caught.output)).error).toEqual({ Error: 'Backordered', Cause: 'no stock' });
+    expect(invoked.filter((f) => f === 'work')).toHaveLength(2);
+    // Express: no execution record and no history in the journal, only the parents'.
+    expect((await journal.list(arn('Burst'), { limit: 10 })).records).toEqual([]);
+    const states = (await sfn.getExecutionHistory({ executionArn: ok.executionArn })).events.flatMap((e) => {
+      const name = (e.stateEnteredEventDetails as { name?: string } | undefined)?.name;
+      return name ? [name] : [];
+    });
+    expect(states).toEqual(['Prepare', 'Done']);
+  });
+
+  it('starts an Express child again when the process stopped while it ran (at least once), and its parent finishes', async () => {
+    const before = harness();
+    before.hanging.add('work');
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('Nested'),
+      name: 'nested-lost',
+      input: '{"fail":false}',
+    });
+    await eventually(async () => (before.invoked.includes('work') ? true : undefined));
+    await before.sfn.shutdown();
+
+    const after = harness();
+    await after.sfn.resumeInterrupted();
+    const done = await finished(after.sfn, run.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(after.invoked).toEqual(['work']);
+  });
+
+  it('refuses an Express machine that waits for a task token, as AWS does when it is created', () => {
+    const template = templateOf({ Burst: callback });
+    expect(LocalStepFunctions.unsupported(template)).toEqual([
+      expect.stringMatching(/^Burst\.RequestPick: an Express machine cannot use .*waitForTaskToken$/),
+    ]);
+  });
+
   it('gives every waiting task its own token and resumes it on SendTaskSuccess with the output', async () => {
     const { sfn, sent, arn } = harness();
     const a = await sfn.startExecution({

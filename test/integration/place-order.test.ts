@@ -114,7 +114,7 @@ describe('placing an order through the local cloud', () => {
     });
   });
 
-  it('names the execution after the order and records its history, up to the wait for the warehouse', async () => {
+  it('names the execution after the order and records its history: the Express preparation (publish, confirm, allocate, route) as one state, then the wait for the warehouse', async () => {
     const placed = await post(orderBody(), newKey());
     const id = String(placed.body.id);
     await statusWithin(id, 10_000);
@@ -132,7 +132,11 @@ describe('placing an order through the local cloud', () => {
       history.events
         .filter((e) => e.type === 'TaskStateEntered')
         .map((e) => (e.stateEnteredEventDetails as { name: string }).name),
-    ).toEqual(['PublishOrderPlaced', 'ConfirmOrder', 'AllocateOrder', 'RouteOrder', 'RequestPick']);
+    ).toEqual(['PrepareOrder', 'RequestPick']);
+    const timeline = (
+      (await request(env.cloud.apiUrl, 'GET', `/orders/${id}`)).body.timeline as Array<{ status: string }>
+    ).map((t) => t.status);
+    expect(timeline).toEqual(['PENDING', 'CONFIRMED', 'ALLOCATED', 'ROUTED', 'FULFILLING']);
   });
 });
 

@@ -59,5 +59,14 @@ export async function executionEnd(aws: Aws, orderId: string) {
   const finished = events.find(
     (e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed' || e.type === 'ExecutionAborted',
   );
-  return { status: finished?.type, lastState: last?.stateEnteredEventDetails?.name };
+  const output = finished?.executionSucceededEventDetails?.output;
+  // The order workflow ends in CompleteDelivery, whose result says how the order ended.
+  const completion = output
+    ? (JSON.parse(output) as { completion?: { status?: string } }).completion
+    : undefined;
+  return {
+    status: finished?.type,
+    lastState: last?.stateEnteredEventDetails?.name,
+    ...(completion?.status ? { completion: completion.status } : {}),
+  };
 }
