@@ -413,14 +413,7 @@ export function orderPreparationDefinition(
   );
   // Allocation or routing failed: the reservation goes too, and the release allocates afresh.
   guard(allocate, 'Allocate', true);
-  const route = new tasks.LambdaInvoke(scope, 'RouteOrder', {
-    lambdaFunction: t.routeOrder,
-    payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
-    payloadResponseOnly: true,
-    resultPath: '$.routing',
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-  });
-  route.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2 });
+  const route = task(scope, 'RouteOrder', t.routeOrder, { 'orderId.$': '$.orderId' }, '$.routing');
   guard(route, 'Route', true);
 
   allocate.next(
