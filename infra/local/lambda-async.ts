@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LimitFunction } from 'p-limit';
 import type { LocalLambda } from './lambda';
 import type { LocalTemplate } from './template';
 
@@ -12,6 +13,11 @@ interface AsyncConfig {
 
 /** Lambda's defaults for a function without an EventInvokeConfig. */
 const DEFAULT_CONFIG: AsyncConfig = { maxRetries: 2, maxEventAgeSeconds: 6 * 3600 };
+
+const stoppedError = () =>
+  Object.assign(new Error('The local cloud stopped before this invocation ran'), {
+    name: 'Lambda.ServiceException',
+  });
 
 /** Sends a message to a queue by ARN (the local SQS), with string message attributes. */
 export type QueueSender = (
@@ -35,10 +41,16 @@ export class LocalAsyncInvoker {
   constructor(
     private readonly configs: Map<string, AsyncConfig>,
     private readonly sendToQueue: QueueSender,
+    /** The local cloud's lane for background work: an attempt runs once it has a place there. */
+    private readonly background: LimitFunction,
     private readonly retryDelayMs = (attempt: number) => 200 * 2 ** attempt,
   ) {}
 
-  static fromTemplate(template: LocalTemplate, sendToQueue: QueueSender): LocalAsyncInvoker {
+  static fromTemplate(
+    template: LocalTemplate,
+    sendToQueue: QueueSender,
+    background: LimitFunction,
+  ): LocalAsyncInvoker {
     const configs = new Map<string, AsyncConfig>();
     for (const { properties } of template.resourcesOfType('AWS::Lambda::EventInvokeConfig')) {
       const destination = properties.DestinationConfig as
@@ -50,7 +62,7 @@ export class LocalAsyncInvoker {
         ...(destination?.OnFailure?.Destination ? { onFailure: destination.OnFailure.Destination } : {}),
       });
     }
-    return new LocalAsyncInvoker(configs, sendToQueue);
+    return new LocalAsyncInvoker(configs, sendToQueue, background);
   }
 
   /** Configurations the local cloud cannot honour: destinations other than an SQS queue on failure. */
@@ -85,10 +97,15 @@ export class LocalAsyncInvoker {
     for (;;) {
       attempts++;
       try {
-        await fn.invoke(payload);
+        // One that was still queued when the local cloud stopped does not start: it goes to its destination.
+        await this.background(() => (this.stopped ? Promise.reject(stoppedError()) : fn.invoke(payload)));
         return;
       } catch (error) {
         failure = { errorType: (error as Error).name, errorMessage: (error as Error).message };
+      }
+      if (this.stopped) {
+        condition = 'LocalCloudStopped';
+        break;
       }
       if (attempts > config.maxRetries) break;
       await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs(attempts - 1)));

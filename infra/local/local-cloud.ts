@@ -7,6 +7,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import pLimit from 'p-limit';
 import { LocalCognito, userPoolIssuer } from './cognito';
 import {
   type DynamoDbLocal,
@@ -47,6 +48,11 @@ export interface LocalCloudOptions {
   functionLogs?: Writable;
   /** Count DynamoDB item writes per caller (the bench's writes per order by stage). @default false */
   meterDynamoDb?: boolean;
+  /**
+   * Function invocations that no caller waits on (workflow tasks, EventBridge and other
+   * asynchronous invocations) running at once; the rest queue in arrival order. @default 8
+   */
+  backgroundConcurrency?: number;
 }
 
 export interface LocalCloud {
@@ -56,9 +62,9 @@ export interface LocalCloud {
   dynamodbEndpoint: string;
   template: LocalTemplate;
   routes: HttpRoute[];
-  /** Executions found running in the journal at start and restarted. */
+  /** Executions found running in the journal at start; they resume in the background (`stepFunctions.resumed()`). */
   resumedExecutions: number;
-  /** Milliseconds each part of the start took (DynamoDB Local, tables, function workers, resume). */
+  /** Milliseconds each part of the start took (DynamoDB Local, tables, function workers, listing what to resume). */
   startup: Record<'database' | 'tables' | 'functions' | 'resume', number>;
   /** DynamoDB Local's Java process, for the bench's memory figure. */
   dynamodbPid: number | undefined;
@@ -73,8 +79,8 @@ export interface LocalCloud {
   cognito: LocalCognito;
   /** The template's SQS queues (the dead-letter queues). */
   sqs: LocalSqs;
-  /** Item writes so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
-  dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind'>;
+  /** Item writes and requests so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
+  dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind' | 'requests'>;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -163,7 +169,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ),
       });
     };
-    const asyncInvoker = LocalAsyncInvoker.fromTemplate(template, sendToQueue);
+    // One machine has no spare containers: background work (workflow tasks, asynchronous
+    // invocations) takes turns in one bounded lane, so it cannot crowd out the requests a caller
+    // waits on (the HTTP API) for DynamoDB Local's and the cores' time. On AWS each invocation has
+    // its own container; here queueing is the only difference, and a function's timeout starts
+    // when it runs, as on Lambda, not while it queues.
+    const background = pLimit(options.backgroundConcurrency ?? 8);
+    const asyncInvoker = LocalAsyncInvoker.fromTemplate(template, sendToQueue, background);
 
     // The AWS endpoint is needed in the functions' environment before the services behind it exist.
     let serveAws: Parameters<typeof listen>[0] = async () => {};
@@ -204,7 +216,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stepFunctions = new LocalStepFunctions(template, journal, {
       invokeLambda: async (name, payload, asynchronous) => {
         const fn = lambda(name);
-        if (!asynchronous) return fn.invoke(payload);
+        if (!asynchronous) return background(() => fn.invoke(payload));
         asyncInvoker.invoke(fn, payload);
         return null;
       },
@@ -296,6 +308,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
           ]);
           await sfn.shutdown();
+          // Functions still running end now; what they leave undone (and what still queued) goes
+          // to its dead-letter queue while the database is still up to keep it.
+          await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
+          await Promise.all([eventBus.idle(), asyncInvoker.idle()]);
         } finally {
           await release();
         }

@@ -52,7 +52,7 @@ OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data i
     .join('|')}>  (token endpoint ${cloud.awsEndpoint}/oauth2/token)
                   e.g. curl -H "authorization: Bearer $(npm run -s token -- ops)" ${cloud.apiUrl}/orders
   Routes          ${cloud.routes.map((r) => r.routeKey).join(', ')}
-  Resumed         ${cloud.resumedExecutions} execution(s) that were running when the last run stopped
+  Resuming        ${cloud.resumedExecutions} execution(s) that were running when the last run stopped (in the background)
   Simulators      ${simulators ? `warehouse packs after ${flags['pick-delay-ms']} ms, carriers move parcels every ${flags['transit-delay-ms']} ms` : 'off (npm start -- --simulate to let orders flow to DELIVERED)'}
 Press Ctrl-C to stop.`);
   let stopping = false;

@@ -146,6 +146,9 @@ export class LocalStepFunctions {
   private readonly live = new Map<string, LiveExecution>();
   /** Callback tasks' function invocations still running (the task already waits on its token). */
   private readonly handovers = new Set<Promise<unknown>>();
+  /** The background resume after a start: settles once every interrupted execution is back. */
+  private resuming: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     template: LocalTemplate,
@@ -387,7 +390,7 @@ export class LocalStepFunctions {
         ...(input.Error === undefined ? {} : { error: String(input.Error) }),
         ...(input.Cause === undefined ? {} : { cause: String(input.Cause) }),
       });
-    return Promise.resolve(this.sendTaskHeartbeat({ taskToken }));
+    return this.sendTaskHeartbeat({ taskToken });
   }
 
   private startsExpress(kind: keyof typeof RESOURCE | undefined, input: unknown): boolean {
@@ -665,6 +668,7 @@ export class LocalStepFunctions {
   }
 
   async stopExecution(params: { executionArn: string; error?: string; cause?: string }) {
+    if (!this.live.has(params.executionArn)) await this.resuming;
     const live = this.live.get(params.executionArn);
     if (!live) {
       await this.describeExecution(params);
@@ -692,21 +696,28 @@ export class LocalStepFunctions {
     } catch {
       throw new AwsServiceError('InvalidOutput', 'Invalid output: not JSON');
     }
-    return answered(await this.tokens.succeed(params.taskToken, output));
+    return answered(await this.onceResumed(() => this.tokens.succeed(params.taskToken, output)));
   }
 
   async sendTaskFailure(params: { taskToken: string; error?: string; cause?: string }) {
-    return answered(await this.tokens.fail(params.taskToken, params.error, params.cause));
+    return answered(
+      await this.onceResumed(() => this.tokens.fail(params.taskToken, params.error, params.cause)),
+    );
   }
 
-  sendTaskHeartbeat(params: { taskToken: string }) {
-    this.tokens.heartbeat(params.taskToken);
+  async sendTaskHeartbeat(params: { taskToken: string }) {
+    await this.onceResumed(() => this.tokens.heartbeat(params.taskToken));
     return {};
   }
 
-  /** Restarts executions the journal shows as running (the process stopped while they ran). */
+  /**
+   * Restarts the executions the journal shows as running (the process stopped while they ran)
+   * and returns how many there are. Only the listing is awaited: the executions come back in the
+   * background, several at once, so a start after a load test serves at once. Until an
+   * execution is back, an answer to its task token or a stop of it waits for the resume.
+   */
   async resumeInterrupted(): Promise<number> {
-    let resumed = 0;
+    const interrupted: Array<{ machine: MachineSpec; record: ExecutionRecord }> = [];
     for (const machine of this.machines.values()) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -715,22 +726,52 @@ export class LocalStepFunctions {
           limit: 100,
           ...(startKey ? { startKey } : {}),
         });
-        // Several at once: each waits mostly on its history read and its record write, and a
-        // start after a load test has a thousand of them to bring back.
-        const queue = page.records.filter((r) => !this.live.has(r.executionArn));
-        await Promise.all(
-          Array.from({ length: Math.min(RESUME_CONCURRENCY, queue.length) }, async () => {
-            for (let record = queue.shift(); record; record = queue.shift()) {
-              const history = await this.journal.history(record.executionArn);
-              await this.rerun(machine, record, history, new ExecutionReplay(history));
-              resumed++;
-            }
-          }),
-        );
+        for (const record of page.records)
+          if (!this.live.has(record.executionArn)) interrupted.push({ machine, record });
         startKey = page.lastKey;
       } while (startKey);
     }
-    return resumed;
+    const count = interrupted.length;
+    if (count === 0) return 0;
+    // Several at once: each waits mostly on its history read and its record write.
+    const resumed = Promise.all(
+      Array.from({ length: Math.min(RESUME_CONCURRENCY, count) }, async () => {
+        for (let next = interrupted.shift(); next && !this.stopping; next = interrupted.shift()) {
+          const { machine, record } = next;
+          try {
+            const history = await this.journal.history(record.executionArn);
+            await this.rerun(machine, record, history, new ExecutionReplay(history));
+          } catch (error) {
+            // Still RUNNING in the journal: the next start tries it again.
+            console.error(`Resuming execution ${record.executionArn} failed:`, (error as Error).message);
+          }
+        }
+      }),
+    ).then(() => {
+      this.resuming = undefined;
+    });
+    this.resuming = resumed;
+    return count;
+  }
+
+  /** Resolves once the executions a start found running are all back (at once when none are). */
+  async resumed(): Promise<void> {
+    await this.resuming;
+  }
+
+  /**
+   * Runs an answer to a task token; a token not armed yet may belong to an execution still
+   * being resumed, so that answer is tried again once the resume is over.
+   */
+  private async onceResumed<T>(answer: () => T | Promise<T>): Promise<T> {
+    try {
+      return await answer();
+    } catch (error) {
+      if (!this.resuming || !(error instanceof AwsServiceError) || error.code !== 'TaskDoesNotExist')
+        throw error;
+      await this.resuming;
+      return answer();
+    }
   }
 
   /**
@@ -782,12 +823,13 @@ export class LocalStepFunctions {
 
   /** Executions doing something now (running, not parked on a task token). */
   busyCount(): number {
-    return [...this.live.values()].filter(busy).length + this.handovers.size;
+    return [...this.live.values()].filter(busy).length + this.handovers.size + (this.resuming ? 1 : 0);
   }
 
   /** Resolves when every execution has ended or waits on a task token (tests wait on it). */
   async idle(): Promise<void> {
     while (this.busyCount() > 0) {
+      await this.resuming;
       await Promise.race([
         Promise.allSettled([...[...this.live.values()].filter(busy).map((l) => l.done), ...this.handovers]),
         new Promise((resolve) => setTimeout(resolve, 10)),
@@ -797,6 +839,9 @@ export class LocalStepFunctions {
 
   /** Stops the interpreter without recording the executions as ended: they resume at the next start. */
   async shutdown(): Promise<void> {
+    // No more executions brought back; those under way come back first, then stop with the rest.
+    this.stopping = true;
+    await this.resuming;
     const settling: Promise<unknown>[] = [];
     for (const live of this.live.values()) {
       if (live.record.status !== 'RUNNING') {

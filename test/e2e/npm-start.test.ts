@@ -180,7 +180,7 @@ describe('npm start', () => {
     // Started again, the same data is there, and the waiting execution is back at its warehouse wait.
     await npmStart(port);
     expect(output).toContain('Sources unchanged since the last start: reusing its synthesized app.');
-    expect(output).toMatch(/Resumed\s+1 execution/);
+    expect(output).toMatch(/Resuming\s+1 execution/);
     await eventually(async () => {
       const order = await request(api, 'GET', `/orders/${visa.body.id}`);
       return order.body.status === 'FULFILLING' ? true : undefined;

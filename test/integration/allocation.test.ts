@@ -15,7 +15,7 @@ const orderOf = (lines: Array<{ sku: string; quantity: number }>) =>
 
 async function place(body: Record<string, unknown>): Promise<string> {
   const reply = await request(api(), 'POST', '/orders', { body, headers: { 'idempotency-key': newKey() } });
-  expect(reply.status).toBe(201);
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return String(reply.body.id);
 }
 

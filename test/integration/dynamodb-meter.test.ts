@@ -46,7 +46,7 @@ function caller(appId: string): DynamoDBClient {
 const put = (pk: string) => ({ PutRequest: { Item: { pk: { S: pk } } } });
 
 describe('the DynamoDB meter', () => {
-  it('counts item writes per caller: one per put, update or delete, one per item of a batch or transaction, none for reads', async () => {
+  it('counts item writes per caller: one per put, update or delete, one per item of a batch or transaction, none for reads; and every request, reads included, per caller and operation', async () => {
     const a = caller('StageA');
     const b = caller('StageB');
     await a.send(new PutItemCommand({ TableName: 'Things', Item: { pk: { S: 'a1' } } }));
@@ -63,6 +63,12 @@ describe('the DynamoDB meter', () => {
     const read = await b.send(new GetItemCommand({ TableName: 'Things', Key: { pk: { S: 'a3' } } }));
     expect(read.Item?.pk?.S).toBe('a3');
     expect(Object.fromEntries(meter.writes())).toEqual({ StageA: 4, StageB: 2 });
+    expect(Object.fromEntries(meter.requests())).toEqual({
+      'StageA PutItem': 1,
+      'StageA BatchWriteItem': 1,
+      'StageB TransactWriteItems': 1,
+      'StageB GetItem': 1,
+    });
   });
 
   it('sees one item write per journal flush, however many history events it carries, and reads them back in order', async () => {

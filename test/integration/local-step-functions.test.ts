@@ -330,6 +330,7 @@ describe('the local Step Functions', () => {
 
     const after = harness();
     await after.sfn.resumeInterrupted();
+    await after.sfn.resumed();
     const done = await finished(after.sfn, run.executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(after.invoked).toEqual(['work']);
@@ -391,11 +392,7 @@ describe('the local Step Functions', () => {
     await eventually(async () => (sent.length === 2 ? true : undefined));
     const token = sent.find((s) => s.orderId === 'c')?.token as string;
     const beat = setInterval(() => {
-      try {
-        sfn.sendTaskHeartbeat({ taskToken: token });
-      } catch {
-        clearInterval(beat);
-      }
+      sfn.sendTaskHeartbeat({ taskToken: token }).catch(() => clearInterval(beat));
     }, 200);
     const silentDone = await finished(sfn, silent.executionArn);
     expect(JSON.parse(String(silentDone.output)).error.Error).toBe('States.HeartbeatTimeout');
@@ -456,6 +453,7 @@ describe('the local Step Functions', () => {
 
     const after = harness();
     expect(await after.sfn.resumeInterrupted()).toBeGreaterThanOrEqual(1);
+    await after.sfn.resumed();
     expect(after.sfn.tokens.waiting(run.executionArn)).toEqual([
       { token, stateName: 'RequestPick', executionArn: run.executionArn, deadline: expect.any(Number) },
     ]);
@@ -497,6 +495,7 @@ describe('the local Step Functions', () => {
 
     const after = harness();
     await after.sfn.resumeInterrupted();
+    await after.sfn.resumed();
     expect(after.sfn.tokens.waiting(run.executionArn).map((w) => w.token)).toEqual([tokens.get('y')]);
     await after.sfn.sendTaskSuccess({ taskToken: String(tokens.get('y')), output: '{"picked":"y"}' });
     const done = await finished(after.sfn, run.executionArn);
@@ -563,6 +562,7 @@ describe('the local Step Functions', () => {
     };
     const after = harness({ Timed: changed });
     await after.sfn.resumeInterrupted();
+    await after.sfn.resumed();
     await eventually(async () => (after.sent.length === 1 ? true : undefined));
     const answer = after.sfn.sendTaskSuccess({ taskToken: oldToken, output: '{}' });
     await after.sfn.sendTaskSuccess({ taskToken: String(after.sent[0]?.token), output: '{"picked":true}' });
@@ -585,6 +585,7 @@ describe('the local Step Functions', () => {
 
     const after = harness();
     await after.sfn.resumeInterrupted();
+    await after.sfn.resumed();
     const [resumed] = after.sfn.tokens.waiting(run.executionArn);
     // The same deadline (to the journal's millisecond), not a fresh eight seconds from the resume.
     expect(resumed?.token).toBe(waited?.token);
@@ -626,7 +627,7 @@ describe('the local Step Functions', () => {
     await sfn.shutdown();
   });
 
-  it('resumes 1,000 waiting executions at a start within a loose budget, each waiting again on its own token', async () => {
+  it('serves at once at a start with 1,000 waiting executions, resumes them in the background, each waiting again on its own token, and an answer to one not yet back waits for it', async () => {
     const before = harness();
     const count = 1_000;
     const queue = Array.from({ length: count }, (_, i) => i);
@@ -647,8 +648,20 @@ describe('the local Step Functions', () => {
     const after = harness();
     const started = performance.now();
     expect(await after.sfn.resumeInterrupted()).toBeGreaterThanOrEqual(count);
-    // The bench measures it (target < 10 s on 2 cores); the test holds a budget a loaded CI machine keeps.
-    expect(performance.now() - started).toBeLessThan(30_000);
+    // Only the listing is waited for. The bench measures the start (target < 10 s on 2 cores);
+    // the test holds a budget a loaded CI machine keeps.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const last = before.sent.at(-1);
+    if (!last) throw new Error('no task token was sent');
+    // Answered before its execution may be back: the answer waits for the resume instead of failing.
+    await after.sfn.sendTaskSuccess({ taskToken: last.token, output: '{"packed":true}' });
+    await after.sfn.resumed();
+    expect(performance.now() - started).toBeLessThan(60_000);
+    const answered = await finished(
+      after.sfn,
+      `arn:aws:states:us-east-1:000000000000:execution:Patient:crowd-${last.orderId.slice(1)}`,
+    );
+    expect(answered.status).toBe('SUCCEEDED');
     const waiting = after.sfn.tokens.waiting(
       `arn:aws:states:us-east-1:000000000000:execution:Patient:crowd-7`,
     );

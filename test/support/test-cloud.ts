@@ -1,13 +1,24 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ClientCredentialsToken } from '../../infra/local/client-credentials';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from './aws-clients';
 import { learnCarrierSecrets } from './carriers';
 import { setDefaultCaller } from './http';
 
-/** Function logs are noise in test output; OMS_TEST_LOGS=1 shows them. */
-const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+/**
+ * Function logs are noise in test output (OMS_TEST_LOGS=1 shows them all), except when a test
+ * fails: the last error lines are kept and printed with the failure, so a flake on CI says why.
+ */
+const errorLines: string[] = [];
+const sink = new Writable({
+  write: (chunk: Buffer, _encoding, done) => {
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (/"level":"ERROR"|Error|failed/.test(line)) errorLines.push(line.slice(0, 2_000));
+    errorLines.splice(0, Math.max(0, errorLines.length - 50));
+    done();
+  },
+});
 
 /** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
 export async function startTestCloud(
@@ -32,6 +43,11 @@ export function useTestCloud(): { cloud: LocalCloud; aws: ReturnType<typeof clie
   beforeAll(async () => {
     env.cloud = await startTestCloud();
     env.aws = clientsFor(env.cloud);
+  });
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail' && errorLines.length > 0)
+      console.error(`Function errors before this failure:\n${errorLines.join('\n')}`);
+    errorLines.length = 0;
   });
   afterAll(async () => {
     env.aws?.destroy();

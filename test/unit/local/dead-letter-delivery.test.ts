@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import pLimit from 'p-limit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LocalEventBus } from '../../../infra/local/event-bus';
 import { LocalLambda } from '../../../infra/local/lambda';
@@ -96,7 +97,7 @@ const recorder = () => {
 describe("Lambda's asynchronous invocation, locally", () => {
   it("retries a failing function as its EventInvokeConfig says, then records the invocation to its on-failure queue in Lambda's format", async () => {
     const queue = recorder();
-    const invoker = LocalAsyncInvoker.fromTemplate(template, queue.send);
+    const invoker = LocalAsyncInvoker.fromTemplate(template, queue.send, pLimit(4));
     invoker.invoke(withDestination, { id: 'always', failures: 99 });
     await invoker.idle();
     expect(queue.sent).toEqual([
@@ -119,9 +120,36 @@ describe("Lambda's asynchronous invocation, locally", () => {
     ]);
   });
 
+  it('waits for a place in the background lane, and at a stop records each invocation still queued there to its on-failure queue without running it, none lost', async () => {
+    const queue = recorder();
+    const lane = pLimit(1);
+    let free: () => void = () => {};
+    const taken = lane(() => new Promise<void>((resolve) => (free = resolve)));
+    const invoker = LocalAsyncInvoker.fromTemplate(template, queue.send, lane);
+    for (const id of ['q1', 'q2', 'q3']) invoker.invoke(withDestination, { id, failures: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lane.pendingCount).toBe(3);
+    invoker.stop();
+    free();
+    await taken;
+    await invoker.idle();
+    expect(queue.sent.map((s) => s.body)).toEqual(
+      ['q1', 'q2', 'q3'].map((id) =>
+        expect.objectContaining({
+          requestContext: expect.objectContaining({
+            condition: 'LocalCloudStopped',
+            approximateInvokeCount: 1,
+          }),
+          requestPayload: { id, failures: 0 },
+          responsePayload: expect.objectContaining({ errorType: 'Lambda.ServiceException' }),
+        }),
+      ),
+    );
+  });
+
   it('records nothing when a retry succeeds, and drops (with a log line) what fails on a function without a destination', async () => {
     const queue = recorder();
-    const invoker = LocalAsyncInvoker.fromTemplate(template, queue.send);
+    const invoker = LocalAsyncInvoker.fromTemplate(template, queue.send, pLimit(4));
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       invoker.invoke(withDestination, { id: 'once', failures: 1 });
