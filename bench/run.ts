@@ -361,7 +361,7 @@ async function throughput(assemblyDir: string, stackName: string, quiet: Writabl
       `Standard state transitions per delivered order: ${lifecycle.transitions} (one shipment; billed per transition on AWS)`,
     );
     console.log(
-      `Memory under load: local cloud (this process, function workers included) ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS, DynamoDB Local (Java) ${rssMiB(cloud.dynamodbPid)}`,
+      `Memory under load: local cloud (this process, its ${[...cloud.lambdas.values()].filter((l) => l.started).length} function workers included) ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS, DynamoDB Local (Java) ${rssMiB(cloud.dynamodbPid)}`,
     );
   } finally {
     await cloud.stop();

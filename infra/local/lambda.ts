@@ -70,6 +70,16 @@ export class LocalLambda {
         logGroupName: this.spec.logGroupName,
       },
     });
+    // The worker says when its bundle has loaded (or failed to): the end of its init phase.
+    this.ready = new Promise<void>((resolve) => {
+      const loaded = (message: { ready?: boolean }) => {
+        if (message.ready === undefined) return;
+        worker.off('message', loaded);
+        resolve();
+      };
+      worker.on('message', loaded);
+      worker.once('exit', () => resolve());
+    });
     const forward = (chunk: Buffer) => this.log.write(chunk);
     worker.stdout.on('data', forward);
     worker.stderr.on('data', forward);
@@ -118,7 +128,12 @@ export class LocalLambda {
     void worker.terminate();
   }
 
-  /** Starts the worker and loads the bundle now, as provisioned concurrency would, so the first call is warm. */
+  /** Whether the function has a worker now (it gets one at its first call). */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Starts the worker and waits until its bundle has loaded, as provisioned concurrency would, so the next call is warm. */
   async warm(): Promise<void> {
     this.worker ??= this.start();
     await this.ready;

@@ -32,6 +32,12 @@ afterAll(async () => {
 });
 
 describe('a local Lambda function', () => {
+  it('starts its worker at its first call (a cold start), not before', async () => {
+    expect(fn.started).toBe(false);
+    await expect(fn.invoke({ ms: 1 })).resolves.toEqual({ slept: 1 });
+    expect(fn.started).toBe(true);
+  });
+
   it('times out a call past its timeout without failing the other calls in flight, and serves later calls', async () => {
     await fn.warm();
     const slow = fn.invoke({ ms: 5_000 });
