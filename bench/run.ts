@@ -211,8 +211,8 @@ async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writ
     const meter = cloud.dynamoMeter;
     if (!meter) throw new Error('the metered cloud has no meter');
     const before = { writes: meter.writesByKind(), requests: meter.requests() };
-    // Carriers' updates a little apart, as real ones come: at zero delay all four of a parcel
-    // race for its record, and the retried writes would be counted as the design's.
+    // A parcel's scans a little apart, as real ones come: the simulated carrier sends each after
+    // the last was answered, so retried writes come from the design's races, not the simulator's.
     const lifecycle = await fullLifecycle(cloud, count, 4, 250);
     const writes = perStage(meter.writesByKind(), before.writes, count);
     const requests = perStage(meter.requests(), before.requests, count);

@@ -111,12 +111,16 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
     }
     if (event['detail-type'] === 'ShipmentShipped' && data.trackingNumber && data.carrier) {
       const carrier = data.carrier.carrier;
-      const codes = CARRIER_CODES[carrier] ?? [];
-      codes.forEach((status, i) => {
-        later(options.transitDelayMs * (i + 1), async () => {
+      const trackingNumber = data.trackingNumber;
+      // One parcel's scans in order, each after the last was answered, as a carrier sends them:
+      // scans posted on independent timers would overlap under load and race for the parcel's record.
+      later(options.transitDelayMs, async () => {
+        for (const [i, status] of (CARRIER_CODES[carrier] ?? []).entries()) {
+          if (i > 0) await new Promise((resolve) => setTimeout(resolve, options.transitDelayMs));
+          if (stopped) return;
           const body = JSON.stringify({
             id: `sim-${data.shipmentId}-${status}`,
-            trackingNumber: data.trackingNumber,
+            trackingNumber,
             status,
             occurredAt: new Date().toISOString(),
           });
@@ -124,7 +128,7 @@ export function startSimulators(cloud: LocalCloud, options: SimulatorOptions) {
           await post(`/webhooks/carriers/${carrier}`, body, {
             'oms-signature': signWebhook(body, secret, Math.floor(Date.now() / 1000)),
           });
-        });
+        }
       });
     }
   });

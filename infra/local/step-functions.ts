@@ -764,12 +764,13 @@ export class LocalStepFunctions {
    * being resumed, so that answer is tried again once the resume is over.
    */
   private async onceResumed<T>(answer: () => T | Promise<T>): Promise<T> {
+    // Taken before the first try: a resume ending meanwhile still earns the answer its second try.
+    const resuming = this.resuming;
     try {
       return await answer();
     } catch (error) {
-      if (!this.resuming || !(error instanceof AwsServiceError) || error.code !== 'TaskDoesNotExist')
-        throw error;
-      await this.resuming;
+      if (!resuming || !(error instanceof AwsServiceError) || error.code !== 'TaskDoesNotExist') throw error;
+      await resuming;
       return answer();
     }
   }
