@@ -282,7 +282,21 @@ async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> 
 }
 
 /** Placement, lifecycle and reservation throughput beside the storage floor, on an unmetered cloud. */
-async function throughput(assemblyDir: string, stackName: string, quiet: Writable): Promise<void> {
+/** What the summary of targets reads from the throughput run. */
+interface ThroughputFigures {
+  floorPutsPerSecond: number;
+  floorPutP99Ms: number;
+  placementsPerSecond: number;
+  placementP99Ms: number;
+  deliveredPerSecond: number;
+  transitions: number;
+}
+
+async function throughput(
+  assemblyDir: string,
+  stackName: string,
+  quiet: Writable,
+): Promise<ThroughputFigures> {
   const cloud = await startLocalCloud({ assemblyDir, stackName, port: 0, functionLogs: quiet });
   try {
     const ops = await ClientCredentialsToken.named(cloud.awsEndpoint, 'ops');
@@ -363,6 +377,14 @@ async function throughput(assemblyDir: string, stackName: string, quiet: Writabl
     console.log(
       `Memory under load: local cloud (this process, its ${[...cloud.lambdas.values()].filter((l) => l.started).length} function workers included) ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS, DynamoDB Local (Java) ${rssMiB(cloud.dynamodbPid)}`,
     );
+    return {
+      floorPutsPerSecond: orders / floor.puts.seconds,
+      floorPutP99Ms: percentile(floor.puts.latenciesMs, 99),
+      placementsPerSecond: placeRate,
+      placementP99Ms: percentile(place.latenciesMs, 99),
+      deliveredPerSecond: lifecycle.count / lifecycle.seconds,
+      transitions: lifecycle.transitions,
+    };
   } finally {
     await cloud.stop();
   }
@@ -377,7 +399,7 @@ async function main(): Promise<void> {
   const quiet = process.env.BENCH_FUNCTION_LOGS
     ? createWriteStream(process.env.BENCH_FUNCTION_LOGS)
     : new Writable({ write: (_c, _e, done) => done() });
-  if (!values['writes-only']) await throughput(assemblyDir, stackName, quiet);
+  const figures = values['writes-only'] ? undefined : await throughput(assemblyDir, stackName, quiet);
   const metered = await writesPerOrder(assemblyDir, stackName, quiet, 20);
   const { writes, requests } = metered;
   console.log('');
@@ -391,7 +413,7 @@ async function main(): Promise<void> {
   );
   for (const [stage, row] of requests.rows)
     console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
-  if (values['writes-only']) return;
+  if (!figures) return;
   const restart = await restartWithWaiting(assemblyDir, stackName, quiet, orders);
   console.log('');
   console.log(
@@ -402,6 +424,60 @@ async function main(): Promise<void> {
       .map(([part, ms]) => `${part} ${(ms / 1000).toFixed(1)} s`)
       .join(', ')}`,
   );
+  printTargets(figures, metered, restart);
+}
+
+/**
+ * The performance targets side by side with this run's figures, each bound computed from the
+ * storage floor measured in the same run. A placement's writes are the PlaceOrder function's
+ * plus the execution record its StartExecution journals.
+ */
+function printTargets(
+  figures: ThroughputFigures,
+  metered: Awaited<ReturnType<typeof writesPerOrder>>,
+  restart: Awaited<ReturnType<typeof restartWithWaiting>>,
+) {
+  const placeWrites = (metered.writes.rows.find(([stage]) => stage === 'PlaceOrder')?.[1].total ?? 0) + 1;
+  const placeBound = (0.5 * figures.floorPutsPerSecond) / placeWrites;
+  const deliveredBound = (0.5 * figures.floorPutsPerSecond) / metered.writes.total;
+  const rows: Array<[string, string, boolean]> = [
+    [
+      `POST /orders p99 at ${concurrency}-way under 50 ms (floor PutItem p99 ${figures.floorPutP99Ms.toFixed(0)} ms)`,
+      `${figures.placementP99Ms.toFixed(0)} ms`,
+      figures.placementP99Ms < 50,
+    ],
+    [
+      `placement >= 0.5 x floor / ${placeWrites.toFixed(1)} writes = ${placeBound.toFixed(0)}/s`,
+      `${figures.placementsPerSecond.toFixed(0)}/s`,
+      figures.placementsPerSecond >= placeBound,
+    ],
+    [
+      `placed -> DELIVERED >= 0.5 x floor / ${metered.writes.total.toFixed(1)} writes = ${deliveredBound.toFixed(1)}/s`,
+      `${figures.deliveredPerSecond.toFixed(1)}/s`,
+      figures.deliveredPerSecond >= deliveredBound,
+    ],
+    [
+      'DynamoDB writes per delivered order <= 20',
+      metered.writes.total.toFixed(1),
+      metered.writes.total <= 20,
+    ],
+    [
+      `start with ${restart.resumed} waiting executions serving < 10 s`,
+      `${restart.seconds.toFixed(1)} s`,
+      restart.seconds < 10,
+    ],
+    [
+      'Standard transitions per single-shipment order <= 5',
+      String(figures.transitions),
+      figures.transitions <= 5,
+    ],
+  ];
+  console.log('');
+  console.log(
+    `Targets (floor: ${figures.floorPutsPerSecond.toFixed(0)} PutItem/s at ${concurrency}-way, this run)`,
+  );
+  for (const [target, figure, met] of rows)
+    console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${target.padEnd(72)} ${figure}`);
 }
 
 main().catch((error: Error) => {
