@@ -33,12 +33,8 @@ const handlerPromise: Promise<Handler> = import(pathToFileURL(setup.file).href).
     return handler as Handler;
   },
 );
-
-// Tell the host when the bundle has loaded (its init phase), so it can warm functions up front.
-handlerPromise.then(
-  () => port.postMessage({ ready: true }),
-  (error: Error) => port.postMessage({ ready: false, error: { name: error.name, message: error.message } }),
-);
+// A bundle that fails to load fails each invocation with its error (below), not the worker.
+handlerPromise.catch(() => {});
 
 port.on('message', async (message: InvokeMessage) => {
   const context = {

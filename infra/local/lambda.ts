@@ -44,7 +44,6 @@ interface Pending {
  */
 export class LocalLambda {
   private worker: Worker | undefined;
-  private ready: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, Pending>();
   private stopped = false;
   private fault: { from: number; to: number; error: string; calls: number } | undefined;
@@ -69,16 +68,6 @@ export class LocalLambda {
         memoryLimitInMB: this.spec.memorySize,
         logGroupName: this.spec.logGroupName,
       },
-    });
-    // The worker says when its bundle has loaded (or failed to): the end of its init phase.
-    this.ready = new Promise<void>((resolve) => {
-      const loaded = (message: { ready?: boolean }) => {
-        if (message.ready === undefined) return;
-        worker.off('message', loaded);
-        resolve();
-      };
-      worker.on('message', loaded);
-      worker.once('exit', () => resolve());
     });
     const forward = (chunk: Buffer) => this.log.write(chunk);
     worker.stdout.on('data', forward);
@@ -131,12 +120,6 @@ export class LocalLambda {
   /** Whether the function has a worker now (it gets one at its first call). */
   get started(): boolean {
     return this.worker !== undefined;
-  }
-
-  /** Starts the worker and waits until its bundle has loaded, as provisioned concurrency would, so the next call is warm. */
-  async warm(): Promise<void> {
-    this.worker ??= this.start();
-    await this.ready;
   }
 
   /**
