@@ -249,8 +249,13 @@ const parameterMutations = (o: Operation): fc.Arbitrary<BadRequest>[] =>
     ];
   });
 
+/**
+ * An operation first, uniformly, then one of its mutations: drawn from all mutations at once, an
+ * operation with a single one (a path parameter) came up about once in 500 runs and was often
+ * missed, failing the every-operation check by chance.
+ */
 const everyBadRequest = () =>
-  fc.oneof(...WITH_INPUT.flatMap((o) => [...bodyMutations(o), ...parameterMutations(o)]));
+  fc.constantFrom(...WITH_INPUT).chain((o) => fc.oneof(...bodyMutations(o), ...parameterMutations(o)));
 
 async function send(bad: BadRequest): Promise<Reply> {
   const path = bad.operation.path.replace(/\{(\w+)\}/g, (_, name: string) =>
