@@ -41,7 +41,8 @@ export function omsOrderBody(order: BenchOrder) {
  */
 export interface PeerSystem {
   readonly name: string;
-  placeOrder(order: BenchOrder): Promise<void>;
+  /** Places the order; resolves with the peer's id for it. */
+  placeOrder(order: BenchOrder): Promise<string>;
 }
 
 /** An HTTP call that must succeed; the error carries the peer's answer. */
@@ -58,7 +59,7 @@ export function omsPeer(baseUrl: string, token: () => Promise<string>, name = 'O
   return {
     name,
     async placeOrder(order) {
-      await call(`${baseUrl}/orders`, {
+      const placed = await call(`${baseUrl}/orders`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${await token()}`,
@@ -67,6 +68,7 @@ export function omsPeer(baseUrl: string, token: () => Promise<string>, name = 'O
         },
         body: JSON.stringify(omsOrderBody(order)),
       });
+      return String(placed.id);
     },
   };
 }
@@ -127,8 +129,13 @@ export function medusaPeer(baseUrl: string, config: MedusaConfig): PeerSystem {
       await post(`/store/payment-collections/${collection.id}/payment-sessions`, {
         provider_id: config.paymentProvider ?? 'pp_system_default',
       });
-      const completed = (await post(`/store/carts/${cart.id}/complete`, {})) as { type?: string };
-      if (completed.type !== 'order') throw new Error(`Medusa did not place cart ${cart.id} as an order`);
+      const completed = (await post(`/store/carts/${cart.id}/complete`, {})) as {
+        type?: string;
+        order?: { id: string };
+      };
+      if (completed.type !== 'order' || !completed.order)
+        throw new Error(`Medusa did not place cart ${cart.id} as an order`);
+      return completed.order.id;
     },
   };
 }

@@ -18,7 +18,7 @@ import { type LocalCloud, startLocalCloud } from '../infra/local/local-cloud';
 import { startSimulators } from '../infra/local/simulators';
 import { synthesize } from '../infra/local/synthesize';
 import { allocationBenchmark } from './allocation';
-import { BENCH_ORDER, omsOrderBody, peerFromFlags, placeThrough } from './peers';
+import { BENCH_ORDER, omsOrderBody, omsPeer, peerFromFlags, placeThrough } from './peers';
 import { formatRow, percentile, runConcurrently } from './stats';
 
 /**
@@ -100,12 +100,7 @@ async function storageFloor(endpoint: string) {
 /** One order at a time on an otherwise idle system: POST until GET shows CONFIRMED. */
 async function placeToConfirmed(apiUrl: string, count: number) {
   return runConcurrently('Place -> CONFIRMED visible (sequential)', count, 1, async () => {
-    const response = await apiFetch(`${apiUrl}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body,
-    });
-    const { id } = (await response.json()) as { id: string };
+    const id = await placeBenchOrder(apiUrl);
     for (;;) {
       const order = (await (await apiFetch(`${apiUrl}/orders/${id}`)).json()) as {
         timeline: Array<{ status: string }>;
@@ -122,12 +117,7 @@ async function fullLifecycle(cloud: LocalCloud, count: number, concurrency: numb
   const ids: string[] = [];
   const started = performance.now();
   await runConcurrently('lifecycle', count, concurrency, async () => {
-    const response = await apiFetch(`${cloud.apiUrl}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body,
-    });
-    ids.push(((await response.json()) as { id: string }).id);
+    ids.push(await placeBenchOrder(cloud.apiUrl));
   });
   do {
     await simulators.idle();
@@ -236,12 +226,7 @@ async function restartWithWaiting(assemblyDir: string, stackName: string, logs: 
       opsToken = () => ops.token();
       await stockUp(first);
       await runConcurrently('placed to wait', count, concurrency, async () => {
-        const response = await apiFetch(`${first.apiUrl}/orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-          body,
-        });
-        if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
+        await placeBenchOrder(first.apiUrl);
       });
       await first.idle();
     } finally {
@@ -274,6 +259,11 @@ function rssMiB(pid: number | undefined): string {
 /** The caller every bench request authenticates as (the local cloud's ops client), set at start. */
 let opsToken: () => Promise<string> = async () => '';
 
+/** The bench's order placed through the OMS's POST /orders as the ops client; its id. */
+function placeBenchOrder(apiUrl: string): Promise<string> {
+  return omsPeer(apiUrl, () => opsToken()).placeOrder(BENCH_ORDER);
+}
+
 /** fetch with the ops client's bearer token. */
 async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -304,16 +294,8 @@ async function throughput(
     const floor = await storageFloor(cloud.dynamodbEndpoint);
 
     await stockUp(cloud);
-    const placed: string[] = [];
     const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
-      const response = await apiFetch(`${cloud.apiUrl}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body,
-      });
-      const order = (await response.json()) as { id: string };
-      if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
-      placed.push(order.id);
+      await placeBenchOrder(cloud.apiUrl);
     });
     const drainStarted = performance.now();
     await cloud.idle();
