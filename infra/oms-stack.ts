@@ -7,6 +7,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
+import { consoleBuild } from './console-build';
 import type { AdapterName } from './constructs/adapter-access';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
@@ -329,6 +330,11 @@ export class OmsStack extends Stack {
         ? { domainPrefix: context('authDomainPrefix') as string }
         : {}),
     });
+    // One function serves the console's page and files: they are built into its bundle.
+    const consoleFiles = new OmsFunction(this, 'GetConsole', {
+      entry: http('get-console.ts'),
+      afterBundling: consoleBuild,
+    }).uses([], resources, { readOnly: true }).fn;
     new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
@@ -339,6 +345,10 @@ export class OmsStack extends Stack {
         getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts'), [
           'orders',
           'routingDecisions',
+        ]).fn,
+        getOrderExecution: reader('GetOrderExecution', http('get-order-execution.ts'), [
+          'orders',
+          'executions',
         ]).fn,
         cancelOrder: fn('CancelOrderRequest', http('cancel-order.ts'), cancelling).fn,
         holdOrder: fn('HoldOrder', http('hold-order.ts'), ['orders', 'events']).fn,
@@ -428,6 +438,8 @@ export class OmsStack extends Stack {
         ]).fn,
         getOpenApi: reader('GetOpenApi', http('get-openapi.ts'), []).fn,
         getDocs: reader('GetDocs', http('get-docs.ts'), []).fn,
+        getConsole: consoleFiles,
+        getConsoleFile: consoleFiles,
         getHealth: reader('GetHealth', http('get-health.ts'), []).fn,
       },
     });

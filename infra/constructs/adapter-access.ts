@@ -6,6 +6,7 @@ export type AdapterName = keyof typeof awsAdapters;
 export type AdapterNeed =
   | 'bus'
   | 'workflow'
+  | 'workflowHistory'
   | 'returnWorkflow'
   | 'taskCallbacks'
   | 'carrierSecrets'
@@ -13,8 +14,8 @@ export type AdapterNeed =
   | 'deadLetterQueues'
   | 'redriveTargets';
 
-/** Needs with a read-only form a GET route may have (peeking at the dead-letter queues). */
-export const READABLE_NEEDS: ReadonlySet<AdapterNeed> = new Set(['deadLetterQueues']);
+/** Needs with a read-only form a GET route may have (peeking at the dead-letter queues, reading executions). */
+export const READABLE_NEEDS: ReadonlySet<AdapterNeed> = new Set(['deadLetterQueues', 'workflowHistory']);
 
 /**
  * What each adapter of `shared/adapters/aws/dependencies.ts` sends, as IAM actions: the table
@@ -43,6 +44,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   carrierSecrets: { need: 'carrierSecrets' },
   mailer: { need: 'mailer' },
   workflow: { need: 'workflow' },
+  executions: { need: 'workflowHistory' },
   returnWorkflow: { need: 'returnWorkflow' },
   events: { need: 'bus' },
   deadLetters: { need: 'deadLetterQueues' },

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,8 @@ export interface OmsFunctionProps {
   timeout?: Duration;
   /** @default 512 MB */
   memorySize?: number;
+  /** Shell commands that add files to the bundle (`outputDir` is the bundle's folder). */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /** The resources the adapters reach; a function is bound to those its adapters need. */
@@ -105,6 +107,16 @@ export class OmsFunction extends Construct {
         // Some dependencies still call require(); give the ESM bundle one.
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  props.afterBundling?.(outputDir) ?? [],
+              },
+            }
+          : {}),
       },
     });
     // Which handler this is: the least-privilege test derives the function's grants from its code.
@@ -148,6 +160,8 @@ export class OmsFunction extends Construct {
       this.bindDeadLetterQueues(required(resources.deadLetterQueues, 'dead-letter queues'), options);
     if (needs.has('redriveTargets'))
       this.bindRedriveTargets(required(resources.redriveTargets, 'redrive targets'));
+    if (needs.has('workflowHistory'))
+      this.bindWorkflowHistory(required(resources.stateMachine, 'the order workflow'));
     if (options.readOnly) return this;
     if (needs.has('bus')) this.bindEventBus(resources.bus);
     if (needs.has('taskCallbacks')) this.bindTaskCallbacks();
@@ -287,6 +301,25 @@ export class OmsFunction extends Construct {
         resources: functions.map((f) => f.functionArn),
       }),
     );
+  }
+
+  /** Reads the order workflow's executions (status, definition, history), and nothing else of it. */
+  private bindWorkflowHistory(stateMachine: IStateMachine): void {
+    stateMachine.grantExecution(
+      this.fn,
+      'states:DescribeExecution',
+      'states:DescribeStateMachineForExecution',
+      'states:GetExecutionHistory',
+    );
+    // grantExecution names the executions by the machine's name, which CloudFormation only knows
+    // as a split of its ARN: that is how the finding reads.
+    const machineId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+    Validations.of(this.fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,
+      reason:
+        "Reading the order workflow's executions (one per order, named after it): their names are not known at deploy.",
+    });
+    this.fn.addEnvironment('ORDER_WORKFLOW_ARN', stateMachine.stateMachineArn);
   }
 
   private bindWorkflow(variable: string, stateMachine: IStateMachine): void {

@@ -49,7 +49,7 @@ export class OmsHttpApi extends Construct {
           reason:
             route.access === 'carrier-signature'
               ? 'Carriers cannot hold our tokens: the handler verifies the HMAC-SHA256 signature over the raw body (OMS-Signature) before reading it, and refuses replays.'
-              : 'Public by design (health, the OpenAPI document and its page): no data, no side effects.',
+              : "Public by design (health, the OpenAPI document and its page, the console's static files): no data, no side effects; the console reads data through the API with a token.",
         });
       }
     }

@@ -30,6 +30,8 @@ export function awsJsonEndpoint({
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (i) => sfn.startExecution(i as never),
     'AWSStepFunctions.DescribeExecution': (i) => sfn.describeExecution(i as never),
+    'AWSStepFunctions.DescribeStateMachineForExecution': (i) =>
+      sfn.describeStateMachineForExecution(i as never),
     'AWSStepFunctions.ListExecutions': (i) => sfn.listExecutions(i as never),
     'AWSStepFunctions.GetExecutionHistory': (i) => sfn.getExecutionHistory(i as never),
     'AWSStepFunctions.StopExecution': (i) => sfn.stopExecution(i as never),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../constructs/oms-function';
-import { startLocalCloud } from './local-cloud';
+import { type LocalCloud, startLocalCloud } from './local-cloud';
 import { startSimulators } from './simulators';
 import { synthesize } from './synthesize';
 
@@ -38,9 +38,12 @@ async function main(): Promise<void> {
         transitDelayMs: Number(flags['transit-delay-ms']),
       })
     : undefined;
+  const consoleUrl = await consoleLink(cloud);
   console.log(`
 OMS local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${stateDir})
   HTTP API        ${cloud.apiUrl}          (try ${cloud.apiUrl}/health, ${cloud.apiUrl}/openapi.json)
+  Ops console     ${consoleUrl}
+                  (signed in as ops for 12 h; the token rides in the fragment, which no server sees)
   Step Functions  ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_SFN)
   EventBridge     ${cloud.awsEndpoint}     (AWS_ENDPOINT_URL_EVENTBRIDGE)
   DynamoDB        ${cloud.dynamodbEndpoint}     (AWS_ENDPOINT_URL_DYNAMODB)
@@ -67,6 +70,14 @@ Press Ctrl-C to stop.`);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The console's address with a fresh ops token in its fragment: one click from the terminal to the orders. */
+async function consoleLink(cloud: LocalCloud): Promise<string> {
+  const ops = cloud.cognito.clients().find((c) => c.clientName === 'ops');
+  if (!ops) return `${cloud.apiUrl}/console (no ops client in the template: sign in with a token)`;
+  const { token } = await cloud.cognito.issueToken(ops.clientId, { lifetimeSeconds: 12 * 3600 });
+  return `${cloud.apiUrl}/console#token=${token}`;
 }
 
 main().catch((error: Error) => {

@@ -19,7 +19,7 @@ import {
 } from './execution-replay';
 import { setLongTimeout } from './long-timer';
 import { TaskTokens, type TaskWait } from './task-tokens';
-import type { LocalTemplate } from './template';
+import { LOCAL_ACCOUNT, type LocalTemplate } from './template';
 
 /** A service a Task state calls, chosen by its Resource; `input` is the state's effective Parameters. */
 export interface TaskIntegrations {
@@ -616,6 +616,19 @@ export class LocalStepFunctions {
         `Execution Does Not Exist: '${params.executionArn}'`,
       );
     return record;
+  }
+
+  /** The definition an execution runs (the template's: a local state machine never changes while it runs). */
+  async describeStateMachineForExecution(params: { executionArn: string }) {
+    const record = await this.describeExecution(params);
+    const machine = this.machine(record.stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      definition: JSON.stringify(machine.definition),
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-step-functions`,
+      updateDate: 0,
+    };
   }
 
   async listExecutions(params: {

@@ -10,6 +10,7 @@ const SOURCES = [
   'functions',
   'shared',
   'workflows',
+  'console',
   'package-lock.json',
   'tsconfig.json',
   'cdk.json',
@@ -20,14 +21,14 @@ function sourceHash(): string {
   const visit = (relative: string) => {
     const full = path.join(PROJECT_ROOT, relative);
     if (!existsSync(full)) return;
-    if (relative.endsWith('.json') || relative.endsWith('.ts')) {
+    if (/\.(json|tsx?|css|html)$/.test(relative)) {
       hash.update(relative).update(readFileSync(full));
       return;
     }
     for (const entry of readdirSync(full, { withFileTypes: true }).sort((a, b) =>
       a.name.localeCompare(b.name),
     )) {
-      if (entry.isDirectory() || entry.name.endsWith('.ts') || entry.name.endsWith('.json'))
+      if (entry.isDirectory() || /\.(json|tsx?|css|html)$/.test(entry.name))
         visit(path.join(relative, entry.name));
     }
   };

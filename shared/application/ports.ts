@@ -1,3 +1,4 @@
+import type { ExecutionStatus, GraphAslDefinition, HistoryEvent } from '../domain/execution-graph';
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { Location } from '../domain/location';
 import type { Notification, OutboxEntry } from '../domain/notifications';
@@ -88,6 +89,24 @@ export interface OrderRepository {
 /** Starts the per-order workflow; starting it twice for one order is harmless. */
 export interface OrderWorkflow {
   start(order: Order): Promise<void>;
+}
+
+/** An order's workflow execution: its status, the definition it runs and its history so far. */
+export interface OrderExecution {
+  executionArn: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  definition: GraphAslDefinition;
+  /** Oldest first; at most the first events of a very long history (`truncated` says so). */
+  events: HistoryEvent[];
+  /** True when later events were left out. */
+  truncated: boolean;
+}
+
+export interface OrderExecutions {
+  /** The execution of the order's workflow, undefined if it never started. */
+  ofOrder(orderId: string): Promise<OrderExecution | undefined>;
 }
 
 export interface EventPublisher {

@@ -11,7 +11,7 @@ import {
   StockImportBody,
   StockParams,
 } from './inventory-schemas';
-import { DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
+import { ConsoleFileParams, DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
 import {
   CancelOrderBody,
   HoldOrderBody,
@@ -132,6 +132,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The stored routing decision, with an explanation in sentences' },
       ...problems,
       404: { description: 'No such order, or not routed yet', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'getOrderExecution',
+    access: [OPS],
+    method: 'GET',
+    path: '/orders/{id}/execution',
+    summary:
+      "The order's workflow execution: its state machine as a graph, each state done, current, waiting on a callback, failed or not run, and the history events",
+    params: OrderIdParams,
+    responses: {
+      200: { description: 'The execution graph and history' },
+      ...problems,
+      404: { description: 'No such order, or its workflow has not started', schema: 'Problem' },
     },
   },
   {
@@ -595,6 +609,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/openapi.json',
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  {
+    operationId: 'getConsole',
+    access: 'public',
+    method: 'GET',
+    path: '/console',
+    summary:
+      'The ops console (a static page): orders, their execution graphs and actions, through this API with an ops token',
+    responses: { 200: { description: 'HTML' } },
+  },
+  {
+    operationId: 'getConsoleFile',
+    access: 'public',
+    method: 'GET',
+    path: '/console/{file}',
+    summary: "One of the console's built files (script, style sheet)",
+    params: ConsoleFileParams,
+    responses: {
+      200: { description: 'The file' },
+      304: { description: 'Not modified since the ETag given in If-None-Match' },
+      ...problems,
+      404: { description: 'No such file', schema: 'Problem' },
+    },
   },
   {
     operationId: 'getDocs',

@@ -14,3 +14,8 @@ export const RedriveBody = z.strictObject({
   /** Most letters to send again in this call (a call stays well inside the API's 30 s). */
   max: z.number().int().min(1).max(100).default(100),
 });
+
+/** Path of GET /console/{file}: one of the console's built files (app.js, app.css). */
+export const ConsoleFileParams = z.strictObject({
+  file: z.string().regex(/^[a-z0-9-]{1,40}\.(js|css|html)$/, 'a console file, like app.js'),
+});

@@ -117,13 +117,19 @@ async function portOutsideEphemeralRange(): Promise<number> {
 }
 
 describe('npm start', () => {
-  it('serves the API, confirms tok_visa, fails tok_chargeDeclined, keeps orders and executions across a restart (reusing the synthesized app), and carries the resumed order to DELIVERED', async () => {
+  it('serves the API and the ops console (its link signed in as ops), confirms tok_visa, fails tok_chargeDeclined, keeps orders and executions across a restart (reusing the synthesized app), and carries the resumed order to DELIVERED', async () => {
     const port = await portOutsideEphemeralRange();
     const api = `http://127.0.0.1:${port}`;
     const first = await npmStart(port);
     expect(output).toContain('Sources unchanged since the last start: reusing its synthesized app.');
     expect((await request(api, 'GET', '/health')).body).toEqual({ status: 'ok' });
     expect((await request(api, 'GET', '/orders', { token: null })).status).toBe(401);
+    // The banner's console link: the page, and an ops token in its fragment the API accepts.
+    const link = /Ops console\s+(\S+)/.exec(output)?.[1] ?? '';
+    expect(link.startsWith(`${api}/console#token=`)).toBe(true);
+    expect((await request(api, 'GET', '/console', { token: null })).status).toBe(200);
+    const consoleToken = link.slice(link.indexOf('#token=') + '#token='.length);
+    expect((await request(api, 'GET', '/orders', { token: consoleToken })).status).toBe(200);
     // Tokens from the local issuer, as the README shows; the same token still works after the restart.
     const token = await npmRunToken(port, 'ops');
     setDefaultCaller(api, async () => token);

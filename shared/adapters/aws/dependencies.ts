@@ -30,6 +30,7 @@ import { EventBridgePublisher } from './eventbridge-publisher';
 import { LambdaFunctionInvoker } from './lambda-function-invoker';
 import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets';
 import { SesMailer } from './ses-mailer';
+import { StepFunctionsOrderExecutions } from './sfn-order-executions';
 import { StepFunctionsOrderWorkflow, StepFunctionsReturnWorkflow } from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
 import { SqsDeadLetterQueues } from './sqs-dead-letter-queues';
@@ -76,6 +77,8 @@ export const awsAdapters = {
   notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
+  executions: () =>
+    new StepFunctionsOrderExecutions(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   returnWorkflow: () =>
     new StepFunctionsReturnWorkflow(stepFunctionsClient(), requiredEnv('RETURN_WORKFLOW_ARN')),
   events: () => new EventBridgePublisher(eventsClient(), requiredEnv('EVENT_BUS_NAME')),

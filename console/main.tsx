@@ -1,0 +1,96 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { onUnauthorized, signIn, signOut, takeTokenFromUrl, token } from './api';
+import { OrderPage } from './order-page';
+import { OrdersPage } from './orders-page';
+
+/** Routes live in the URL fragment: the console is one static page, whatever path serves it. */
+function useRoute(): string {
+  const [route, setRoute] = useState(location.hash.slice(1) || '/orders');
+  useEffect(() => {
+    const changed = () => setRoute(location.hash.slice(1) || '/orders');
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+function SignIn({ reason }: { reason?: string }) {
+  const [value, setValue] = useState('');
+  return (
+    <article class="sign-in">
+      <h2>Sign in</h2>
+      {reason ? <p class="error">{reason}</p> : null}
+      <p>
+        Paste an ops token. Locally: <code>npm run -s token -- ops</code>, or open the console link{' '}
+        <code>npm start</code> prints.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          signIn(value);
+          location.reload();
+        }}
+      >
+        <input
+          aria-label="Ops token"
+          name="token"
+          type="password"
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit">Sign in</button>
+      </form>
+    </article>
+  );
+}
+
+function Console() {
+  const route = useRoute();
+  const [refused, setRefused] = useState<string>();
+  useEffect(
+    () => onUnauthorized(() => setRefused('The API refused the token (expired?): sign in again.')),
+    [],
+  );
+  if (!token() || refused) return <SignIn {...(refused ? { reason: refused } : {})} />;
+  const order = /^\/orders\/([0-9A-Z]{26})$/.exec(route)?.[1];
+  return (
+    <>
+      <nav>
+        <ul>
+          <li>
+            <strong>OMS console</strong>
+          </li>
+        </ul>
+        <ul>
+          <li>
+            <a href="#/orders">Orders</a>
+          </li>
+          <li>
+            <button
+              type="button"
+              class="secondary outline"
+              onClick={() => {
+                signOut();
+                location.reload();
+              }}
+            >
+              Sign out
+            </button>
+          </li>
+        </ul>
+      </nav>
+      <main>{order ? <OrderPage id={order} key={order} /> : <OrdersPage />}</main>
+    </>
+  );
+}
+
+takeTokenFromUrl();
+// A console link opened in a tab already on the console only changes the fragment.
+addEventListener('hashchange', () => {
+  if (!location.hash.includes('token=')) return;
+  takeTokenFromUrl();
+  location.reload();
+});
+const root = document.getElementById('console');
+if (root) render(<Console />, root);

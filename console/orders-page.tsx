@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { toOrderView } from '../shared/contracts/order-view';
+import { ORDER_STATUSES } from '../shared/domain/order-status';
+import { api } from './api';
+import { money, since } from './format';
+
+export type OrderView = ReturnType<typeof toOrderView>;
+interface OrderPage {
+  items: OrderView[];
+  nextCursor?: string;
+}
+
+/** How often the list looks for new orders: ops watch it fill as the channels sell. */
+const REFRESH_MS = 3_000;
+
+/** Every order, newest first, filtered as GET /orders filters, a page at a time. */
+export function OrdersPage() {
+  const [filters, setFilters] = useState({ status: '', channel: '', customerId: '' });
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [page, setPage] = useState<OrderPage>();
+  const [error, setError] = useState<string>();
+
+  const cursor = cursors.at(-1);
+  useEffect(() => {
+    const query = new URLSearchParams({ limit: '25' });
+    for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
+    if (cursor) query.set('cursor', cursor);
+    let live = true;
+    const load = () =>
+      api<OrderPage>('GET', `/orders?${query}`)
+        .then((answer) => {
+          if (!live) return;
+          setPage(answer);
+          setError(undefined);
+        })
+        .catch((e: Error) => live && setError(e.message));
+    void load();
+    // Only the first page changes as orders arrive; a later one is read once.
+    const timer = cursor ? undefined : setInterval(load, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [filters, cursor]);
+
+  const filter = (name: keyof typeof filters) => (event: Event) => {
+    setCursors([]);
+    setFilters({ ...filters, [name]: (event.target as HTMLInputElement).value.trim() });
+  };
+
+  return (
+    <section>
+      <h2>Orders</h2>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <select aria-label="Status" name="status" onChange={filter('status')}>
+          <option value="">Any status</option>
+          {ORDER_STATUSES.map((s) => (
+            <option value={s} key={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <input aria-label="Channel" name="channel" placeholder="Channel" onChange={filter('channel')} />
+        <input
+          aria-label="Customer id"
+          name="customerId"
+          placeholder="Customer id"
+          onChange={filter('customerId')}
+        />
+      </form>
+      {error ? <p class="error">{error}</p> : null}
+      <table class="orders striped">
+        <thead>
+          <tr>
+            <th>Order</th>
+            <th>Placed</th>
+            <th>Channel</th>
+            <th>Customer</th>
+            <th>Status</th>
+            <th class="number">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(page?.items ?? []).map((order) => (
+            <tr key={order.id} data-order={order.id}>
+              <td>
+                <a href={`#/orders/${order.id}`}>{order.externalOrderId ?? order.id}</a>
+              </td>
+              <td title={order.createdAt}>{since(order.createdAt)}</td>
+              <td>{order.channel}</td>
+              <td>{order.customer.email}</td>
+              <td>
+                <span class={`status ${order.status}`}>{order.status}</span>
+              </td>
+              <td class="number">{money(order.totals.grandTotal, order.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {page && page.items.length === 0 ? <p>No orders match.</p> : null}
+      <nav class="paging">
+        <button
+          type="button"
+          class="secondary"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          Newer
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!page?.nextCursor}
+          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
+        >
+          Older
+        </button>
+      </nav>
+    </section>
+  );
+}

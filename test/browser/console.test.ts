@@ -1,0 +1,119 @@
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { eventually, request } from '../support/http';
+import { stockUp } from '../support/inventory';
+import { newKey, orderBody } from '../support/orders';
+import { useTestCloud } from '../support/test-cloud';
+import { tokenOf } from '../support/tokens';
+
+const env = useTestCloud();
+const api = () => env.cloud.apiUrl;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+// What the page showed when a test failed: the screenshot says more than the locator's timeout.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'failed.png'), fullPage: true });
+  if (problems.length > 0) console.error(`The page reported:\n${problems.join('\n')}`);
+});
+
+const shot = (name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const orderStatus = async (id: string) => (await request(api(), 'GET', `/orders/${id}`)).body.status;
+
+describe('ops console in Chromium', () => {
+  it('serves the page with a content security policy, its files with ETags (304 when unchanged), and 404 problem+json for a file it does not have', async () => {
+    const html = await request(api(), 'GET', '/console', { token: null });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const script = await request(api(), 'GET', '/console/app.js', { token: null });
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    const etag = script.headers.get('etag') ?? '';
+    const again = await request(api(), 'GET', '/console/app.js', {
+      token: null,
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+    const missing = await request(api(), 'GET', '/console/nope.js', { token: null });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('asks for a token when it has none, and for another when the API refuses it', async () => {
+    await page.goto(`${api()}/console`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Ops token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The API refused the token').waitFor();
+  });
+
+  it('shows an order placed through the API as it arrives, opens it with its execution graph on the current state, and holds and releases it from the page', async () => {
+    problems.length = 0; // the refused token's 401 above is logged by the browser, rightly
+    const token = await tokenOf(env.cloud, 'ops');
+    await page.goto(`${api()}/console#token=${encodeURIComponent(token)}`);
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+
+    await stockUp(api(), 'console-wh', 'CONSOLE-SKU', 5);
+    const placed = await request(api(), 'POST', '/orders', {
+      body: orderBody({ lines: [{ sku: 'CONSOLE-SKU', quantity: 1, unitPrice: 12990 }] }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    expect(placed.status).toBe(201);
+    const id = String(placed.body.id);
+
+    // The list polls: the new order appears without a reload.
+    const row = page.locator(`tr[data-order="${id}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await shot('console-orders');
+    await row.getByRole('link').click();
+
+    // The warehouse has not packed it: the workflow waits in RequestPick inside FulfilShipments.
+    await page
+      .locator('.execution-graph [data-state="RequestPick"][data-run="waiting"]')
+      .waitFor({ timeout: 20_000 });
+    await expect(
+      page.locator('.execution-graph [data-state="FulfilShipments"]').getAttribute('data-run'),
+    ).resolves.toBe('current');
+    await expect(
+      page.locator('.execution-graph [data-state="PrepareOrder"]').getAttribute('data-run'),
+    ).resolves.toBe('done');
+    await expect(page.locator('[data-money="authorized"]').textContent()).resolves.toMatch(/129[.,]90/);
+    await page.getByText(/^Ships from /).waitFor();
+    await shot('console-order');
+
+    await page.getByLabel('Hold reason').selectOption('fraud');
+    await page.locator('[data-action="hold"]').click();
+    await page.locator('[data-testid="order-status"]', { hasText: 'ON_HOLD' }).waitFor();
+    expect(await orderStatus(id)).toBe('ON_HOLD');
+    await shot('console-order-held');
+
+    await page.locator('[data-action="release"]').click();
+    await page.locator('[data-testid="order-status"]', { hasText: 'FULFILLING' }).waitFor();
+    expect(await orderStatus(id)).toBe('FULFILLING');
+    const timeline = await eventually(async () => {
+      const text = (await page.locator('.timeline').textContent()) ?? '';
+      return text.includes('OrderReleased') ? text : undefined;
+    }, 15_000);
+    expect(timeline).toContain('OrderOnHold');
+    expect(problems).toEqual([]);
+  });
+});
