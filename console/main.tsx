@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized, signIn, signOut, takeTokenFromUrl, token } from './api';
+import { KpisPage } from './kpis-page';
 import { OrderPage } from './order-page';
 import { OrdersPage } from './orders-page';
 
@@ -67,6 +68,9 @@ function Console() {
             <a href="#/orders">Orders</a>
           </li>
           <li>
+            <a href="#/kpis">KPIs</a>
+          </li>
+          <li>
             <button
               type="button"
               class="secondary outline"
@@ -80,7 +84,9 @@ function Console() {
           </li>
         </ul>
       </nav>
-      <main>{order ? <OrderPage id={order} key={order} /> : <OrdersPage />}</main>
+      <main>
+        {order ? <OrderPage id={order} key={order} /> : route === '/kpis' ? <KpisPage /> : <OrdersPage />}
+      </main>
     </>
   );
 }

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
+import { KPI_EVENTS } from '../shared/application/kpis';
 import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
 import { consoleBuild } from './console-build';
 import type { AdapterName } from './constructs/adapter-access';
@@ -288,6 +289,15 @@ export class OmsStack extends Stack {
       notifier,
     );
     onEvents(
+      'KpiProjection',
+      'The business figures (GET /kpis) count each order event once, per day and channel',
+      {
+        source: Object.keys(KPI_EVENTS),
+        detailType: Object.values(KPI_EVENTS).flat(),
+      },
+      consumer('ProjectKpis', 'functions/events/project-kpis.ts', ['kpis']),
+    );
+    onEvents(
       'OrderEventsToActivity',
       'Every order event lands in the order activity log ops read',
       { source: ['oms.orders'] },
@@ -437,6 +447,7 @@ export class OmsStack extends Stack {
           'functions',
         ]).fn,
         getOpenApi: reader('GetOpenApi', http('get-openapi.ts'), []).fn,
+        getKpis: reader('GetKpis', http('get-kpis.ts'), ['kpis']).fn,
         getDocs: reader('GetDocs', http('get-docs.ts'), []).fn,
         getConsole: consoleFiles,
         getConsoleFile: consoleFiles,

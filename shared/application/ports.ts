@@ -1,5 +1,6 @@
 import type { ExecutionStatus, GraphAslDefinition, HistoryEvent } from '../domain/execution-graph';
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
+import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../domain/kpis';
 import type { Location } from '../domain/location';
 import type { Notification, OutboxEntry } from '../domain/notifications';
 import type { Address, Order, PaymentMethod } from '../domain/order';
@@ -107,6 +108,19 @@ export interface OrderExecution {
 export interface OrderExecutions {
   /** The execution of the order's workflow, undefined if it never started. */
   ofOrder(orderId: string): Promise<OrderExecution | undefined>;
+}
+
+/** The KPI projection's counters (shared/domain/kpis.ts) and what it remembers per order. */
+export interface KpiStore {
+  /** The events already counted for the order (by `once`) and what it remembers of it. */
+  memory(orderId: string): Promise<OrderKpiMemory & { counted: string[] }>;
+  /** Adds the increment unless its `once` was counted for the order already (then false). */
+  apply(increment: KpiIncrement, at: string): Promise<boolean>;
+  rows(range: {
+    from: string;
+    to: string;
+    channel?: string;
+  }): Promise<{ rows: KpiRow[]; skuRows: SkuKpiRow[] }>;
 }
 
 export interface EventPublisher {

@@ -11,6 +11,7 @@ import {
   StockImportBody,
   StockParams,
 } from './inventory-schemas';
+import { KpiQuery } from './kpi-schemas';
 import { ConsoleFileParams, DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
 import {
   CancelOrderBody,
@@ -609,6 +610,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/openapi.json',
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  {
+    operationId: 'getKpis',
+    access: [OPS],
+    method: 'GET',
+    path: '/kpis',
+    summary:
+      'Business figures of a period (by day, UTC), of one channel or all: orders per channel per day, revenue per channel and product, time from placement to confirmed, routed, shipped and delivered (p50/p95), fill, split, backorder, cancellation, return and on-time rates, returns and their reasons per SKU',
+    query: KpiQuery,
+    responses: {
+      200: { description: 'The figures; each rate with its numerator and denominator' },
+      ...problems,
+    },
   },
   {
     operationId: 'getConsole',

@@ -28,6 +28,8 @@ export const OrderSummarySchema = z.object({
   itemCount: z.int(),
   reason: z.string().optional(),
   paymentStatus: z.enum(PAYMENT_STATUSES),
+  // Optional: events published before it was added (replays, dead letters) lack it.
+  placedAt: z.iso.datetime().optional(),
 });
 
 const skuQuantity = z.object({ sku: z.string(), quantity: z.int().min(1) });
@@ -151,7 +153,13 @@ const returnEventDetail = z.object({
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
-    OrderPlaced: orderEventDetail,
+    OrderPlaced: orderEventDetail.extend({
+      data: OrderSummarySchema.extend({
+        lines: z
+          .array(z.object({ sku: z.string(), quantity: z.int().min(1), lineTotal: z.int().min(0) }))
+          .optional(),
+      }),
+    }),
     OrderConfirmed: orderEventDetail,
     OrderFailed: orderEventDetail,
     OrderBackordered: orderEventDetail,
@@ -163,6 +171,7 @@ export const EVENT_DETAIL_SCHEMAS = {
         ),
         policyVersion: z.int().min(0),
         notShipped: z.array(skuQuantity),
+        waitedForStock: z.boolean().optional(),
       }),
     }),
     OrderCancelled: cancellationDetail,

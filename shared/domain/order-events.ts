@@ -39,6 +39,8 @@ export interface OrderSummary {
   itemCount: number;
   reason?: string;
   paymentStatus: Order['payment']['status'];
+  /** When the order was placed: consumers measure each stage from it without reading the order. */
+  placedAt: string;
 }
 
 export const OrderEventType = {
@@ -73,6 +75,7 @@ export function summarizeOrder(order: Order): OrderSummary {
     grandTotal: order.totals.grandTotal,
     itemCount: order.totals.itemCount,
     paymentStatus: order.payment.status,
+    placedAt: order.createdAt,
     ...(order.statusReason === undefined ? {} : { reason: order.statusReason }),
   };
 }
@@ -100,6 +103,8 @@ export interface OrderRoutedData extends OrderSummary {
   policyVersion: number;
   /** Units the policy let go unshipped (ship-partial); empty when the order ships whole. */
   notShipped: Array<{ sku: string; quantity: number }>;
+  /** The order was BACKORDERED before it could be routed (its stock came later). */
+  waitedForStock: boolean;
 }
 
 /** OrderRouted: where each part of the order ships from, under which policy. */
@@ -117,6 +122,26 @@ export function orderRoutedEvent(
         shipments: order.shipments ?? [],
         policyVersion: decision.policyVersion,
         notShipped: decision.missing,
+        waitedForStock: order.timeline.some((entry) => entry.status === 'BACKORDERED'),
+      },
+    },
+  };
+}
+
+export interface OrderPlacedData extends OrderSummary {
+  lines: Array<{ sku: string; quantity: number; lineTotal: number }>;
+}
+
+/** OrderPlaced: the summary and what was sold, line by line (revenue per product without reading the order). */
+export function orderPlacedEvent(order: Order): DomainEvent<OrderPlacedData> {
+  const event = orderEvent(order, OrderEventType.PLACED);
+  return {
+    ...event,
+    detail: {
+      ...event.detail,
+      data: {
+        ...event.detail.data,
+        lines: order.lines.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
       },
     },
   };

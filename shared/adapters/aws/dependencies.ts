@@ -14,6 +14,7 @@ import {
 import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
+import { DynamoKpiStore } from './dynamo-kpi-store';
 import { DynamoLocationRepository } from './dynamo-location-repository';
 import { DynamoNotificationOutbox } from './dynamo-notification-outbox';
 import { DynamoOrderActivityLog } from './dynamo-order-activity-log';
@@ -77,6 +78,7 @@ export const awsAdapters = {
   notifications: () => new DynamoNotificationOutbox(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   mailer: () => new SesMailer(emailClient(), requiredEnv('NOTIFICATION_FROM_EMAIL')),
   workflow: () => new StepFunctionsOrderWorkflow(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
+  kpis: () => new DynamoKpiStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   executions: () =>
     new StepFunctionsOrderExecutions(stepFunctionsClient(), requiredEnv('ORDER_WORKFLOW_ARN')),
   returnWorkflow: () =>

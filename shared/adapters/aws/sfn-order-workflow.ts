@@ -1,13 +1,13 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { OrderWorkflow, ReturnWorkflow } from '../../application/ports';
 import type { Order } from '../../domain/order';
-import { OrderEventType, orderEvent } from '../../domain/order-events';
+import { orderPlacedEvent } from '../../domain/order-events';
 import type { OrderReturn } from '../../domain/returns';
 
 /** What the order state machine receives: the order id and the OrderPlaced event detail it publishes. */
 export interface OrderWorkflowInput {
   orderId: string;
-  placedEvent: ReturnType<typeof orderEvent>['detail'];
+  placedEvent: ReturnType<typeof orderPlacedEvent>['detail'];
 }
 
 /** Starts the execution named `name`; one already started under that name (possibly finished) is what we wanted. */
@@ -35,7 +35,7 @@ export class StepFunctionsOrderWorkflow implements OrderWorkflow {
   start(order: Order): Promise<void> {
     const input: OrderWorkflowInput = {
       orderId: order.id,
-      placedEvent: orderEvent(order, OrderEventType.PLACED).detail,
+      placedEvent: orderPlacedEvent(order).detail,
     };
     return startOnce(this.sfn, this.stateMachineArn, order.id, input);
   }

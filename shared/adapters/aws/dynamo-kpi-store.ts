@@ -1,0 +1,169 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { KpiStore } from '../../application/ports';
+import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../../domain/kpis';
+import { orderKey } from './order-item';
+import { queryAll } from './query-pages';
+
+/**
+ * All counters sit in one partition, `KPI`, sorted by day: a period is two range reads (channel
+ * rows, SKU rows) however many days it spans. Every order of a day and channel adds to the same
+ * counters, and concurrent transactions on one item conflict: each day and channel is split over
+ * SHARDS items (by order id), summed when read, and a conflicted transaction is tried again.
+ */
+const KPI_PK = 'KPI';
+const SHARDS = 4;
+const CONFLICT_RETRIES = 10;
+const channelSk = (day: string, channel: string, shard: number) => `C#${day}#${channel}#${shard}`;
+const skuSk = (day: string, channel: string, shard: number, sku: string) =>
+  `S#${day}#${channel}#${shard}#${sku}`;
+const shardOf = (orderId: string) =>
+  [...orderId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % SHARDS;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the projection remembers per order: beside the order, in its partition. */
+const memoryKey = (orderId: string) => ({ pk: orderKey(orderId).pk, sk: 'KPI' });
+
+/** An ADD of every counter, with attribute names as placeholders (counters carry '#'). */
+function addAll(counters: Record<string, number>) {
+  const entries = Object.entries(counters);
+  return {
+    UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+  };
+}
+
+/** Why a transaction was cancelled, per item (empty for any other error). */
+function cancellationCodes(error: unknown): Array<string | undefined> {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
+  return ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map(
+    (r) => r.Code,
+  );
+}
+
+/** Rows of one day, channel (and SKU) summed over their shards. */
+function sumShards<R extends { counters: Record<string, number> }>(rows: R[], key: (row: R) => string): R[] {
+  const merged = new Map<string, R>();
+  for (const row of rows) {
+    const seen = merged.get(key(row));
+    if (!seen) merged.set(key(row), { ...row, counters: { ...row.counters } });
+    else
+      for (const [name, n] of Object.entries(row.counters))
+        seen.counters[name] = (seen.counters[name] ?? 0) + n;
+  }
+  return [...merged.values()];
+}
+
+export class DynamoKpiStore implements KpiStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async memory(orderId: string): Promise<OrderKpiMemory & { counted: string[] }> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: memoryKey(orderId), ConsistentRead: true }),
+    );
+    const counted = (Item?.counted as Set<string> | undefined) ?? new Set<string>();
+    return {
+      counted: [...counted],
+      ...(typeof Item?.promisedBy === 'string' ? { promisedBy: Item.promisedBy } : {}),
+    };
+  }
+
+  /**
+   * One transaction: the order's memory takes the event's `once` (refused if it holds it: the
+   * event was counted) and the counters take the event's increments, so they move together or not at all.
+   */
+  async apply(increment: KpiIncrement, at: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(this.transaction(increment, at));
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes[0] === 'ConditionalCheckFailed') return false;
+        if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_RETRIES) throw error;
+        await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  private transaction(increment: KpiIncrement, at: string): TransactWriteCommand {
+    const { day, channel } = increment;
+    const shard = shardOf(increment.orderId);
+    const counters = day && channel && Object.keys(increment.counters).length > 0;
+    const skus = day && channel ? Object.entries(increment.skuCounters) : [];
+    const remember = increment.remember?.promisedBy;
+    return new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: memoryKey(increment.orderId),
+            UpdateExpression: `ADD counted :once SET entity = :entity, updatedAt = :at${remember ? ', promisedBy = :promise' : ''}`,
+            ConditionExpression: 'attribute_not_exists(counted) OR NOT contains(counted, :one)',
+            ExpressionAttributeValues: {
+              ':once': new Set([increment.once]),
+              ':one': increment.once,
+              ':entity': 'ORDER_KPI',
+              ':at': at,
+              ...(remember ? { ':promise': remember } : {}),
+            },
+          },
+        },
+        ...(counters && day && channel
+          ? [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: KPI_PK, sk: channelSk(day, channel, shard) },
+                  ...addAll(increment.counters),
+                },
+              },
+            ]
+          : []),
+        ...skus.map(([sku, own]) => ({
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: KPI_PK, sk: skuSk(day ?? '', channel ?? '', shard, sku) },
+            ...addAll(own),
+          },
+        })),
+      ],
+    });
+  }
+
+  async rows(range: { from: string; to: string; channel?: string }) {
+    const read = async (prefix: 'C' | 'S') =>
+      queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': KPI_PK,
+          ':from': `${prefix}#${range.from}`,
+          // '~' sorts after every character a channel or SKU may hold: the whole last day.
+          ':to': `${prefix}#${range.to}#~`,
+        },
+      });
+    const split = (item: Record<string, unknown>) => {
+      const { pk: _pk, sk, ...counters } = item;
+      const [, day = '', channel = '', _shard, ...sku] = String(sk).split('#');
+      return { day, channel, sku: sku.join('#'), counters: counters as Record<string, number> };
+    };
+    const wanted = (row: { channel: string }) => !range.channel || row.channel === range.channel;
+    const [channels, skus] = await Promise.all([read('C'), read('S')]);
+    return {
+      rows: sumShards(
+        channels
+          .map(split)
+          .filter(wanted)
+          .map(({ sku: _sku, ...row }): KpiRow => row),
+        (r) => `${r.day}#${r.channel}`,
+      ),
+      skuRows: sumShards(
+        skus.map(split).filter(wanted) as SkuKpiRow[],
+        (r) => `${r.day}#${r.channel}#${r.sku}`,
+      ),
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import type { EVENT_DETAIL_SCHEMAS } from '../contracts/event-schemas';
+import { type KpiFact, type KpiReport, kpiIncrement, kpiReport } from '../domain/kpis';
+import type { KpiStore } from './ports';
+
+type Schemas = typeof EVENT_DETAIL_SCHEMAS;
+type Detail<S extends keyof Schemas, T extends keyof Schemas[S]> = Schemas[S][T] extends z.ZodType
+  ? z.infer<Schemas[S][T]>
+  : never;
+
+/** The events the KPI projection's rule sends it, by source and detail-type. */
+export const KPI_EVENTS = {
+  'oms.orders': [
+    'OrderPlaced',
+    'OrderConfirmed',
+    'OrderRouted',
+    'OrderBackordered',
+    'OrderShipped',
+    'OrderDelivered',
+    'OrderCancelled',
+  ],
+  'oms.fulfillment': ['ShipmentShipped'],
+  'oms.returns': ['ReturnRequested'],
+} as const;
+
+export type KpiEvent =
+  | { source: 'oms.orders'; detailType: 'OrderPlaced'; detail: Detail<'oms.orders', 'OrderPlaced'> }
+  | { source: 'oms.orders'; detailType: 'OrderRouted'; detail: Detail<'oms.orders', 'OrderRouted'> }
+  | {
+      source: 'oms.orders';
+      detailType:
+        | 'OrderConfirmed'
+        | 'OrderBackordered'
+        | 'OrderShipped'
+        | 'OrderDelivered'
+        | 'OrderCancelled';
+      detail: Detail<'oms.orders', 'OrderConfirmed'>;
+    }
+  | {
+      source: 'oms.fulfillment';
+      detailType: 'ShipmentShipped';
+      detail: Detail<'oms.fulfillment', 'ShipmentShipped'>;
+    }
+  | {
+      source: 'oms.returns';
+      detailType: 'ReturnRequested';
+      detail: Detail<'oms.returns', 'ReturnRequested'>;
+    };
+
+const STAGE_OF = {
+  OrderConfirmed: 'confirmed',
+  OrderShipped: 'shipped',
+  OrderDelivered: 'delivered',
+  OrderBackordered: 'backordered',
+  OrderCancelled: 'cancelled',
+} as const;
+
+/** What one event says for the figures. */
+export function kpiFactOf(event: KpiEvent): KpiFact {
+  const at = event.detail.metadata.occurredAt;
+  const orderId = event.detail.metadata.orderId;
+  switch (event.detailType) {
+    case 'OrderPlaced': {
+      const { data } = event.detail;
+      return {
+        type: 'placed',
+        orderId,
+        channel: data.channel,
+        at,
+        currency: data.currency,
+        grandTotal: data.grandTotal,
+        // An event from before lines were carried counts its revenue, not its products.
+        lines: data.lines ?? [],
+      };
+    }
+    case 'OrderRouted': {
+      const { data } = event.detail;
+      return {
+        type: 'routed',
+        orderId,
+        channel: data.channel,
+        at,
+        ...(data.placedAt ? { placedAt: data.placedAt } : {}),
+        shipments: data.shipments.length,
+        unitsNotShipped: data.notShipped.reduce((n, l) => n + l.quantity, 0),
+        waitedForStock: data.waitedForStock ?? false,
+      };
+    }
+    case 'ShipmentShipped': {
+      const { data } = event.detail;
+      return {
+        type: 'shipmentShipped',
+        orderId,
+        shipmentId: data.shipmentId,
+        at,
+        ...(data.carrier?.transitDays === undefined ? {} : { transitDays: data.carrier.transitDays }),
+      };
+    }
+    case 'ReturnRequested': {
+      const { data } = event.detail;
+      return {
+        type: 'returned',
+        orderId,
+        returnId: data.returnId,
+        channel: data.channel,
+        at,
+        reason: data.reason,
+        lines: data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      };
+    }
+    default: {
+      const { data } = event.detail;
+      const type = STAGE_OF[event.detailType];
+      return type === 'backordered' || type === 'cancelled'
+        ? { type, orderId, channel: data.channel, at }
+        : { type, orderId, channel: data.channel, at, ...(data.placedAt ? { placedAt: data.placedAt } : {}) };
+    }
+  }
+}
+
+/**
+ * Adds one event to the figures, once: the store refuses a second count of the same event for
+ * the same order (EventBridge delivers at least once; Lambda retries).
+ */
+export async function projectKpis(deps: { kpis: KpiStore }, event: KpiEvent): Promise<boolean> {
+  const fact = kpiFactOf(event);
+  const memory = await deps.kpis.memory(fact.orderId);
+  const increment = kpiIncrement(fact, memory);
+  if (memory.counted.includes(increment.once)) return false;
+  return deps.kpis.apply(increment, fact.at);
+}
+
+/** The figures of the days `from`..`to` (inclusive, UTC), of one channel or all. */
+export async function readKpis(
+  deps: { kpis: KpiStore },
+  range: { from: string; to: string; channel?: string },
+): Promise<{ from: string; to: string; channel?: string } & KpiReport> {
+  const { rows, skuRows } = await deps.kpis.rows(range);
+  return { ...range, ...kpiReport(rows, skuRows) };
+}
