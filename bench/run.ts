@@ -17,9 +17,11 @@ import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
 import { type LocalCloud, startLocalCloud } from '../infra/local/local-cloud';
 import { startSimulators } from '../infra/local/simulators';
 import { synthesize } from '../infra/local/synthesize';
+import { usageBetween } from '../infra/local/usage';
 import { allocationBenchmark } from './allocation';
 import { BENCH_ORDER, omsOrderBody, omsPeer, peerFromFlags, placeThrough } from './peers';
 import { formatRow, percentile, runConcurrently } from './stats';
+import { measuredUsage, saveUsage, USAGE_FILE } from './usage-file';
 
 /**
  * `npm run bench -- --orders N --concurrency C`: places N orders at concurrency C against the
@@ -200,12 +202,17 @@ async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writ
     await stockUp(cloud);
     const meter = cloud.dynamoMeter;
     if (!meter) throw new Error('the metered cloud has no meter');
-    const before = { writes: meter.writesByKind(), requests: meter.requests() };
+    const before = { writes: meter.writesByKind(), requests: meter.requests(), usage: cloud.usage() };
     // A parcel's scans a little apart, as real ones come: the simulated carrier sends each after
     // the last was answered, so retried writes come from the design's races, not the simulator's.
     const lifecycle = await fullLifecycle(cloud, count, 4, 250);
     const writes = perStage(meter.writesByKind(), before.writes, count);
     const requests = perStage(meter.requests(), before.requests, count);
+    saveUsage({
+      measuredAt: new Date().toISOString(),
+      scenario: `${count} bench orders (2 lines, one shipment) placed, packed and delivered by the simulators`,
+      usage: measuredUsage(usageBetween(before.usage, cloud.usage()), count),
+    });
     return { writes, requests, delivered: lifecycle.delivered, count };
   } finally {
     await cloud.stop();
@@ -395,6 +402,7 @@ async function main(): Promise<void> {
   );
   for (const [stage, row] of requests.rows)
     console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
+  console.log(`What these orders used on AWS's terms is in ${path.relative(process.cwd(), USAGE_FILE)}: npm run cost prices it.`);
   if (!figures) return;
   const restart = await restartWithWaiting(assemblyDir, stackName, quiet, orders);
   console.log('');

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized, signIn, signOut, takeTokenFromUrl, token } from './api';
+import { CostPage } from './cost-page';
 import { KpisPage } from './kpis-page';
 import { OrderPage } from './order-page';
 import { OrdersPage } from './orders-page';
@@ -71,6 +72,9 @@ function Console() {
             <a href="#/kpis">KPIs</a>
           </li>
           <li>
+            <a href="#/cost">Cost</a>
+          </li>
+          <li>
             <button
               type="button"
               class="secondary outline"
@@ -85,7 +89,15 @@ function Console() {
         </ul>
       </nav>
       <main>
-        {order ? <OrderPage id={order} key={order} /> : route === '/kpis' ? <KpisPage /> : <OrdersPage />}
+        {order ? (
+          <OrderPage id={order} key={order} />
+        ) : route === '/kpis' ? (
+          <KpisPage />
+        ) : route === '/cost' ? (
+          <CostPage />
+        ) : (
+          <OrdersPage />
+        )}
       </main>
     </>
   );

@@ -15,5 +15,7 @@ export function consoleBuild(outputDir: string): string[] {
     `${JSON.stringify(esbuild)} ${source('main.tsx')} --bundle --minify --format=esm --target=es2022 --jsx=automatic --jsx-import-source=preact --log-level=warning --outfile=${out('app.js')}`,
     `${JSON.stringify(esbuild)} ${source('app.css')} --bundle --minify --log-level=warning --outfile=${out('app.css')}`,
     `cp ${source('index.html')} ${out('index.html')}`,
+    // The cost report `npm run cost` wrote: the Cost page shows the release's cost to serve.
+    `cp ${source('cost-report.json')} ${out('cost-report.json')}`,
   ];
 }

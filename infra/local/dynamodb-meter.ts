@@ -16,6 +16,19 @@ function kindOf(write: Keyed): string {
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
+/** Capacity units an answer reports (when its request asked, ReturnConsumedCapacity): one entry, or one per table. */
+function capacityOf(answer: string): number {
+  let parsed: { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    return 0;
+  }
+  const consumed = parsed.ConsumedCapacity;
+  const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  return entries.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+}
+
 /**
  * The items one DynamoDB request writes, by kind: one per put, update or delete, whether its
  * condition holds or not (AWS bills both), one per item of a batch or a transaction.
@@ -48,6 +61,11 @@ export interface DynamoDbMeter {
   writesByKind(): Map<string, number>;
   /** Requests of every kind (reads too: DynamoDB Local's time goes per request), keyed `caller operation`. */
   requests(): Map<string, number>;
+  /**
+   * Capacity units consumed, by caller, as DynamoDB Local reports them to callers that ask
+   * (the adapters' client asks on every call): read units and write units, what on-demand bills.
+   */
+  capacity(): Map<string, { readUnits: number; writeUnits: number }>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +79,7 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
   const counts = new Map<string, number>();
   const byKind = new Map<string, number>();
   const requests = new Map<string, number>();
+  const capacity = new Map<string, { readUnits: number; writeUnits: number }>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(target);
   const handler = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -82,6 +101,16 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
       { hostname, port, path: incoming.url, method: incoming.method, headers: incoming.headers, agent },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const units = capacityOf(Buffer.concat(chunks).toString());
+          if (units === 0) return;
+          const used = capacity.get(caller) ?? { readUnits: 0, writeUnits: 0 };
+          if (WRITES.has(operation)) used.writeUnits += units;
+          else used.readUnits += units;
+          capacity.set(caller, used);
+        });
         answer.pipe(outgoing);
       },
     );
@@ -94,6 +123,7 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
     writes: () => new Map(counts),
     writesByKind: () => new Map(byKind),
     requests: () => new Map(requests),
+    capacity: () => new Map([...capacity].map(([caller, used]) => [caller, { ...used }])),
     stop: async () => {
       await close(server);
       agent.destroy();

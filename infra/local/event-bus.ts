@@ -137,12 +137,21 @@ export class LocalEventBus {
   }
 
   /** Lets a local tool outside the template (the simulators) watch every event put on the bus. */
+  private published = 0;
+
+  /** Events put on the bus so far (what EventBridge bills). */
+  eventsPublished(): number {
+    return this.published;
+  }
+
   tap(listener: (event: BusEvent) => void): void {
     this.taps.push(listener);
   }
 
   putEvents(entries: PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     const results = entries.map((entry) => this.putOne(entry));
+    // EventBridge bills each event put (in 64 KB chunks; ours are far smaller), not its deliveries.
+    this.published += results.filter((r) => !('ErrorCode' in r)).length;
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 

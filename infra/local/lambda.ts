@@ -47,6 +47,7 @@ export class LocalLambda {
   private readonly pending = new Map<string, Pending>();
   private stopped = false;
   private fault: { from: number; to: number; error: string; calls: number } | undefined;
+  private readonly billed = { invocations: 0, billedMs: 0 };
 
   constructor(
     readonly spec: LambdaSpec,
@@ -158,7 +159,13 @@ export class LocalLambda {
     const worker = this.worker;
     const id = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000;
-    return new Promise((resolve, reject) => {
+    this.billed.invocations++;
+    const began = performance.now();
+    // Lambda bills each invocation's duration rounded up to the millisecond, failures and timeouts too.
+    const bill = () => {
+      this.billed.billedMs += Math.ceil(performance.now() - began);
+    };
+    return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(
@@ -172,7 +179,12 @@ export class LocalLambda {
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, worker });
       worker.postMessage({ id, event, deadline: Date.now() + timeoutMs });
-    });
+    }).finally(bill);
+  }
+
+  /** Invocations so far and their billed milliseconds (the hop to the worker included: a bound from above). */
+  usage(): { invocations: number; billedMs: number; memorySize: number } {
+    return { ...this.billed, memorySize: this.spec.memorySize };
   }
 
   async stop(): Promise<void> {

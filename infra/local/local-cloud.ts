@@ -31,6 +31,7 @@ import { LocalSecretsManager } from './secrets-manager';
 import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTemplate } from './template';
+import type { CloudUsage } from './usage';
 
 export interface LocalCloudOptions {
   /** Cloud assembly (cdk.out) holding the synthesized template and the bundled functions. */
@@ -80,7 +81,9 @@ export interface LocalCloud {
   /** The template's SQS queues (the dead-letter queues). */
   sqs: LocalSqs;
   /** Item writes and requests so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
-  dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind' | 'requests'>;
+  dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind' | 'requests' | 'capacity'>;
+  /** What the run so far would have used on AWS (capacity units with meterDynamoDb only). */
+  usage(): CloudUsage;
   /** Resolves when no event is being delivered and every execution has ended or waits on a token. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -261,12 +264,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return jsonProtocol(request, response);
     };
 
+    let apiRequests = 0;
     const http = httpApiHandler(
       template,
       (arn, event) => lambda(arn).invoke(event),
       (auth, headers) => authorizers.authorize(auth.authorizerId, auth.scopes, headers),
     );
-    const api = await listen(http.handler, options.port ?? 3000);
+    const api = await listen((request, response) => {
+      apiRequests++;
+      return http.handler(request, response);
+    }, options.port ?? 3000);
     servers.push(api.server);
     const [resumedExecutions, resume] = await timed(() => stepFunctions.resumeInterrupted());
     eventBus.startSchedules();
@@ -289,6 +296,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       cognito,
       sqs,
       ...(meter ? { dynamoMeter: meter } : {}),
+      usage: () => ({
+        functions: Object.fromEntries([...lambdas.entries()].map(([name, fn]) => [name, fn.usage()])),
+        apiRequests,
+        events: eventBus.eventsPublished(),
+        ...sfn.usage(),
+        emails: email.sent().length,
+        ...(meter ? { dynamodb: Object.fromEntries(meter.capacity()) } : {}),
+      }),
       idle: async () => {
         // Executions publish events and events start executions: settle until both are quiet.
         do {

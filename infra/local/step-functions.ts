@@ -141,6 +141,7 @@ function taskKind(resource: string): keyof typeof RESOURCE | undefined {
  * (tasks are idempotent by design, so a repeated task has no second effect).
  */
 export class LocalStepFunctions {
+  private readonly billed = { standardTransitions: 0, expressRequests: 0, expressBilledMs: 0 };
   readonly tokens = new TaskTokens();
   private readonly machines = new Map<string, MachineSpec>();
   private readonly live = new Map<string, LiveExecution>();
@@ -451,6 +452,7 @@ export class LocalStepFunctions {
    * journaled, so it is gone if the process stops; a Standard execution waiting on it starts it again.
    */
   private startExpress(machine: MachineSpec, name: string, input: string) {
+    this.billed.expressRequests++;
     const executionArn = `${machine.arn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
     const startDate = Date.now() / 1000;
     const record: ExecutionRecord = {
@@ -491,6 +493,8 @@ export class LocalStepFunctions {
     this.live.set(record.executionArn, live);
     const push = (type: string, details: Record<string, unknown> = {}, previousEventId?: number) => {
       if (live.detached) return 0;
+      // Standard bills each state entered (retries re-enter): the history says how many.
+      if (machine.type === 'STANDARD' && type.endsWith('StateEntered')) this.billed.standardTransitions++;
       const id = live.history.length + 1;
       live.history.push({
         id,
@@ -579,6 +583,10 @@ export class LocalStepFunctions {
     })();
     live.done = Promise.allSettled([execution.result, events]).then(async ([result]) => {
       if (live.detached) return;
+      if (machine.type === 'EXPRESS') {
+        // Express bills its duration rounded up to 100 ms (memory in 64 MB steps: the cost model's).
+        this.billed.expressBilledMs += Math.ceil((Date.now() - record.startDate * 1000) / 100) * 100;
+      }
       if (record.status === 'RUNNING') {
         // The interpreter settled without a final event (should not happen); record what it gave.
         Object.assign(
@@ -616,6 +624,11 @@ export class LocalStepFunctions {
         `Execution Does Not Exist: '${params.executionArn}'`,
       );
     return record;
+  }
+
+  /** What AWS would bill so far: Standard state transitions, Express requests and duration. */
+  usage() {
+    return { ...this.billed };
   }
 
   /** The definition an execution runs (the template's: a local state machine never changes while it runs). */

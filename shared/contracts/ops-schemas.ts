@@ -17,5 +17,5 @@ export const RedriveBody = z.strictObject({
 
 /** Path of GET /console/{file}: one of the console's built files (app.js, app.css). */
 export const ConsoleFileParams = z.strictObject({
-  file: z.string().regex(/^[a-z0-9-]{1,40}\.(js|css|html)$/, 'a console file, like app.js'),
+  file: z.string().regex(/^[a-z0-9-]{1,40}\.(js|css|html|json)$/, 'a console file, like app.js'),
 });

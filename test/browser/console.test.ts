@@ -147,4 +147,26 @@ describe('ops console in Chromium', () => {
     await shot('console-kpis');
     expect(problems).toEqual([]);
   });
+
+  it('shows the cost to serve of this build per 1,000 orders: a non-zero total, each service line and the functions', async () => {
+    problems.length = 0;
+    await page.goto(`${api()}/console#/cost`);
+    const total = page.locator('[data-cost="total"]');
+    await total.waitFor();
+    expect(Number((await total.textContent())?.replace('$', ''))).toBeGreaterThan(0);
+    const services = await page.locator('.cost-lines tbody tr td:first-child').allTextContents();
+    expect(new Set(services)).toEqual(
+      new Set([
+        'Step Functions Standard',
+        'Step Functions Express',
+        'Lambda',
+        'DynamoDB',
+        'EventBridge',
+        'API Gateway (HTTP API)',
+        'SES',
+      ]),
+    );
+    await shot('console-cost');
+    expect(problems).toEqual([]);
+  });
 });

@@ -87,4 +87,37 @@ describe('the DynamoDB meter', () => {
     expect(meter.writes().get('Journal')).toBe(2);
     expect((await journal.history(arn)).map((e) => e.id)).toEqual(events(1, 45).map((e) => e.id));
   });
+
+  it('adds up the capacity units DynamoDB reports to callers that ask for them: writes by item size (1 KB units, doubled in a transaction), reads by 4 KB halves', async () => {
+    const c = caller('StageC');
+    const kb = (n: number) => 'x'.repeat(n * 1024 - 100);
+    const asked = { ReturnConsumedCapacity: 'TOTAL' } as const;
+    // 2.5 KB put: 3 write units. A transaction of a small item and a 2.5 KB one: (1 + 3) x 2 = 8.
+    await c.send(
+      new PutItemCommand({
+        TableName: 'Things',
+        Item: { pk: { S: 'c1' }, v: { S: `${kb(2)}${'y'.repeat(512)}` } },
+        ...asked,
+      }),
+    );
+    await c.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: 'Things', Item: { pk: { S: 'c2' } } } },
+          { Put: { TableName: 'Things', Item: { pk: { S: 'c3' }, v: { S: `${kb(2)}${'y'.repeat(512)}` } } } },
+        ],
+        ...asked,
+      }),
+    );
+    // An eventually consistent read of up to 4 KB: half a unit; strongly consistent: one.
+    await c.send(new GetItemCommand({ TableName: 'Things', Key: { pk: { S: 'c1' } }, ...asked }));
+    await c.send(
+      new GetItemCommand({ TableName: 'Things', Key: { pk: { S: 'c1' } }, ConsistentRead: true, ...asked }),
+    );
+    // A caller that does not ask reports nothing (and is not guessed at).
+    await caller('StageD').send(new PutItemCommand({ TableName: 'Things', Item: { pk: { S: 'd1' } } }));
+    const capacity = meter.capacity();
+    expect(capacity.get('StageC')).toEqual({ writeUnits: 11, readUnits: 1.5 });
+    expect(capacity.get('StageD')).toBeUndefined();
+  });
 });

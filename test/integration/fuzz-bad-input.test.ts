@@ -77,7 +77,7 @@ const VALID_PARAM: Record<string, string> = {
   '^[a-z0-9][a-z0-9-]{0,63}$': 'cd-fuzz',
   '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$': 'FUZZ-SKU',
   '^[A-Za-z][A-Za-z0-9]{0,79}$': 'SendNotification',
-  '^[a-z0-9-]{1,40}\\.(js|css|html)$': 'app.js',
+  '^[a-z0-9-]{1,40}\\.(js|css|html|json)$': 'app.js',
 };
 
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */

@@ -22,7 +22,7 @@ const sink = new Writable({
 
 /** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
 export async function startTestCloud(
-  options: { dataDir?: string; functionLogs?: Writable } = {},
+  options: { dataDir?: string; functionLogs?: Writable; meterDynamoDb?: boolean } = {},
 ): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     assemblyDir: inject('assemblyDir'),
@@ -38,10 +38,13 @@ export async function startTestCloud(
 }
 
 /** One local cloud for the whole test file, with SDK clients pointed at it. */
-export function useTestCloud(): { cloud: LocalCloud; aws: ReturnType<typeof clientsFor> } {
+export function useTestCloud(options: { meterDynamoDb?: boolean } = {}): {
+  cloud: LocalCloud;
+  aws: ReturnType<typeof clientsFor>;
+} {
   const env = {} as { cloud: LocalCloud; aws: ReturnType<typeof clientsFor> };
   beforeAll(async () => {
-    env.cloud = await startTestCloud();
+    env.cloud = await startTestCloud(options);
     env.aws = clientsFor(env.cloud);
   });
   afterEach(({ task }) => {

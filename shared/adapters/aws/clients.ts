@@ -16,8 +16,34 @@ let secretsClient: SecretsManagerClient | undefined;
 let queueClient: SQSClient | undefined;
 let functionsClient: LambdaClient | undefined;
 
+/**
+ * Every table call asks DynamoDB for the capacity it consumed (free, on AWS as on DynamoDB Local):
+ * the cost to serve (npm run cost) counts the read and write units each function uses.
+ */
+function withConsumedCapacity(client: DynamoDBClient): DynamoDBClient {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as {
+        TableName?: unknown;
+        RequestItems?: unknown;
+        TransactItems?: unknown;
+        ReturnConsumedCapacity?: string;
+      };
+      if (
+        input.TableName !== undefined ||
+        input.RequestItems !== undefined ||
+        input.TransactItems !== undefined
+      )
+        input.ReturnConsumedCapacity ??= 'TOTAL';
+      return next(args);
+    },
+    { step: 'initialize', name: 'omsReturnConsumedCapacity' },
+  );
+  return client;
+}
+
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(withConsumedCapacity(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
