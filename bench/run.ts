@@ -402,7 +402,9 @@ async function main(): Promise<void> {
   );
   for (const [stage, row] of requests.rows)
     console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
-  console.log(`What these orders used on AWS's terms is in ${path.relative(process.cwd(), USAGE_FILE)}: npm run cost prices it.`);
+  console.log(
+    `What these orders used on AWS's terms is in ${path.relative(process.cwd(), USAGE_FILE)}: npm run cost prices it.`,
+  );
   if (!figures) return;
   const restart = await restartWithWaiting(assemblyDir, stackName, quiet, orders);
   console.log('');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { OpsMonitoring } from './constructs/ops-monitoring';
 import { OmsStack } from './oms-stack';
 
 /**
@@ -15,6 +16,7 @@ function projectContext(): Record<string, unknown> {
 }
 
 export const STACK_NAME = 'Oms';
+export const MONITORING_STACK_NAME = 'OmsMonitoring';
 
 /** The CDK app; the local cloud synthesizes this same app. */
 export function buildApp(
@@ -28,9 +30,15 @@ export function buildApp(
       ...options.context,
     },
   });
-  new OmsStack(app, STACK_NAME, {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const oms = new OmsStack(app, STACK_NAME, { env });
+  // Dashboard and alarms in a stack of their own: CloudFormation takes at most 500 resources per
+  // stack, and they are AWS's alone (the local cloud runs the Oms stack).
+  const monitoring = new Stack(app, MONITORING_STACK_NAME, {
+    env,
+    description: 'OMS dashboard and alarms (CloudWatch)',
   });
+  new OpsMonitoring(monitoring, 'Monitoring', oms.monitored);
   // cdk-nag's AWS Solutions rules at every synthesis (cdk deploy and the local cloud alike): a
   // finding fails the synthesis, and each accepted one is acknowledged where it arises, with why.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -14,6 +14,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
+import type { OpsMonitoringProps } from './constructs/ops-monitoring';
 import { OrderPreparation, OrderWorkflow, ReturnWorkflow } from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
 
@@ -24,6 +25,9 @@ type Extra = Omit<OmsFunctionProps, 'entry'>;
  * everything else is stateless and can be replaced freely.
  */
 export class OmsStack extends Stack {
+  /** What the monitoring stack watches. */
+  readonly monitored: OpsMonitoringProps;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
@@ -345,7 +349,7 @@ export class OmsStack extends Stack {
       entry: http('get-console.ts'),
       afterBundling: consoleBuild,
     }).uses([], resources, { readOnly: true }).fn;
-    new OmsHttpApi(this, 'Http', {
+    const api = new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
         placeOrder: fn('PlaceOrder', http('place-order.ts'), ['orders', 'workflow']).fn,
@@ -454,5 +458,20 @@ export class OmsStack extends Stack {
         getHealth: reader('GetHealth', http('get-health.ts'), []).fn,
       },
     });
+
+    // Watched from a stack of its own (OmsMonitoring): this one is near CloudFormation's 500 resources.
+    this.monitored = {
+      alarmTopic: alarms,
+      workflows: {
+        OrderWorkflow: workflow.stateMachine,
+        OrderPreparation: preparation.stateMachine,
+        ReturnWorkflow: returns.stateMachine,
+      },
+      deadLetterQueues: Object.fromEntries(
+        Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
+      ),
+      httpApi: api.api,
+      table,
+    };
   }
 }

@@ -47,8 +47,10 @@ const AWS_ONLY = new Set([
   'AWS::IAM::Policy',
   'AWS::Lambda::Permission',
   'AWS::SQS::QueuePolicy',
-  // Alarms watch AWS's metrics; locally ops read the dead letters themselves (GET /dead-letters).
+  // Alarms and the dashboard watch AWS's metrics; locally ops read the dead letters themselves
+  // (GET /dead-letters) and the figures in the console (GET /kpis), from the same events.
   'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
   'AWS::SNS::Topic',
   'AWS::SNS::TopicPolicy',
   'AWS::SNS::Subscription',

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { BUSINESS_METRICS } from '../contracts/business-metrics';
 import type { EVENT_DETAIL_SCHEMAS } from '../contracts/event-schemas';
 import { type KpiFact, type KpiReport, kpiIncrement, kpiReport } from '../domain/kpis';
 import type { KpiStore } from './ports';
@@ -118,16 +119,52 @@ export function kpiFactOf(event: KpiEvent): KpiFact {
   }
 }
 
+/** The business metrics (shared/contracts/business-metrics.ts) one counted event adds to. */
+export function kpiMetrics(
+  fact: KpiFact,
+): Array<{ name: string; unit: 'Count' | 'Milliseconds'; value: number }> {
+  const count = (name: string) => [{ name, unit: 'Count' as const, value: 1 }];
+  const timed = (stage: string, placedAt: string | undefined) =>
+    placedAt
+      ? [
+          {
+            name: BUSINESS_METRICS.timeTo(stage),
+            unit: 'Milliseconds' as const,
+            value: Math.max(0, Date.parse(fact.at) - Date.parse(placedAt)),
+          },
+        ]
+      : [];
+  switch (fact.type) {
+    case 'placed':
+      return count(BUSINESS_METRICS.ordersPlaced);
+    case 'cancelled':
+      return count(BUSINESS_METRICS.ordersCancelled);
+    case 'backordered':
+      return count(BUSINESS_METRICS.ordersBackordered);
+    case 'delivered':
+      return [...count(BUSINESS_METRICS.ordersDelivered), ...timed('delivered', fact.placedAt)];
+    case 'confirmed':
+    case 'routed':
+    case 'shipped':
+      return timed(fact.type, fact.placedAt);
+    default:
+      return [];
+  }
+}
+
 /**
  * Adds one event to the figures, once: the store refuses a second count of the same event for
  * the same order (EventBridge delivers at least once; Lambda retries).
  */
-export async function projectKpis(deps: { kpis: KpiStore }, event: KpiEvent): Promise<boolean> {
+export async function projectKpis(
+  deps: { kpis: KpiStore },
+  event: KpiEvent,
+): Promise<{ counted: boolean; fact: KpiFact }> {
   const fact = kpiFactOf(event);
   const memory = await deps.kpis.memory(fact.orderId);
   const increment = kpiIncrement(fact, memory);
-  if (memory.counted.includes(increment.once)) return false;
-  return deps.kpis.apply(increment, fact.at);
+  if (memory.counted.includes(increment.once)) return { counted: false, fact };
+  return { counted: await deps.kpis.apply(increment, fact.at), fact };
 }
 
 /** The figures of the days `from`..`to` (inclusive, UTC), of one channel or all. */

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type { KpiReport } from '../../shared/domain/kpis';
@@ -7,7 +8,16 @@ import { stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
-const env = useTestCloud();
+/** What the functions printed: their logs, and the metrics Powertools writes there as EMF. */
+const printed: string[] = [];
+const env = useTestCloud({
+  functionLogs: new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      printed.push(...chunk.toString('utf8').split('\n'));
+      done();
+    },
+  }),
+});
 const api = () => env.cloud.apiUrl;
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -129,6 +139,29 @@ describe('GET /kpis (the KPI projection)', () => {
       cancelled: 0,
       returns: 0,
     });
+  });
+
+  it("emits the dashboard's business metrics as CloudWatch EMF from the projection, once per counted event: orders placed and delivered, time from placement to each stage", () => {
+    const emf = printed
+      .filter((line) => line.includes('"_aws"'))
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            _aws: { CloudWatchMetrics: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }> };
+            [metric: string]: unknown;
+          },
+      );
+    const values = (name: string) =>
+      emf.flatMap((e) =>
+        typeof e[name] === 'number' ? [e[name]] : Array.isArray(e[name]) ? (e[name] as number[]) : [],
+      );
+    expect(emf.every((e) => e._aws.CloudWatchMetrics.every((m) => m.Namespace === 'OMS'))).toBe(true);
+    // Three orders placed, one delivered (the replayed OrderPlaced was not counted again).
+    expect(values('OrdersPlaced').reduce((a, b) => a + b, 0)).toBe(3);
+    expect(values('OrdersDelivered').reduce((a, b) => a + b, 0)).toBe(1);
+    expect(values('OrdersCancelled').reduce((a, b) => a + b, 0)).toBe(1);
+    expect(values('TimeToConfirmed')).toHaveLength(3);
+    expect(values('TimeToDelivered')).toHaveLength(1);
   });
 
   it('refuses a period that ends before it starts, or spans more than a year, with problem+json naming from', async () => {

@@ -38,7 +38,7 @@ export async function startTestCloud(
 }
 
 /** One local cloud for the whole test file, with SDK clients pointed at it. */
-export function useTestCloud(options: { meterDynamoDb?: boolean } = {}): {
+export function useTestCloud(options: { meterDynamoDb?: boolean; functionLogs?: Writable } = {}): {
   cloud: LocalCloud;
   aws: ReturnType<typeof clientsFor>;
 } {
