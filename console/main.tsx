@@ -1,10 +1,12 @@
-import { render } from 'preact';
+import { type JSX, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized, signIn, signOut, takeTokenFromUrl, token } from './api';
 import { CostPage } from './cost-page';
+import { InventoryPage } from './inventory-page';
 import { KpisPage } from './kpis-page';
 import { OrderPage } from './order-page';
 import { OrdersPage } from './orders-page';
+import { StuckPage } from './stuck-page';
 
 /** Routes live in the URL fragment: the console is one static page, whatever path serves it. */
 function useRoute(): string {
@@ -47,6 +49,15 @@ function SignIn({ reason }: { reason?: string }) {
   );
 }
 
+/** The console's pages by their fragment route (an order's page is /orders/<id>). */
+const PAGES: Record<string, () => JSX.Element> = {
+  '/orders': OrdersPage,
+  '/stuck': StuckPage,
+  '/kpis': KpisPage,
+  '/inventory': InventoryPage,
+  '/cost': CostPage,
+};
+
 function Console() {
   const route = useRoute();
   const [refused, setRefused] = useState<string>();
@@ -56,6 +67,7 @@ function Console() {
   );
   if (!token() || refused) return <SignIn {...(refused ? { reason: refused } : {})} />;
   const order = /^\/orders\/([0-9A-Z]{26})$/.exec(route)?.[1];
+  const Page = PAGES[route] ?? OrdersPage;
   return (
     <>
       <nav>
@@ -69,7 +81,13 @@ function Console() {
             <a href="#/orders">Orders</a>
           </li>
           <li>
+            <a href="#/stuck">Stuck and late</a>
+          </li>
+          <li>
             <a href="#/kpis">KPIs</a>
+          </li>
+          <li>
+            <a href="#/inventory">Inventory</a>
           </li>
           <li>
             <a href="#/cost">Cost</a>
@@ -88,17 +106,7 @@ function Console() {
           </li>
         </ul>
       </nav>
-      <main>
-        {order ? (
-          <OrderPage id={order} key={order} />
-        ) : route === '/kpis' ? (
-          <KpisPage />
-        ) : route === '/cost' ? (
-          <CostPage />
-        ) : (
-          <OrdersPage />
-        )}
-      </main>
+      <main>{order ? <OrderPage id={order} key={order} /> : <Page />}</main>
     </>
   );
 }

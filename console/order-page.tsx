@@ -116,7 +116,7 @@ export function OrderPage({ id }: { id: string }) {
           {notice}
         </p>
       ) : null}
-      <Actions order={order} act={act} />
+      <Actions order={order} executionStatus={story.execution?.status} act={act} />
       <div class="grid money">
         {(['authorized', 'captured', 'refunded', 'voided', 'outstanding'] as const).map((k) => (
           <article key={k}>
@@ -214,16 +214,28 @@ export function OrderPage({ id }: { id: string }) {
 
 function Actions({
   order,
+  executionStatus,
   act,
 }: {
   order: OrderView;
+  executionStatus: string | undefined;
   act: (label: string, path: string, body: unknown) => Promise<void>;
 }) {
+  const stopped = ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(executionStatus ?? '');
   const [holdReason, setHoldReason] = useState<string>(HOLD_REASONS[0]);
   const [cancelReason, setCancelReason] = useState<string>('ops_decision');
   const closed = ['DELIVERED', 'CANCELLED', 'FAILED'].includes(order.status);
   return (
     <form class="actions" onSubmit={(e) => e.preventDefault()}>
+      {stopped ? (
+        <button
+          type="button"
+          data-action="redrive"
+          onClick={() => act('Redrive', `/orders/${order.id}/redrive`, undefined)}
+        >
+          Redrive workflow
+        </button>
+      ) : null}
       {order.status === 'ON_HOLD' ? (
         <button
           type="button"

@@ -360,6 +360,11 @@ export class OmsStack extends Stack {
           'orders',
           'routingDecisions',
         ]).fn,
+        listLateOrders: reader('ListLateOrders', http('list-late-orders.ts'), ['orders']).fn,
+        listStoppedExecutions: reader('ListStoppedExecutions', http('list-stopped-executions.ts'), [
+          'executions',
+        ]).fn,
+        redriveOrder: fn('RedriveOrder', http('redrive-order.ts'), ['orders', 'executions']).fn,
         getOrderExecution: reader('GetOrderExecution', http('get-order-execution.ts'), [
           'orders',
           'executions',

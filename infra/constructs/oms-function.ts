@@ -68,9 +68,9 @@ export class OmsFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: OmsFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    // Its own role, writing only to its own log group (not the managed basic execution role,
-    // which may create and write any log group).
+    const logGroup = OmsFunction.sharedLogGroup(this);
+    // Its own role, writing only to the functions' log group (not the managed basic execution
+    // role, which may create and write any log group).
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
@@ -134,6 +134,19 @@ export class OmsFunction extends Construct {
   }
 
   /**
+   * One log group for every function of the stack: Lambda names each stream after its function
+   * (YYYY/MM/DD/<function>[<version>]<id>) in a custom log group, so the mapping stays, and a
+   * group per function would cost 70 of the stack's 500 CloudFormation resources.
+   */
+  static sharedLogGroup(scope: Construct): logs.LogGroup {
+    const stack = Stack.of(scope);
+    return (
+      (stack.node.tryFindChild('FunctionLogs') as logs.LogGroup | undefined) ??
+      new logs.LogGroup(stack, 'FunctionLogs', { retention: logs.RetentionDays.ONE_MONTH })
+    );
+  }
+
+  /**
    * Grants what the named adapters send and nothing else; `readOnly` (a GET route, a simulation)
    * keeps only the table reads, whatever else the adapters could do.
    */
@@ -163,6 +176,11 @@ export class OmsFunction extends Construct {
     if (needs.has('workflowHistory'))
       this.bindWorkflowHistory(required(resources.stateMachine, 'the order workflow'));
     if (options.readOnly) return this;
+    if (needs.has('workflowHistory'))
+      required(resources.stateMachine, 'the order workflow').grantExecution(
+        this.fn,
+        'states:RedriveExecution',
+      );
     if (needs.has('bus')) this.bindEventBus(resources.bus);
     if (needs.has('taskCallbacks')) this.bindTaskCallbacks();
     if (needs.has('workflow'))
@@ -303,8 +321,9 @@ export class OmsFunction extends Construct {
     );
   }
 
-  /** Reads the order workflow's executions (status, definition, history), and nothing else of it. */
+  /** Reads the order workflow's executions (list, status, definition, history), and nothing else of it. */
   private bindWorkflowHistory(stateMachine: IStateMachine): void {
+    stateMachine.grant(this.fn, 'states:ListExecutions');
     stateMachine.grantExecution(
       this.fn,
       'states:DescribeExecution',

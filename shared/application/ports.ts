@@ -105,9 +105,23 @@ export interface OrderExecution {
   truncated: boolean;
 }
 
+export interface StoppedExecution {
+  orderId: string;
+  executionArn: string;
+  status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  startDate: string;
+  stopDate?: string;
+  error?: string;
+  cause?: string;
+}
+
 export interface OrderExecutions {
   /** The execution of the order's workflow, undefined if it never started. */
   ofOrder(orderId: string): Promise<OrderExecution | undefined>;
+  /** Order executions that stopped without succeeding (failed, timed out, aborted), newest first. */
+  stopped(limit: number): Promise<StoppedExecution[]>;
+  /** Runs a stopped execution again from where it stopped (Step Functions' redrive). */
+  redrive(orderId: string): Promise<void>;
 }
 
 /** The KPI projection's counters (shared/domain/kpis.ts) and what it remembers per order. */

@@ -12,7 +12,14 @@ import {
   StockParams,
 } from './inventory-schemas';
 import { KpiQuery } from './kpi-schemas';
-import { ConsoleFileParams, DeadLetterQueueParams, ListDeadLettersQuery, RedriveBody } from './ops-schemas';
+import {
+  ConsoleFileParams,
+  DeadLetterQueueParams,
+  LateOrdersQuery,
+  ListDeadLettersQuery,
+  RedriveBody,
+  StoppedExecutionsQuery,
+} from './ops-schemas';
 import {
   CancelOrderBody,
   HoldOrderBody,
@@ -133,6 +140,47 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The stored routing decision, with an explanation in sentences' },
       ...problems,
       404: { description: 'No such order, or not routed yet', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listLateOrders',
+    access: [OPS],
+    method: 'GET',
+    path: '/orders/late',
+    summary:
+      'Orders standing in a stage past its SLA, longest first: confirmation 1 h, pick 24 h, delivery 7 days, backorder 72 h, hold 24 h (or olderThanHours)',
+    query: LateOrdersQuery,
+    responses: {
+      200: {
+        description:
+          'The late orders, each with its stage, since when and its SLA; truncated when a status had more than 1,000 orders',
+      },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'listStoppedExecutions',
+    access: [OPS],
+    method: 'GET',
+    path: '/ops/stopped-executions',
+    summary:
+      'Order workflows that stopped without succeeding (failed, timed out, aborted), newest first, with the error',
+    query: StoppedExecutionsQuery,
+    responses: { 200: { description: 'The stopped executions' }, ...problems },
+  },
+  {
+    operationId: 'redriveOrder',
+    access: [OPS],
+    method: 'POST',
+    path: '/orders/{id}/redrive',
+    summary:
+      "Run a stopped order workflow again from the state where it stopped (Step Functions' redrive): the states it had finished are not run again",
+    params: OrderIdParams,
+    responses: {
+      202: { description: 'The execution runs again' },
+      ...problems,
+      404: { description: 'No such order, or its workflow never started', schema: 'Problem' },
+      409: { description: 'Its workflow is running or succeeded: nothing to redrive', schema: 'Problem' },
     },
   },
   {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOTS } from '../support/browser';
@@ -167,6 +168,53 @@ describe('ops console in Chromium', () => {
       ]),
     );
     await shot('console-cost');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows stuck and late: an order late in its stage (hours asked: 0), links to it, and redrives a stopped workflow from the page', async () => {
+    problems.length = 0;
+    await stockUp(api(), 'console-wh', 'CONSOLE-STUCK', 5);
+    const placed = await request(api(), 'POST', '/orders', {
+      body: orderBody({ lines: [{ sku: 'CONSOLE-STUCK', quantity: 1, unitPrice: 1000 }] }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    const id = String(placed.body.id);
+    await eventually(async () => ((await orderStatus(id)) === 'FULFILLING' ? true : undefined), 20_000);
+    await env.cloud.idle();
+    await env.aws.sfn.send(
+      new StopExecutionCommand({ executionArn: env.aws.executionArn(id), error: 'OpsStopped' }),
+    );
+
+    await page.goto(`${api()}/console#/stuck`);
+    await page.getByRole('heading', { name: 'Stuck and late' }).waitFor();
+    await page.getByLabel('Older than hours').fill('0');
+    await page.getByLabel('Older than hours').press('Tab');
+    await page.locator(`tr[data-late="${id}"]`).waitFor({ timeout: 15_000 });
+    const stopped = page.locator(`tr[data-stopped="${id}"]`);
+    await stopped.waitFor({ timeout: 15_000 });
+    await shot('console-stuck');
+    await stopped.locator('[data-action="redrive"]').click();
+    await page.getByText('Redrive: done').waitFor();
+    await expect(
+      env.aws.sfn
+        .send(new DescribeExecutionCommand({ executionArn: env.aws.executionArn(id) }))
+        .then((x) => x.status),
+    ).resolves.toBe('RUNNING');
+    await page.locator(`tr[data-late="${id}"] a`).click();
+    await page.locator('[data-testid="order-status"]').waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows stock per SKU and location with its ATS, and the invariant check passing', async () => {
+    problems.length = 0;
+    await page.goto(`${api()}/console#/inventory`);
+    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
+    const row = page.locator('tr[data-sku="CONSOLE-SKU"]');
+    await row.waitFor();
+    expect(Number(await row.locator('[data-ats]').textContent())).toBeGreaterThanOrEqual(0);
+    await page.locator('[data-action="check"]').click();
+    await page.locator('[data-check="ok"]').waitFor();
+    await shot('console-inventory');
     expect(problems).toEqual([]);
   });
 });

@@ -3,10 +3,13 @@ import {
   DescribeStateMachineForExecutionCommand,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
   type SFNClient,
   type HistoryEvent as SfnHistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { OrderExecution, OrderExecutions } from '../../application/ports';
+import type { OrderExecution, OrderExecutions, StoppedExecution } from '../../application/ports';
+import { InvalidStateError, NotFoundError } from '../../domain/errors';
 import type { ExecutionStatus, GraphAslDefinition, HistoryEvent } from '../../domain/execution-graph';
 
 /** Pages of 1,000 events: an order's history is a few dozen; a pathological one is cut, not read whole. */
@@ -46,6 +49,58 @@ export class StepFunctionsOrderExecutions implements OrderExecutions {
       definition: JSON.parse(machine.definition ?? '{"StartAt":"","States":{}}') as GraphAslDefinition,
       ...history,
     };
+  }
+
+  async stopped(limit: number): Promise<StoppedExecution[]> {
+    const statuses = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+    const listed = (
+      await Promise.all(
+        statuses.map((statusFilter) =>
+          this.sfn.send(
+            new ListExecutionsCommand({
+              stateMachineArn: this.stateMachineArn,
+              statusFilter,
+              maxResults: limit,
+            }),
+          ),
+        ),
+      )
+    )
+      .flatMap((page) => page.executions ?? [])
+      .sort((a, b) => new Date(b.stopDate ?? 0).getTime() - new Date(a.stopDate ?? 0).getTime())
+      .slice(0, limit);
+    // The error and cause are only in each execution's description.
+    return Promise.all(
+      listed.map(async (listedOne) => {
+        const described = await this.describe(listedOne.executionArn ?? '');
+        return {
+          orderId: listedOne.name ?? '',
+          executionArn: listedOne.executionArn ?? '',
+          status: listedOne.status as StoppedExecution['status'],
+          startDate: new Date(listedOne.startDate ?? 0).toISOString(),
+          ...(listedOne.stopDate ? { stopDate: new Date(listedOne.stopDate).toISOString() } : {}),
+          ...(described.error ? { error: described.error } : {}),
+          ...(described.cause ? { cause: described.cause } : {}),
+        };
+      }),
+    );
+  }
+
+  async redrive(orderId: string): Promise<void> {
+    try {
+      await this.sfn.send(
+        new RedriveExecutionCommand({ executionArn: orderExecutionArn(this.stateMachineArn, orderId) }),
+      );
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'ExecutionDoesNotExist')
+        throw new NotFoundError(`The workflow of order ${orderId} has not started`);
+      if (name === 'ExecutionNotRedrivable')
+        throw new InvalidStateError(
+          `The workflow of order ${orderId} cannot be redriven: ${(error as Error).message}`,
+        );
+      throw error;
+    }
   }
 
   private describe(executionArn: string) {
