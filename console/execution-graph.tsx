@@ -1,4 +1,5 @@
 import { graphlib, layout } from '@dagrejs/dagre';
+import { useEffect, useRef } from 'preact/hooks';
 import type { ExecutionGraph, GraphNode } from '../shared/domain/execution-graph';
 
 const NODE_HEIGHT = 34;
@@ -24,9 +25,24 @@ export function ExecutionGraphView({ graph }: { graph: ExecutionGraph }) {
   const { width = 0, height = 0 } = g.graph();
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const ran = (name: string) => (byName.get(name)?.run ?? 'not-run') !== 'not-run';
+  // Drawn at its natural size (readable), scrolled so the state the order stands in is in view.
+  const svg = useRef<SVGSVGElement>(null);
+  const focus = graph.nodes.find(
+    (n) =>
+      n.run === 'waiting' || n.run === 'failed' || (n.run === 'current' && !n.type.match(/Map|Parallel/)),
+  )?.name;
+  const at = focus ? g.node(focus) : undefined;
+  useEffect(() => {
+    // The box around the graph scrolls, not the page: ops keep their place while it refreshes.
+    const box = svg.current?.parentElement;
+    if (!box || !at) return;
+    box.scrollLeft = Math.max(0, at.x - box.clientWidth / 2);
+    box.scrollTop = Math.max(0, at.y - box.clientHeight / 2);
+  }, [at?.x, at?.y]);
 
   return (
     <svg
+      ref={svg}
       class="execution-graph"
       viewBox={`0 0 ${width} ${height}`}
       width={width}

@@ -360,6 +360,7 @@ export class OmsStack extends Stack {
           'orders',
           'routingDecisions',
         ]).fn,
+        countOrders: reader('CountOrders', http('count-orders.ts'), ['orders']).fn,
         listLateOrders: reader('ListLateOrders', http('list-late-orders.ts'), ['orders']).fn,
         listStoppedExecutions: reader('ListStoppedExecutions', http('list-stopped-executions.ts'), [
           'executions',

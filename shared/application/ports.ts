@@ -70,6 +70,15 @@ export interface OrderFilter {
   status?: OrderStatus;
   channel?: string;
   customerId?: string;
+  /** Placed on or after this day (UTC, YYYY-MM-DD). */
+  from?: string;
+  /** Placed on or before this day (UTC). */
+  to?: string;
+  /** Has a line of this SKU. */
+  sku?: string;
+  /** The customer's email, whatever its case. */
+  customerEmail?: string;
+  externalOrderId?: string;
 }
 
 export interface Page<T> {
@@ -85,6 +94,8 @@ export interface OrderRepository {
   update(order: Order): Promise<void>;
   /** Newest first. */
   list(filter: OrderFilter, page: { limit: number; cursor?: string }): Promise<Page<Order>>;
+  /** Orders per status placed in the days given (and of one channel). */
+  countByStatus(filter: Pick<OrderFilter, 'from' | 'to' | 'channel'>): Promise<Record<OrderStatus, number>>;
 }
 
 /** Starts the per-order workflow; starting it twice for one order is harmless. */

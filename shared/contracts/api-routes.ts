@@ -24,6 +24,7 @@ import {
   CancelOrderBody,
   HoldOrderBody,
   ListOrdersQuery,
+  OrderCountsQuery,
   OrderIdParams,
   PlaceOrderBody,
   ReleaseOrderBody,
@@ -111,7 +112,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: [CHANNEL, OPS],
     method: 'GET',
     path: '/orders',
-    summary: 'Orders, newest first, filtered by status, channel or customer',
+    summary:
+      'Orders, newest first, filtered by status, channel, customer, the days placed, SKU, customer email or external order id',
     query: ListOrdersQuery,
     responses: { 200: { description: 'A page of orders', schema: 'OrderPage' }, ...problems },
   },
@@ -141,6 +143,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
       ...problems,
       404: { description: 'No such order, or not routed yet', schema: 'Problem' },
     },
+  },
+  {
+    operationId: 'countOrders',
+    access: [OPS],
+    method: 'GET',
+    path: '/orders/counts',
+    summary: 'Orders per status, of those placed in the days given (and of one channel)',
+    query: OrderCountsQuery,
+    responses: { 200: { description: 'A count for every status' }, ...problems },
   },
   {
     operationId: 'listLateOrders',

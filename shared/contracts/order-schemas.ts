@@ -95,12 +95,26 @@ export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
 export const OrderStatusSchema = z.enum(ORDER_STATUSES as [string, ...string[]]);
 
 /** Query of GET /orders. */
+const Day = z.iso.date().describe('A day, YYYY-MM-DD (UTC)');
+
 export const ListOrdersQuery = z.strictObject({
   status: OrderStatusSchema.optional(),
   channel: ChannelSlug.optional(),
   customerId: text(64).optional(),
+  from: Day.optional().describe('Placed on or after this day'),
+  to: Day.optional().describe('Placed on or before this day'),
+  sku: Sku.optional().describe('Has a line of this SKU'),
+  customerEmail: z.email().max(254).optional().describe("The customer's email, whatever its case"),
+  externalOrderId: text(64).optional().describe("The channel's own order id"),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
+});
+
+/** Query of GET /orders/counts. */
+export const OrderCountsQuery = z.strictObject({
+  from: Day.optional().describe('Placed on or after this day'),
+  to: Day.optional().describe('Placed on or before this day'),
+  channel: ChannelSlug.optional(),
 });
 export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 

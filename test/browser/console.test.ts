@@ -217,4 +217,35 @@ describe('ops console in Chromium', () => {
     await shot('console-inventory');
     expect(problems).toEqual([]);
   });
+
+  it("finds an order by the channel's order id in the search box, opens one by its id, and counts orders per status as filters", async () => {
+    problems.length = 0;
+    const placed = await request(api(), 'POST', '/orders', {
+      body: orderBody({
+        externalOrderId: 'WEB-4321',
+        lines: [{ sku: 'CONSOLE-SKU', quantity: 1, unitPrice: 1000 }],
+      }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    const id = String(placed.body.id);
+    await env.cloud.idle(); // settled, waiting for its pick: its status no longer moves under the test
+    await page.goto(`${api()}/console#/orders`);
+    await page.getByLabel('Search orders').fill('WEB-4321');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // The filtered page replaces the unfiltered one (where the new order is the newest row too).
+    await eventually(
+      async () => ((await page.locator('table.orders tbody tr').count()) === 1 ? true : undefined),
+      10_000,
+    );
+    await page.locator(`tr[data-order="${id}"]`).waitFor();
+    const fulfilling = page.locator('[data-count="FULFILLING"]');
+    await fulfilling.waitFor();
+    expect(Number((await fulfilling.textContent())?.replace('FULFILLING', ''))).toBeGreaterThanOrEqual(1);
+    await fulfilling.click();
+    await expect(page.getByLabel('Status').inputValue()).resolves.toBe('FULFILLING');
+    await page.getByLabel('Search orders').fill(id);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator(`section.order[data-order="${id}"]`).waitFor();
+    expect(problems).toEqual([]);
+  });
 });

@@ -89,4 +89,56 @@ describe('GET /orders', () => {
     );
     expect(reply.status).toBe(400);
   });
+
+  it('filters by the days placed, a SKU, the customer email whatever its case, and the channel order id', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const special = await request(cloud.apiUrl, 'POST', '/orders', {
+      body: orderBody({
+        externalOrderId: 'MKT-777',
+        customer: { id: 'c-9', email: 'Mixed.Case@Example.com', name: 'M' },
+        lines: [{ sku: 'MUG-01', quantity: 1, unitPrice: 2500 }],
+      }),
+      headers: { 'idempotency-key': newKey() },
+    });
+    const id = String(special.body.id);
+    const ids = async (query: string) =>
+      ((await request(cloud.apiUrl, 'GET', `/orders?${query}`)).body.items as Array<{ id: string }>).map(
+        (o) => o.id,
+      );
+    expect(await ids(`from=${today}&to=${today}&limit=100`)).toContain(id);
+    expect(await ids('to=2020-01-01')).toEqual([]);
+    expect(await ids('customerEmail=mixed.case@example.com')).toEqual([id]);
+    expect(await ids('externalOrderId=MKT-777')).toEqual([id]);
+    // Every order has MUG-01 (the default lines) but only this one has it alone: a SKU filter matches all.
+    expect((await ids('sku=MUG-01&limit=100')).length).toBe(placed.length + 1);
+    expect(await ids('sku=NO-SUCH-SKU')).toEqual([]);
+    expect(await ids(`sku=MUG-01&externalOrderId=MKT-777&from=${today}`)).toEqual([id]);
+    expect((await request(cloud.apiUrl, 'GET', '/orders?customerEmail=not-an-email')).status).toBe(400);
+  });
+
+  it('counts orders per status, of the days placed and of one channel', async () => {
+    await cloud.idle();
+    const today = new Date().toISOString().slice(0, 10);
+    const all = (await request(cloud.apiUrl, 'GET', `/orders/counts?from=${today}&to=${today}`)).body
+      .counts as Record<string, number>;
+    const listed = (await request(cloud.apiUrl, 'GET', '/orders?limit=100')).body.items as Array<{
+      status: string;
+      channel: string;
+    }>;
+    const tally = (items: Array<{ status: string }>) => {
+      const counts: Record<string, number> = {};
+      for (const o of items) counts[o.status] = (counts[o.status] ?? 0) + 1;
+      return counts;
+    };
+    expect(Object.fromEntries(Object.entries(all).filter(([, n]) => n > 0))).toEqual(tally(listed));
+    expect(all.FAILED).toBe(4);
+    const amazon = (await request(cloud.apiUrl, 'GET', '/orders/counts?channel=amazon')).body
+      .counts as Record<string, number>;
+    expect(Object.values(amazon).reduce((a, b) => a + b, 0)).toBe(4);
+    const none = (await request(cloud.apiUrl, 'GET', '/orders/counts?to=2020-01-01')).body.counts as Record<
+      string,
+      number
+    >;
+    expect(Object.values(none).every((n) => n === 0)).toBe(true);
+  });
 });

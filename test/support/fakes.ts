@@ -21,6 +21,7 @@ import { type NetworkStock, type ReservationLine, shortages } from '../../shared
 import type { Notification, OutboxEntry } from '../../shared/domain/notifications';
 import { createOrder, type Order, type OrderDraft } from '../../shared/domain/order';
 import type { DomainEvent } from '../../shared/domain/order-events';
+import { ORDER_STATUSES, type OrderStatus } from '../../shared/domain/order-status';
 
 /** In-memory OrderRepository with the same contract as the DynamoDB one. */
 export class InMemoryOrders implements OrderRepository {
@@ -51,12 +52,30 @@ export class InMemoryOrders implements OrderRepository {
   }
 
   async list(filter: OrderFilter, page: { limit: number }): Promise<Page<Order>> {
+    const placedIn = (o: Order) =>
+      (!filter.from || o.createdAt.slice(0, 10) >= filter.from) &&
+      (!filter.to || o.createdAt.slice(0, 10) <= filter.to);
     const items = [...this.orders.values()]
       .filter((o) => (filter.status ? o.status === filter.status : true))
       .filter((o) => (filter.channel ? o.channel === filter.channel : true))
       .filter((o) => (filter.customerId ? o.customer.id === filter.customerId : true))
+      .filter((o) => (filter.sku ? o.lines.some((l) => l.sku === filter.sku) : true))
+      .filter((o) =>
+        filter.customerEmail ? o.customer.email.toLowerCase() === filter.customerEmail.toLowerCase() : true,
+      )
+      .filter((o) => (filter.externalOrderId ? o.externalOrderId === filter.externalOrderId : true))
+      .filter(placedIn)
       .sort((a, b) => (a.id < b.id ? 1 : -1));
     return { items: items.slice(0, page.limit) };
+  }
+
+  async countByStatus(
+    filter: Pick<OrderFilter, 'from' | 'to' | 'channel'>,
+  ): Promise<Record<OrderStatus, number>> {
+    const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+    for (const order of (await this.list(filter, { limit: Number.POSITIVE_INFINITY })).items)
+      counts[order.status]++;
+    return counts;
   }
 }
 

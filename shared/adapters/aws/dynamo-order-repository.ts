@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -16,6 +17,7 @@ import {
   StaleOrderVersion,
 } from '../../application/ports';
 import type { Order } from '../../domain/order';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status';
 import { conditionFailed } from './dynamo-errors';
 import {
   channelPk,
@@ -25,8 +27,10 @@ import {
   fromIdempotencyItem,
   fromOrderItem,
   idempotencyKey,
+  LIST_SORT_KEY,
   OrderIndex,
   orderKey,
+  placedBetween,
   statusPk,
   toIdempotencyItem,
   toOrderItem,
@@ -137,12 +141,23 @@ export class DynamoOrderRepository implements OrderRepository {
       values[`:${field}`] = value;
       return `#${field} = :${field}`;
     });
+    if (filter.sku !== undefined) {
+      names['#skus'] = 'skus';
+      values[':sku'] = filter.sku;
+      conditions.push('contains(#skus, :sku)');
+    }
+    const range = placedBetween(filter.from, filter.to);
+    if (range) {
+      names['#sk'] = LIST_SORT_KEY;
+      values[':lo'] = range.lo;
+      values[':hi'] = range.hi;
+    }
     return queryPage(
       this.db,
       {
         TableName: this.tableName,
         IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
+        KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :lo AND :hi' : '#pk = :pk',
         ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -153,11 +168,52 @@ export class DynamoOrderRepository implements OrderRepository {
       fromOrderItem,
     );
   }
+
+  /** One COUNT query of the status index per status, over the days' range of its sort key. */
+  async countByStatus(
+    filter: Pick<OrderFilter, 'from' | 'to' | 'channel'>,
+  ): Promise<Record<OrderStatus, number>> {
+    const range = placedBetween(filter.from, filter.to);
+    const counts = await Promise.all(
+      ORDER_STATUSES.map(async (status) => {
+        let count = 0;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: OrderIndex.BY_STATUS.name,
+              Select: 'COUNT',
+              KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :lo AND :hi' : '#pk = :pk',
+              ...(filter.channel ? { FilterExpression: '#channel = :channel' } : {}),
+              ExpressionAttributeNames: {
+                '#pk': OrderIndex.BY_STATUS.partitionKey,
+                ...(range ? { '#sk': LIST_SORT_KEY } : {}),
+                ...(filter.channel ? { '#channel': 'channel' } : {}),
+              },
+              ExpressionAttributeValues: {
+                ':pk': statusPk(status),
+                ...(range ? { ':lo': range.lo, ':hi': range.hi } : {}),
+                ...(filter.channel ? { ':channel': filter.channel } : {}),
+              },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+          count += page.Count ?? 0;
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return [status, count] as const;
+      }),
+    );
+    return Object.fromEntries(counts) as Record<OrderStatus, number>;
+  }
 }
 
 /** The most selective index for the filters; the rest become a filter expression. */
 function chooseIndex(filter: OrderFilter) {
   const residual: Record<string, string> = {};
+  if (filter.customerEmail !== undefined) residual.customerEmailLc = filter.customerEmail.toLowerCase();
+  if (filter.externalOrderId !== undefined) residual.externalOrderId = filter.externalOrderId;
   if (filter.customerId !== undefined) {
     if (filter.status !== undefined) residual.status = filter.status;
     if (filter.channel !== undefined) residual.channel = filter.channel;

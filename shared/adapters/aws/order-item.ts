@@ -1,3 +1,4 @@
+import { encodeTime, TIME_MAX } from 'ulid';
 import type { IdempotencyRecord } from '../../application/ports';
 import type { Order } from '../../domain/order';
 
@@ -34,6 +35,8 @@ const KEY_ATTRIBUTES = [
   'customerPk',
   'entityPk',
   'listSk',
+  'skus',
+  'customerEmailLc',
 ] as const;
 
 export function toOrderItem(order: Order): Record<string, unknown> {
@@ -45,6 +48,9 @@ export function toOrderItem(order: Order): Record<string, unknown> {
     ...(order.customer.id === undefined ? {} : { customerPk: customerPk(order.customer.id) }),
     entityPk: ENTITY_PK,
     listSk: order.id,
+    // For the listing's filters: a line's SKU, and the email matched whatever its case.
+    skus: [...new Set(order.lines.map((line) => line.sku))],
+    customerEmailLc: order.customer.email.toLowerCase(),
     ...order,
   };
 }
@@ -74,4 +80,18 @@ export function fromIdempotencyItem(item: Record<string, unknown>): IdempotencyR
     result: item.result,
     createdAt: String(item.createdAt),
   };
+}
+
+/**
+ * The listing indexes' sort key range of the orders placed between two days (UTC): order ids are
+ * ULIDs, whose first ten characters are their creation time.
+ */
+export function placedBetween(
+  from: string | undefined,
+  to: string | undefined,
+): { lo: string; hi: string } | undefined {
+  if (!from && !to) return undefined;
+  const start = from ? Date.parse(`${from}T00:00:00.000Z`) : 0;
+  const end = to ? Date.parse(`${to}T23:59:59.999Z`) : TIME_MAX;
+  return { lo: `${encodeTime(start)}${'0'.repeat(16)}`, hi: `${encodeTime(end)}${'Z'.repeat(16)}` };
 }
