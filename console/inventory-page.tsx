@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Drift, StockLevel } from '../shared/domain/inventory';
 import { api } from './api';
 import { when } from './format';
+import { Pager } from './pager';
 
 type Row = StockLevel & { ats: number };
 interface Check {
@@ -120,24 +121,7 @@ export function InventoryPage() {
           ))}
         </tbody>
       </table>
-      <nav class="paging">
-        <button
-          type="button"
-          class="secondary"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
-        >
-          Next
-        </button>
-      </nav>
+      <Pager cursors={cursors} setCursors={setCursors} nextCursor={page?.nextCursor} />
     </section>
   );
 }

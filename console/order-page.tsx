@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { CANCEL_REASONS } from '../shared/domain/cancellation';
 import type { ExecutionGraph, HistoryEvent } from '../shared/domain/execution-graph';
 import { HOLD_REASONS } from '../shared/domain/hold';
@@ -7,6 +7,7 @@ import type { ShipmentRecord } from '../shared/domain/shipment';
 import { ApiProblem, api } from './api';
 import { ExecutionGraphView, RUN_LEGEND } from './execution-graph';
 import { money, when } from './format';
+import { useAction, usePolling } from './hooks';
 import type { OrderView } from './orders-page';
 
 interface Activity {
@@ -63,7 +64,6 @@ async function loadStory(id: string): Promise<Story> {
 export function OrderPage({ id }: { id: string }) {
   const [story, setStory] = useState<Story>();
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
 
   const reload = useCallback(
     () =>
@@ -75,21 +75,8 @@ export function OrderPage({ id }: { id: string }) {
         .catch((e: Error) => setError(e.message)),
     [id],
   );
-  useEffect(() => {
-    void reload();
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
-
-  const act = async (label: string, path: string, body: unknown) => {
-    try {
-      await api('POST', path, body);
-      setNotice(`${label}: done`);
-    } catch (e) {
-      setNotice(`${label} refused: ${(e as Error).message}`);
-    }
-    await reload();
-  };
+  usePolling(reload, REFRESH_MS);
+  const { notice, act } = useAction(reload);
 
   if (!story) return <p aria-busy="true">{error ?? 'Loading order...'}</p>;
   const { order } = story;

@@ -3,6 +3,7 @@ import type { toOrderView } from '../shared/contracts/order-view';
 import { ORDER_STATUSES } from '../shared/domain/order-status';
 import { api } from './api';
 import { money, since } from './format';
+import { Pager } from './pager';
 
 export type OrderView = ReturnType<typeof toOrderView>;
 interface OrderPage {
@@ -171,24 +172,7 @@ export function OrdersPage() {
         </tbody>
       </table>
       {page && page.items.length === 0 ? <p>No orders match.</p> : null}
-      <nav class="paging">
-        <button
-          type="button"
-          class="secondary"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
-        >
-          Older
-        </button>
-      </nav>
+      <Pager cursors={cursors} setCursors={setCursors} nextCursor={page?.nextCursor} />
     </section>
   );
 }

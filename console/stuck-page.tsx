@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { Alert, StoppedExecution } from '../shared/application/ports';
 import type { LateOrder } from '../shared/domain/late-orders';
 import { STAGES } from '../shared/domain/late-orders';
 import { api } from './api';
 import { since, when } from './format';
+import { useAction, usePolling } from './hooks';
 
 interface DeadLetterQueue {
   queue: string;
@@ -22,7 +23,6 @@ export function StuckPage() {
   const [stopped, setStopped] = useState<StoppedExecution[]>([]);
   const [letters, setLetters] = useState<DeadLetterQueue[]>([]);
   const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
 
   const load = useCallback(async () => {
@@ -45,21 +45,8 @@ export function StuckPage() {
       setError((e as Error).message);
     }
   }, [stage, olderThan]);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
-
-  const act = async (label: string, path: string, body: unknown) => {
-    try {
-      await api('POST', path, body);
-      setNotice(`${label}: done`);
-    } catch (e) {
-      setNotice(`${label} refused: ${(e as Error).message}`);
-    }
-    await load();
-  };
+  usePolling(load, REFRESH_MS);
+  const { notice, act } = useAction(load);
 
   return (
     <section class="stuck">

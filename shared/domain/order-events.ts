@@ -107,25 +107,27 @@ export interface OrderRoutedData extends OrderSummary {
   waitedForStock: boolean;
 }
 
+/** The order event of `type` whose data carries `extra` beside the summary. */
+function orderEventWith<T extends object>(
+  order: Order,
+  type: OrderEventType,
+  extra: T,
+): DomainEvent<OrderSummary & T> {
+  const event = orderEvent(order, type);
+  return { ...event, detail: { ...event.detail, data: { ...event.detail.data, ...extra } } };
+}
+
 /** OrderRouted: where each part of the order ships from, under which policy. */
 export function orderRoutedEvent(
   order: Order,
   decision: { policyVersion: number; missing: Array<{ sku: string; quantity: number }> },
 ): DomainEvent<OrderRoutedData> {
-  const event = orderEvent(order, OrderEventType.ROUTED);
-  return {
-    ...event,
-    detail: {
-      ...event.detail,
-      data: {
-        ...event.detail.data,
-        shipments: order.shipments ?? [],
-        policyVersion: decision.policyVersion,
-        notShipped: decision.missing,
-        waitedForStock: order.timeline.some((entry) => entry.status === 'BACKORDERED'),
-      },
-    },
-  };
+  return orderEventWith(order, OrderEventType.ROUTED, {
+    shipments: order.shipments ?? [],
+    policyVersion: decision.policyVersion,
+    notShipped: decision.missing,
+    waitedForStock: order.timeline.some((entry) => entry.status === 'BACKORDERED'),
+  });
 }
 
 export interface OrderPlacedData extends OrderSummary {
@@ -134,17 +136,9 @@ export interface OrderPlacedData extends OrderSummary {
 
 /** OrderPlaced: the summary and what was sold, line by line (revenue per product without reading the order). */
 export function orderPlacedEvent(order: Order): DomainEvent<OrderPlacedData> {
-  const event = orderEvent(order, OrderEventType.PLACED);
-  return {
-    ...event,
-    detail: {
-      ...event.detail,
-      data: {
-        ...event.detail.data,
-        lines: order.lines.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
-      },
-    },
-  };
+  return orderEventWith(order, OrderEventType.PLACED, {
+    lines: order.lines.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
+  });
 }
 
 export interface OrderCancelledData extends OrderSummary {

@@ -1,4 +1,3 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoShipmentRepository } from '../../shared/adapters/aws/dynamo-shipment-repository';
@@ -14,6 +13,7 @@ import {
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
 import { newKey, orderBody, placeLines } from '../support/orders';
+import { redeliverOrderEvent } from '../support/redeliver';
 import { useTestCloud } from '../support/test-cloud';
 
 const env = useTestCloud();
@@ -140,42 +140,14 @@ describe('fulfilment over HTTP', () => {
     }
 
     // The bus delivers an event twice: the customer still gets one message.
-    const activity = (await request(api(), 'GET', `/orders/${id}/events`)).body.items as Array<{
-      type: string;
-      data: unknown;
-      eventId: string;
-      sequence: number;
-      occurredAt: string;
-    }>;
-    const confirmed = activity.find((e) => e.type === 'OrderConfirmed');
-    await env.aws.events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: env.aws.busName,
-            Source: 'oms.orders',
-            DetailType: 'OrderConfirmed',
-            Detail: JSON.stringify({
-              metadata: {
-                eventId: confirmed?.eventId,
-                orderId: id,
-                sequence: confirmed?.sequence,
-                occurredAt: confirmed?.occurredAt,
-                correlationId: id,
-              },
-              data: confirmed?.data,
-            }),
-          },
-        ],
-      }),
-    );
+    const confirmedId = await redeliverOrderEvent(env, id, 'OrderConfirmed');
     await env.cloud.idle();
     expect((await notificationsFor(api(), id)).filter((n) => n.template === 'order-confirmed')).toHaveLength(
       1,
     );
-    expect(
-      env.cloud.email.sent().filter((m) => m.tags.notification?.startsWith(String(confirmed?.eventId))),
-    ).toHaveLength(1);
+    expect(env.cloud.email.sent().filter((m) => m.tags.notification?.startsWith(confirmedId))).toHaveLength(
+      1,
+    );
   });
 
   it('delivers a split order only when both of its shipments are delivered, each captured as it shipped: the captures sum to the order total', async () => {
