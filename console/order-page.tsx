@@ -8,6 +8,7 @@ import { ApiProblem, api } from './api';
 import { ExecutionGraphView, RUN_LEGEND } from './execution-graph';
 import { money, when } from './format';
 import { useAction, usePolling } from './hooks';
+import { Messages } from './messages';
 import type { OrderView } from './orders-page';
 
 interface Activity {
@@ -97,12 +98,7 @@ export function OrderPage({ id }: { id: string }) {
           {order.statusReason ? ` · ${order.statusReason}` : ''}
         </p>
       </hgroup>
-      {error ? <p class="error">{error}</p> : null}
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Messages error={error} notice={notice} />
       <Actions order={order} executionStatus={story.execution?.status} act={act} />
       <div class="grid money">
         {(['authorized', 'captured', 'refunded', 'voided', 'outstanding'] as const).map((k) => (

@@ -5,6 +5,7 @@ import { STAGES } from '../shared/domain/late-orders';
 import { api } from './api';
 import { since, when } from './format';
 import { useAction, usePolling } from './hooks';
+import { Messages } from './messages';
 
 interface DeadLetterQueue {
   queue: string;
@@ -51,12 +52,7 @@ export function StuckPage() {
   return (
     <section class="stuck">
       <h2>Stuck and late</h2>
-      {error ? <p class="error">{error}</p> : null}
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Messages error={error} notice={notice} />
       <h3>Orders late in their stage</h3>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <select

@@ -101,7 +101,6 @@ export class OpsMonitoring extends Construct {
     const latency = (stage: string, stat: 'p50' | 'p95') =>
       businessMetric(BUSINESS_METRICS.timeTo(stage), stat, FIVE_MINUTES).with({ label: `${stage} ${stat}` });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: undefined,
       defaultInterval: Duration.hours(6),
       widgets: [
         [

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { BUSINESS_METRICS } from '../contracts/business-metrics';
 import type { EVENT_DETAIL_SCHEMAS } from '../contracts/event-schemas';
-import { type KpiFact, type KpiReport, kpiIncrement, kpiReport } from '../domain/kpis';
+import { type KpiFact, type KpiReport, kpiIncrement, kpiReport, sincePlacement } from '../domain/kpis';
 import type { KpiStore } from './ports';
 
 type Schemas = typeof EVENT_DETAIL_SCHEMAS;
@@ -124,16 +124,12 @@ export function kpiMetrics(
   fact: KpiFact,
 ): Array<{ name: string; unit: 'Count' | 'Milliseconds'; value: number }> {
   const count = (name: string) => [{ name, unit: 'Count' as const, value: 1 }];
-  const timed = (stage: string, placedAt: string | undefined) =>
-    placedAt
-      ? [
-          {
-            name: BUSINESS_METRICS.timeTo(stage),
-            unit: 'Milliseconds' as const,
-            value: Math.max(0, Date.parse(fact.at) - Date.parse(placedAt)),
-          },
-        ]
-      : [];
+  const timed = (stage: string, placedAt: string | undefined) => {
+    const ms = sincePlacement(placedAt, fact.at);
+    return ms === undefined
+      ? []
+      : [{ name: BUSINESS_METRICS.timeTo(stage), unit: 'Milliseconds' as const, value: ms }];
+  };
   switch (fact.type) {
     case 'placed':
       return count(BUSINESS_METRICS.ordersPlaced);

@@ -78,13 +78,14 @@ export interface KpiIncrement {
 const dayOf = (iso: string) => iso.slice(0, 10);
 const DAY_MS = 86_400_000;
 
-function sinceIfKnown(from: string | undefined, to: string): number | undefined {
-  if (!from) return undefined;
-  return Math.max(0, Date.parse(to) - Date.parse(from));
+/** Milliseconds from placement to `at`, when the event said when the order was placed. */
+export function sincePlacement(placedAt: string | undefined, at: string): number | undefined {
+  if (!placedAt) return undefined;
+  return Math.max(0, Date.parse(at) - Date.parse(placedAt));
 }
 
 function stage(name: KpiStage, placedAt: string | undefined, at: string): Record<string, number> {
-  const ms = sinceIfKnown(placedAt, at);
+  const ms = sincePlacement(placedAt, at);
   return { [name]: 1, ...(ms === undefined ? {} : { [`t#${name}#${bucketOf(ms)}`]: 1 }) };
 }
 

@@ -91,7 +91,7 @@ export class DynamoKpiStore implements KpiStore {
   private transaction(increment: KpiIncrement, at: string): TransactWriteCommand {
     const { day, channel } = increment;
     const shard = shardOf(increment.orderId);
-    const counters = day && channel && Object.keys(increment.counters).length > 0;
+    const counters = Object.keys(increment.counters).length > 0;
     const skus = day && channel ? Object.entries(increment.skuCounters) : [];
     const remember = increment.remember?.promisedBy;
     return new TransactWriteCommand({
