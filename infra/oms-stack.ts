@@ -428,7 +428,6 @@ export class OmsStack extends Stack {
           'carriers',
           'callbacks',
           'events',
-          'webhookReplays',
           'carrierSecrets',
         ]).fn,
         putLocation: fn('PutLocation', http('put-location.ts'), ['locations']).fn,

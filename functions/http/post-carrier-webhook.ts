@@ -1,11 +1,7 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { systemClock } from '../../shared/adapters/system';
 import type { CarrierWebhookDeps } from '../../shared/application/carrier-tracking';
-import {
-  applyCarrierUpdate,
-  rememberSignature,
-  verifyCarrierWebhook,
-} from '../../shared/application/carrier-tracking';
+import { applyCarrierUpdate, verifyCarrierWebhook } from '../../shared/application/carrier-tracking';
 import { CarrierParams, CarrierWebhookBody } from '../../shared/contracts/shipment-schemas';
 import { httpRoute, json } from '../lib/http-route';
 import { parseJsonBody } from '../lib/parse-request';
@@ -13,7 +9,7 @@ import { parseJsonBody } from '../lib/parse-request';
 /** Carrier tracking: the signature over the raw body is checked before the body is even parsed. */
 export const createHandler = (deps: CarrierWebhookDeps) =>
   httpRoute({ params: CarrierParams }, async ({ params, rawBody, headers }) => {
-    const accepted = await verifyCarrierWebhook(deps, {
+    const { signature } = await verifyCarrierWebhook(deps, {
       carrier: params.carrier,
       rawBody,
       signature: headers['oms-signature'],
@@ -25,8 +21,8 @@ export const createHandler = (deps: CarrierWebhookDeps) =>
       status: body.status,
       occurredAt: body.occurredAt,
       ...(body.description ? { description: body.description } : {}),
+      signature,
     });
-    await rememberSignature(deps, accepted);
     return json(200, result);
   });
 
@@ -38,6 +34,5 @@ export const handler = createHandler({
   callbacks: awsAdapters.callbacks(),
   events: awsAdapters.events(),
   clock: systemClock,
-  replays: awsAdapters.webhookReplays(),
   secrets: awsAdapters.carrierSecrets(),
 });

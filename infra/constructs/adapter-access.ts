@@ -37,7 +37,6 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   returns: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   releaseWaits: { table: ['Query', 'PutItem', 'DeleteItem'] },
-  webhookReplays: { table: ['GetItem', 'PutItem'] },
   notifications: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   carriers: {},
   payments: { table: ['GetItem', 'PutItem'] },

@@ -1,35 +1,28 @@
 import { NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
 import { OrderEventType } from '../domain/order-events';
-import { applyTracking, type ShipmentRecord } from '../domain/shipment';
+import { applyTracking, replayedPost, type ShipmentRecord } from '../domain/shipment';
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
-import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhookSignature } from '../domain/webhook-signature';
+import { verifyWebhookSignature } from '../domain/webhook-signature';
 import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
 import { getOrder } from './get-order';
-import { type CarrierSecrets, type ReturnRepository, StaleShipment, type WebhookReplayGuard } from './ports';
+import { type CarrierSecrets, type ReturnRepository, StaleShipment } from './ports';
 import { applyReturnCarrierUpdate } from './return-fulfilment';
 
 export interface CarrierWebhookDeps
   extends Pick<FulfilmentDeps, 'orders' | 'shipments' | 'carriers' | 'callbacks' | 'events' | 'clock'> {
   returns: ReturnRepository;
-  replays: WebhookReplayGuard;
   secrets: CarrierSecrets;
 }
 
-/** A verified post's signature, to remember once the update is applied. */
-export interface AcceptedSignature {
-  carrier: string;
-  signature: string;
-  expiresAtSeconds: number;
-}
-
 /**
- * Checks a carrier webhook before anything reads it: a known carrier, a valid signature over the
- * raw body within the tolerance, not a post already applied (a captured post replayed is refused).
+ * Checks a carrier webhook before anything reads it: a known carrier and a valid signature over
+ * the raw body within the tolerance. Returns the signature: a replay of a post already applied is
+ * told by it when the update is applied (`replayedPost`).
  */
 export async function verifyCarrierWebhook(
-  deps: Pick<CarrierWebhookDeps, 'secrets' | 'replays' | 'clock'>,
+  deps: Pick<CarrierWebhookDeps, 'secrets' | 'clock'>,
   input: { carrier: string; rawBody: string; signature: string | undefined },
-): Promise<AcceptedSignature> {
+): Promise<{ signature: string }> {
   const secrets = await deps.secrets.of(input.carrier);
   if (secrets.length === 0) {
     const detail = `No carrier named ${input.carrier} is configured`;
@@ -42,29 +35,16 @@ export async function verifyCarrierWebhook(
       errors: [{ pointer: '#/headers/oms-signature', detail: check.reason }],
     });
   }
-  const accepted = {
-    carrier: input.carrier,
-    signature: check.signature,
-    expiresAtSeconds: check.timestamp + SIGNATURE_TOLERANCE_SECONDS,
-  };
-  if (await deps.replays.seen(accepted.carrier, accepted.signature)) {
+  return { signature: check.signature };
+}
+
+const refuseReplay = (history: Parameters<typeof replayedPost>[0], update: CarrierUpdate) => {
+  if (replayedPost(history, update)) {
     throw new UnauthorizedError('Webhook refused: this signed post was already received (replay)', {
       errors: [{ pointer: '#/headers/oms-signature', detail: 'already received' }],
     });
   }
-  return accepted;
-}
-
-/**
- * Remembers a signature once its post was applied: a replay is refused from then on, while a
- * carrier's retry of a post we failed to apply (a 5xx) still goes through.
- */
-export async function rememberSignature(
-  deps: Pick<CarrierWebhookDeps, 'replays'>,
-  accepted: AcceptedSignature,
-): Promise<void> {
-  await deps.replays.remember(accepted.carrier, accepted.signature, accepted.expiresAtSeconds);
-}
+};
 
 export interface CarrierUpdate {
   eventId: string;
@@ -72,6 +52,7 @@ export interface CarrierUpdate {
   status: string;
   occurredAt: string;
   description?: string;
+  signature?: string;
 }
 
 const WRITE_ATTEMPTS = 8;
@@ -88,34 +69,29 @@ export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: stri
       { pointer: '#/status', detail: `not a ${carrier} tracking status` },
     ]);
   }
+  const tracking = {
+    carrier,
+    eventId: update.eventId,
+    status,
+    occurredAt: update.occurredAt,
+    ...(update.description ? { description: update.description } : {}),
+    ...(update.signature === undefined ? {} : { signature: update.signature }),
+  };
   for (let attempt = 1; ; attempt++) {
     const current = await deps.shipments.byTrackingNumber(carrier, update.trackingNumber);
     if (!current) {
       // The same carriers bring return parcels back, on labels the OMS bought for returns.
       const rma = await deps.returns.byTrackingNumber(carrier, update.trackingNumber);
-      if (rma)
-        return applyReturnCarrierUpdate(deps, rma, {
-          carrier,
-          eventId: update.eventId,
-          status,
-          occurredAt: update.occurredAt,
-          ...(update.description ? { description: update.description } : {}),
-        });
+      if (rma) {
+        refuseReplay(rma.history, update);
+        return applyReturnCarrierUpdate(deps, rma, tracking);
+      }
       throw new NotFoundError(
         `No ${carrier} shipment or return has tracking number ${update.trackingNumber}`,
       );
     }
-    const result = applyTracking(
-      current,
-      {
-        carrier,
-        eventId: update.eventId,
-        status,
-        occurredAt: update.occurredAt,
-        ...(update.description ? { description: update.description } : {}),
-      },
-      deps.clock.now(),
-    );
+    refuseReplay(current.history, update);
+    const result = applyTracking(current, tracking, deps.clock.now());
     if (result.duplicate) {
       // The first post may have been cut off before it answered the delivery wait.
       await endDeliveryWait(deps, current);

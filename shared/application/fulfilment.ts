@@ -128,8 +128,9 @@ export async function requestPick(
     return;
   }
   const fresh = newPickRequest({ ...planned, orderId: order.id }, deps.clock.now(), input.slaHours);
-  const created = await deps.shipments.create(fresh);
-  await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
+  const pickToken = { wait: 'pick', taskToken: input.taskToken } as const;
+  const created = await deps.shipments.create(fresh, pickToken);
+  if (!created) await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
   const now = await advanceOrder(
     deps,
     order.id,
@@ -225,12 +226,13 @@ export async function shipShipment(
     FulfilmentDeps,
     'orders' | 'shipments' | 'ledger' | 'locations' | 'carriers' | 'events' | 'clock'
   > & { payments: PaymentGateway },
-  input: { shipmentId: string },
+  input: { shipmentId: string; deliveryToken?: string },
 ) {
   let shipment = await shipmentOf(deps, input.shipmentId);
   const order = await getOrder(deps, shipment.orderId);
+  let labelledNow = false;
   if (shipment.status === ShipmentStatus.CANCELLED) {
-    return { shipmentId: shipment.id, status: shipment.status, cancelled: true };
+    return { shipmentId: shipment.id, status: shipment.status, cancelled: true, labelledNow };
   }
   if (shipment.status === ShipmentStatus.PACKED) {
     stopIfHeld(order);
@@ -286,8 +288,12 @@ export async function shipShipment(
     const at = deps.clock.now();
     await deps.ledger.ship(order.id, shipment.locationId, at);
     shipment = markShipped(shipment, { quote, ...label }, at);
-    await deps.shipments.update(shipment, { labelled: true });
+    await deps.shipments.update(shipment, {
+      labelled: true,
+      ...(input.deliveryToken ? { waitToken: { wait: 'delivery', taskToken: input.deliveryToken } } : {}),
+    });
     await deps.events.publish([shipmentEvent(shipment, ShipmentEventType.SHIPPED, order.correlationId)]);
+    labelledNow = true;
   } else if (shipment.trackingNumber === undefined) {
     throw new InvalidStateError(
       `Shipment ${shipment.id} is ${shipment.status}: only a packed shipment ships`,
@@ -299,6 +305,7 @@ export async function shipShipment(
     status: shipment.status,
     trackingNumber: shipment.trackingNumber,
     cancelled: false,
+    labelledNow,
   };
 }
 
@@ -334,9 +341,11 @@ export async function shipAndAwaitDelivery(
   deps: Parameters<typeof shipShipment>[0] & Pick<FulfilmentDeps, 'callbacks'>,
   input: { shipmentId: string; taskToken: string },
 ) {
-  const shipped = await shipShipment(deps, input);
+  const shipped = await shipShipment(deps, { shipmentId: input.shipmentId, deliveryToken: input.taskToken });
   if (shipped.cancelled) throw new ShipmentCancelled(input.shipmentId);
-  await awaitDelivery(deps, input);
+  // Labelled by this run: the token went in with the tracking number, before any carrier update
+  // could name it. A re-run (retry, resume) files its new token and looks for an update it missed.
+  if (!shipped.labelledNow) await awaitDelivery(deps, input);
 }
 
 /** Files the token the carrier's final update will answer (answered at once if it came already). */

@@ -423,9 +423,17 @@ export class StaleShipment extends Error {
 /** The workflow waits a shipment is in: for the warehouse, then for the carrier. */
 export type ShipmentWait = 'pick' | 'delivery';
 
+export interface ShipmentWaitToken {
+  wait: ShipmentWait;
+  taskToken: string;
+}
+
 export interface ShipmentRepository {
-  /** Creates the shipment; false when it exists already (a retried or resumed task). */
-  create(shipment: ShipmentRecord): Promise<boolean>;
+  /**
+   * Creates the shipment, with the task token its workflow waits with if given (one write);
+   * false when it exists already (a retried or resumed task), which then keeps its old token.
+   */
+  create(shipment: ShipmentRecord, waitToken?: ShipmentWaitToken): Promise<boolean>;
   get(id: string): Promise<ShipmentRecord | undefined>;
   /** Every shipment of an order, by id. */
   ofOrder(orderId: string): Promise<ShipmentRecord[]>;
@@ -433,9 +441,13 @@ export interface ShipmentRepository {
    * Replaces it if its stored version is `shipment.version - 1` (else StaleShipment).
    * `labelled`: this write gives it its tracking number, indexed with it for carriers' updates
    * (once: later writes keep the number). `delivered`: this write is the one that delivered it,
-   * so its units count as delivered per SKU (in the same transaction: once).
+   * so its units count as delivered per SKU (in the same transaction: once). `waitToken`: filed
+   * in the same write (no write of its own).
    */
-  update(shipment: ShipmentRecord, options?: { labelled?: boolean; delivered?: boolean }): Promise<void>;
+  update(
+    shipment: ShipmentRecord,
+    options?: { labelled?: boolean; delivered?: boolean; waitToken?: ShipmentWaitToken },
+  ): Promise<void>;
   byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined>;
   /** The task token the workflow waits with, kept beside the shipment. */
   setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void>;
@@ -466,12 +478,6 @@ export interface CarrierSecrets {
 }
 
 /** Remembers the signatures of applied posts within the tolerance window, so a captured post cannot be replayed. */
-export interface WebhookReplayGuard {
-  seen(carrier: string, signature: string): Promise<boolean>;
-  /** Idempotent; forgets it once `expiresAtSeconds` passed (the signature is stale by then anyway). */
-  remember(carrier: string, signature: string, expiresAtSeconds: number): Promise<void>;
-}
-
 /** Where notifications are filed before they go out and settled after; GET /notifications reads it. */
 export interface NotificationOutbox {
   /**

@@ -86,6 +86,8 @@ export interface ReturnHistoryEntry {
   source: string;
   tracking?: TrackingStatus;
   eventId?: string;
+  /** As on a shipment's history: what tells a replayed carrier post. */
+  signature?: string;
   detail?: string;
 }
 
@@ -384,6 +386,7 @@ export function applyReturnTracking(
           source: `carrier:${update.carrier}`,
           tracking: update.status,
           eventId: update.eventId,
+          ...(update.signature === undefined ? {} : { signature: update.signature }),
           ...(update.description ? { detail: update.description } : {}),
         },
       ],

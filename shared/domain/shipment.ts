@@ -47,6 +47,8 @@ export interface ShipmentHistoryEntry {
   detail?: string;
   /** The carrier's own event id, for deduplication. */
   eventId?: string;
+  /** The HMAC of the carrier post that brought it (`v1=` of OMS-Signature): what tells a replay. */
+  signature?: string;
   /** Recorded, but did not move the shipment (a late or repeated update). */
   ignored?: boolean;
 }
@@ -255,7 +257,19 @@ export interface TrackingUpdate {
   status: TrackingStatus;
   occurredAt: string;
   description?: string;
+  /** The HMAC the carrier signed its post with (`v1=` of OMS-Signature). */
+  signature?: string;
 }
+
+/**
+ * The same signed post again (same body, same signed timestamp: the same HMAC), as an eavesdropper
+ * would replay it; a carrier retrying an update signs it anew, so its retry is a duplicate, not a
+ * replay. The history is the memory: no item per signature, no write of its own per post.
+ */
+export const replayedPost = (
+  history: ReadonlyArray<{ signature?: string }>,
+  update: Pick<TrackingUpdate, 'signature'>,
+): boolean => update.signature !== undefined && history.some((h) => h.signature === update.signature);
 
 /**
  * A carrier's tracking update. A repeated event id is a no-op (`duplicate`); an update that
@@ -291,6 +305,7 @@ export function applyTracking(
           source: `carrier:${update.carrier}`,
           tracking: update.status,
           eventId: update.eventId,
+          ...(update.signature === undefined ? {} : { signature: update.signature }),
           ...(update.description ? { detail: update.description } : {}),
           ...(moved ? {} : { ignored: true }),
         },

@@ -99,7 +99,7 @@ afterAll(async () => {
 });
 
 describe('returns (RMA) over HTTP', () => {
-  it('runs a return to REFUNDED and CLOSED: approved by policy, labelled, in transit on a signed carrier scan, received with resellable units back on hand and damaged ones in quarantine, refunded less the restocking fee, the customer told at each step, and the return rate and reasons counted per SKU', async () => {
+  it('runs a return to REFUNDED and CLOSED: approved by policy, labelled, in transit on a signed carrier scan (the same post replayed refused), received with resellable units back on hand and damaged ones in quarantine, refunded less the restocking fee, the customer told at each step, and the return rate and reasons counted per SKU', async () => {
     const { orderId } = await deliveredOrder('rt-happy', [{ sku: 'RT-HAPPY', quantity: 3 }]);
     const before = await atLocation('RT-HAPPY', 'rt-happy');
 
@@ -132,6 +132,13 @@ describe('returns (RMA) over HTTP', () => {
     const scan = await postTracking(api(), label.carrier, label.trackingNumber, 'picked_up');
     expect(scan.status).toBe(200);
     await returnIs(id, 'IN_TRANSIT');
+    // The same signed post again is a replay, told by the signature the return's history keeps.
+    const replay = await fetch(`${api()}/webhooks/carriers/${label.carrier}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'oms-signature': String(scan.signature) },
+      body: scan.rawBody,
+    });
+    expect(replay.status).toBe(401);
 
     const received = await receive(id, { lines: [{ lineNumber: 1, resellable: 1, damaged: 1 }] });
     expect(received.status).toBe(200);

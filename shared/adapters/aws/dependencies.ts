@@ -25,7 +25,6 @@ import { DynamoReturnRepository } from './dynamo-return-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
-import { DynamoWebhookReplayGuard } from './dynamo-webhook-replay-guard';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { LambdaFunctionInvoker } from './lambda-function-invoker';
@@ -64,7 +63,6 @@ export const awsAdapters = {
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   releaseWaits: () => new DynamoReleaseWaits(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
-  webhookReplays: () => new DynamoWebhookReplayGuard(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   carriers: () => new SandboxCarrierNetwork(),
   payments: () =>
     new SandboxPaymentGateway(

@@ -6,7 +6,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ShipmentRepository, type ShipmentWait, StaleShipment } from '../../application/ports';
+import {
+  type ShipmentRepository,
+  type ShipmentWait,
+  type ShipmentWaitToken,
+  StaleShipment,
+} from '../../application/ports';
 import type { ShipmentRecord } from '../../domain/shipment';
 import { conditionFailed } from './dynamo-errors';
 import { countUnits } from './sku-return-stats';
@@ -47,12 +52,17 @@ export class DynamoShipmentRepository implements ShipmentRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(shipment: ShipmentRecord): Promise<boolean> {
+  async create(shipment: ShipmentRecord, waitToken?: ShipmentWaitToken): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...shipmentKey(shipment.id), entity: 'SHIPMENT', ...shipment },
+          Item: {
+            ...shipmentKey(shipment.id),
+            entity: 'SHIPMENT',
+            ...shipment,
+            ...(waitToken ? { [waitAttribute(waitToken.wait)]: waitToken.taskToken } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -84,11 +94,15 @@ export class DynamoShipmentRepository implements ShipmentRepository {
 
   async update(
     shipment: ShipmentRecord,
-    options: { labelled?: boolean; delivered?: boolean } = {},
+    options: { labelled?: boolean; delivered?: boolean; waitToken?: ShipmentWaitToken } = {},
   ): Promise<void> {
     // Tokens are kept: the update names every attribute of the record instead of replacing the item,
     // and removes the optional ones the record no longer has (a claim for shipping given up).
-    const fields = Object.entries(shipment).filter(([name]) => name !== 'id');
+    const token = options.waitToken;
+    const fields = [
+      ...Object.entries(shipment).filter(([name]) => name !== 'id'),
+      ...(token ? [[waitAttribute(token.wait), token.taskToken] as const] : []),
+    ];
     const gone = OPTIONAL_FIELDS.filter((name) => shipment[name] === undefined);
     const names = Object.fromEntries([
       ...fields.map(([name], i) => [`#f${i}`, name]),

@@ -5,6 +5,7 @@ import {
   applyTracking,
   applyWarehouseEvent,
   markShipped,
+  replayedPost,
   requestPick,
 } from '../../../shared/domain/shipment';
 import { billableGrams, chooseQuote, type Quote, zoneOf } from '../../../shared/domain/shipping';
@@ -144,6 +145,21 @@ describe('a shipment', () => {
     expect(late.shipment.status).toBe('DELIVERED');
     expect(late.shipment.history.at(-1)).toMatchObject({ tracking: 'in_transit', ignored: true });
     expect(update('e2', 'delivered')).toMatchObject({ duplicate: true, moved: false });
+  });
+
+  it('tells a replayed carrier post by the signature its history keeps, and a re-signed retry of the same event from it', () => {
+    const packed = applyWarehouseEvent(requested, { type: 'packed', packages: [parcel] }, at).shipment;
+    const shipped = markShipped(packed, { quote, trackingNumber: 'SW1', labelRef: 'label-1' }, at);
+    const post = { carrier: 'swiftpost', eventId: 'e1', status: 'in_transit' as const, occurredAt: at };
+    const { shipment } = applyTracking(shipped, { ...post, signature: 'a'.repeat(64) }, at);
+    expect(shipment.history.at(-1)).toMatchObject({ eventId: 'e1', signature: 'a'.repeat(64) });
+    expect(replayedPost(shipment.history, { signature: 'a'.repeat(64) })).toBe(true);
+    // The carrier's own retry is signed anew: not a replay, and its event id makes it a no-op.
+    expect(replayedPost(shipment.history, { signature: 'b'.repeat(64) })).toBe(false);
+    expect(applyTracking(shipment, { ...post, signature: 'b'.repeat(64) }, at)).toMatchObject({
+      duplicate: true,
+    });
+    expect(replayedPost(shipment.history, {})).toBe(false);
   });
 });
 
