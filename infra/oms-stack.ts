@@ -15,7 +15,12 @@ import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
 import { OmsHttpApi } from './constructs/oms-http-api';
 import type { OpsMonitoringProps } from './constructs/ops-monitoring';
-import { OrderPreparation, OrderWorkflow, ReturnWorkflow } from './constructs/order-workflow';
+import {
+  OrderPreparation,
+  OrderWorkflow,
+  ReturnWorkflow,
+  WebhookWorkflow,
+} from './constructs/order-workflow';
 import { OrdersTable } from './constructs/orders-table';
 
 type Extra = Omit<OmsFunctionProps, 'entry'>;
@@ -307,6 +312,28 @@ export class OmsStack extends Stack {
       { source: ['oms.orders'] },
       consumer('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
     );
+    // Outbound webhooks: every event goes to the subscriptions that want it, in order per order;
+    // a subscriber that fails is retried by a workflow (backoff for 24 h), then disabled.
+    const webhookStream: AdapterName[] = ['webhooks', 'webhookSender'];
+    const webhookRetries = new WebhookWorkflow(this, 'WebhookWorkflow', {
+      retryWebhookStream: fn('RetryWebhookStream', task('retry-webhook-stream.ts'), webhookStream, slow).fn,
+      giveUpWebhookStream: fn('GiveUpWebhookStream', task('give-up-webhook-stream.ts'), [
+        'webhooks',
+        'alerts',
+      ]).fn,
+    });
+    resources.webhookStateMachine = webhookRetries.stateMachine;
+    onEvents(
+      'OutboundWebhooks',
+      'Every OMS event goes to the webhook subscriptions that want it',
+      { source: ['oms.orders', 'oms.fulfillment', 'oms.returns', 'oms.inventory'] },
+      consumer(
+        'DeliverWebhooks',
+        'functions/events/deliver-webhooks.ts',
+        [...webhookStream, 'webhookRetries'],
+        slow,
+      ),
+    );
     // The sweeper: orders whose StartExecution failed after they were written are started again.
     const sweeper = consumer('RestartPendingOrders', 'functions/events/restart-pending-orders.ts', [
       'orders',
@@ -349,6 +376,13 @@ export class OmsStack extends Stack {
       entry: http('get-console.ts'),
       afterBundling: consoleBuild,
     }).uses([], resources, { readOnly: true }).fn;
+    const webhookSubscriptions = fn('WebhookSubscriptions', http('webhook-subscriptions.ts'), [
+      ...webhookStream,
+      'webhookRetries',
+    ]).fn;
+    const webhookReads = reader('ReadWebhookSubscriptions', http('read-webhook-subscriptions.ts'), [
+      'webhooks',
+    ]).fn;
     const api = new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
@@ -461,6 +495,20 @@ export class OmsStack extends Stack {
         getConsole: consoleFiles,
         getConsoleFile: consoleFiles,
         getHealth: reader('GetHealth', http('get-health.ts'), []).fn,
+        ...Object.fromEntries(
+          [
+            'createWebhookSubscription',
+            'deleteWebhookSubscription',
+            'enableWebhookSubscription',
+            'redeliverWebhook',
+          ].map((operation) => [operation, webhookSubscriptions]),
+        ),
+        ...Object.fromEntries(
+          ['listWebhookSubscriptions', 'getWebhookSubscription', 'listWebhookDeliveries'].map((operation) => [
+            operation,
+            webhookReads,
+          ]),
+        ),
       },
     });
 
@@ -471,6 +519,7 @@ export class OmsStack extends Stack {
         OrderWorkflow: workflow.stateMachine,
         OrderPreparation: preparation.stateMachine,
         ReturnWorkflow: returns.stateMachine,
+        WebhookWorkflow: webhookRetries.stateMachine,
       },
       deadLetterQueues: Object.fromEntries(
         Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),

@@ -8,6 +8,7 @@ export type AdapterNeed =
   | 'workflow'
   | 'workflowHistory'
   | 'returnWorkflow'
+  | 'webhookWorkflow'
   | 'taskCallbacks'
   | 'carrierSecrets'
   | 'mailer'
@@ -49,6 +50,9 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   events: { need: 'bus' },
   deadLetters: { need: 'deadLetterQueues' },
   functions: { need: 'redriveTargets' },
+  webhooks: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  webhookRetries: { need: 'webhookWorkflow' },
+  webhookSender: {},
 };
 
 /** Table operations that only read. */

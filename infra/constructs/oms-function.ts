@@ -33,6 +33,7 @@ export interface OmsResources {
   bus: IEventBus;
   stateMachine?: IStateMachine;
   returnStateMachine?: IStateMachine;
+  webhookStateMachine?: IStateMachine;
   carrierSecrets?: Record<string, ISecret>;
   fromEmail?: string;
   /** The dead-letter queue of each function fed by events, by the function's name. */
@@ -187,6 +188,11 @@ export class OmsFunction extends Construct {
       this.bindWorkflow('ORDER_WORKFLOW_ARN', required(resources.stateMachine, 'the order workflow'));
     if (needs.has('returnWorkflow'))
       this.bindWorkflow('RETURN_WORKFLOW_ARN', required(resources.returnStateMachine, 'the return workflow'));
+    if (needs.has('webhookWorkflow'))
+      this.bindWorkflow(
+        'WEBHOOK_WORKFLOW_ARN',
+        required(resources.webhookStateMachine, 'the webhook retry workflow'),
+      );
     if (needs.has('carrierSecrets'))
       this.bindCarrierSecrets(required(resources.carrierSecrets, 'carrier secrets'));
     if (needs.has('mailer')) this.bindMailer(required(resources.fromEmail, 'a sender address'));

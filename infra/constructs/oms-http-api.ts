@@ -15,7 +15,7 @@ export interface OmsHttpApiProps {
   authorizer: IHttpRouteAuthorizer;
 }
 
-/** The public HTTP API: exactly the operations of the contract, each to its own function. */
+/** The public HTTP API: exactly the operations of the contract, each to the function the stack names for it. */
 export class OmsHttpApi extends Construct {
   readonly api: apigw.HttpApi;
 
@@ -32,13 +32,30 @@ export class OmsHttpApi extends Construct {
         ),
       },
     });
+    // A function behind several routes gets one integration and one invoke permission for the API,
+    // not one per route: the stack is near CloudFormation's 500 resources.
+    const routesOf = new Map<IFunction, number>();
+    for (const route of API_ROUTES) {
+      const handler = props.handlers[route.operationId];
+      if (handler) routesOf.set(handler, (routesOf.get(handler) ?? 0) + 1);
+    }
+    const integrations = new Map<IFunction, HttpLambdaIntegration>();
+    const integrationOf = (operationId: string, handler: IFunction) => {
+      const existing = integrations.get(handler);
+      if (existing) return existing;
+      const integration = new HttpLambdaIntegration(`${operationId}Integration`, handler, {
+        scopePermissionToRoute: (routesOf.get(handler) ?? 0) <= 1,
+      });
+      integrations.set(handler, integration);
+      return integration;
+    };
     for (const route of API_ROUTES) {
       const handler = props.handlers[route.operationId];
       if (!handler) throw new Error(`No function handles operation ${route.operationId}`);
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [route.method as apigw.HttpMethod],
-        integration: new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
+        integration: integrationOf(route.operationId, handler),
         ...(Array.isArray(route.access)
           ? { authorizer: props.authorizer, authorizationScopes: route.access.map(scopes.audience) }
           : {}),
@@ -48,7 +65,7 @@ export class OmsHttpApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             route.access === 'carrier-signature'
-              ? 'Carriers cannot hold our tokens: the handler verifies the HMAC-SHA256 signature over the raw body (OMS-Signature) before reading it, and refuses replays.'
+              ? 'Carriers cannot hold our tokens: the handler verifies the HMAC-SHA256 signature over the raw body (OMS-Signature) before reading it, and refuses a replay of a post it applied.'
               : "Public by design (health, the OpenAPI document and its page, the console's static files): no data, no side effects; the console reads data through the API with a token.",
         });
       }

@@ -10,6 +10,7 @@ import {
   orderWorkflowDefinition,
 } from '../../workflows/order-workflow';
 import { type ReturnWorkflowTasks, returnWorkflowDefinition } from '../../workflows/return-workflow';
+import { type WebhookWorkflowTasks, webhookWorkflowDefinition } from '../../workflows/webhook-workflow';
 
 /**
  * A state machine of the OMS: Standard where executions wait days for warehouses, carriers and
@@ -94,5 +95,12 @@ export class OrderPreparation extends OmsStateMachine {
 export class ReturnWorkflow extends OmsStateMachine {
   constructor(scope: Construct, id: string, props: ReturnWorkflowTasks) {
     super(scope, id, (self) => returnWorkflowDefinition(self, props), props);
+  }
+}
+
+/** The retries of outbound webhooks: one execution per stream whose subscriber failed. */
+export class WebhookWorkflow extends OmsStateMachine {
+  constructor(scope: Construct, id: string, props: WebhookWorkflowTasks) {
+    super(scope, id, (self) => webhookWorkflowDefinition(self, props), props);
   }
 }

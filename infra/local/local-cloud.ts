@@ -54,6 +54,11 @@ export interface LocalCloudOptions {
    * asynchronous invocations) running at once; the rest queue in arrival order. @default 8
    */
   backgroundConcurrency?: number;
+  /**
+   * Tests only: milliseconds a state's Retry waits between attempts (by state name), instead of
+   * the template's backoff (a webhook subscriber's 30 s, doubling, would outlast a test).
+   */
+  retryIntervalOverrides?: Record<string, number>;
 }
 
 export interface LocalCloud {
@@ -192,6 +197,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
       AWS_ENDPOINT_URL_SQS: aws.url,
       AWS_ENDPOINT_URL_LAMBDA: aws.url,
+      // What only one machine changes for a handler: outbound webhooks go to this machine alone.
+      OMS_RUNTIME: 'local',
     };
     // Each function's worker starts at its first call, a cold start as on Lambda: a run uses a
     // few of the template's functions, and each worker loads a ~1 MB bundle. Warming all of them
@@ -220,36 +227,41 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       sendToQueue,
     );
-    stepFunctions = new LocalStepFunctions(template, journal, {
-      invokeLambda: async (name, payload, asynchronous) => {
-        const fn = lambda(name);
-        if (!asynchronous) return background(() => fn.invoke(payload));
-        asyncInvoker.invoke(fn, payload);
-        return null;
-      },
-      putEvents: async (entries) =>
-        eventBus.putEvents(
-          (entries as Array<Record<string, unknown>>).map(
-            (e) =>
-              ({
-                ...e,
-                Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail),
-              }) as PutEventsEntry,
+    stepFunctions = new LocalStepFunctions(
+      template,
+      journal,
+      {
+        invokeLambda: async (name, payload, asynchronous) => {
+          const fn = lambda(name);
+          if (!asynchronous) return background(() => fn.invoke(payload));
+          asyncInvoker.invoke(fn, payload);
+          return null;
+        },
+        putEvents: async (entries) =>
+          eventBus.putEvents(
+            (entries as Array<Record<string, unknown>>).map(
+              (e) =>
+                ({
+                  ...e,
+                  Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail),
+                }) as PutEventsEntry,
+            ),
           ),
-        ),
-      dynamodb: async (action, input) => {
-        const command = DYNAMODB_ACTIONS[action];
-        if (!command) throw new Error(`DynamoDB action ${action} is not emulated`);
-        try {
-          const { $metadata: _metadata, ...output } = await command(storage, input as never);
-          return output;
-        } catch (error) {
-          throw Object.assign(new Error((error as Error).message), {
-            name: `DynamoDB.${(error as Error).name}`,
-          });
-        }
+        dynamodb: async (action, input) => {
+          const command = DYNAMODB_ACTIONS[action];
+          if (!command) throw new Error(`DynamoDB action ${action} is not emulated`);
+          try {
+            const { $metadata: _metadata, ...output } = await command(storage, input as never);
+            return output;
+          } catch (error) {
+            throw Object.assign(new Error((error as Error).message), {
+              name: `DynamoDB.${(error as Error).name}`,
+            });
+          }
+        },
       },
-    });
+      options.retryIntervalOverrides,
+    );
     const email = new LocalEmail(options.mailDir);
     const jsonProtocol = awsJsonEndpoint({ sfn: stepFunctions, bus: eventBus, secrets, cognito, sqs });
     const lambdaApi = new LocalLambdaApi(

@@ -155,6 +155,8 @@ export class LocalStepFunctions {
     template: LocalTemplate,
     private readonly journal: ExecutionJournal,
     private readonly integrations: TaskIntegrations,
+    /** Tests only: milliseconds a state's Retry waits, instead of the template's backoff. */
+    private readonly retryIntervalOverrides: Record<string, number> = {},
   ) {
     for (const { logicalId, properties } of template.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const definition = parseDefinition(properties);
@@ -554,6 +556,7 @@ export class LocalStepFunctions {
     const execution = machine.machine.run(JSON.parse(record.input), {
       noThrowOnAbort: true,
       overrides: {
+        retryIntervalOverrides: this.retryIntervalOverrides,
         taskResourceLocalHandlers: Object.fromEntries(
           Object.entries(machine.tasks).map(([name, runner]) => [
             name,

@@ -11,6 +11,12 @@ import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 import type { ShipmentRecord } from '../domain/shipment';
 import type { Parcel, Quote, Zone } from '../domain/shipping';
 import type { TrackingStatus } from '../domain/tracking';
+import type {
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookSubscription,
+  WebhookSubscriptionStatus,
+} from '../domain/webhook-types';
 
 /** Wall-clock time as ISO 8601 UTC; injected so tests are deterministic. */
 export interface Clock {
@@ -608,4 +614,57 @@ export interface ReturnPolicyStore {
   current(): Promise<ReturnPolicy>;
   /** Saves `policy` as version current + 1; ConflictError if someone saved first. */
   save(policy: Omit<ReturnPolicy, 'version'>, expectedVersion: number): Promise<ReturnPolicy>;
+}
+
+/** Webhook subscriptions, their deliveries and the per-stream sender lease, in the table. */
+export interface WebhookStore {
+  createSubscription(subscription: WebhookSubscription): Promise<void>;
+  getSubscription(id: string): Promise<WebhookSubscription | undefined>;
+  /** Every subscription, oldest first (a store has a handful). */
+  listSubscriptions(): Promise<WebhookSubscription[]>;
+  /** The subscription after the change; undefined when there is none. */
+  setStatus(
+    id: string,
+    change: { status: WebhookSubscriptionStatus; reason?: string; at: string },
+  ): Promise<WebhookSubscription | undefined>;
+  deleteSubscription(id: string): Promise<boolean>;
+  /** Files a delivery; false when this event was filed for this subscription before. */
+  enqueue(delivery: Omit<WebhookDelivery, 'id'>): Promise<boolean>;
+  /** The stream's deliveries not yet delivered (pending, or failed and given up), in sending order. */
+  undelivered(subscriptionId: string, stream: string): Promise<WebhookDelivery[]>;
+  getDelivery(subscriptionId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** Stores its status and attempts. */
+  saveDelivery(delivery: WebhookDelivery): Promise<void>;
+  /** Newest first, optionally only those in one status. */
+  listDeliveries(
+    subscriptionId: string,
+    page: { limit: number; cursor?: string; status?: WebhookDeliveryStatus },
+  ): Promise<Page<WebhookDelivery>>;
+  streamsWithUndelivered(subscriptionId: string): Promise<string[]>;
+  /**
+   * Takes the stream for one sender until `leaseUntil`. False when another sender holds it, or,
+   * unless `asRetry`, when its retries own it (a failing subscriber is not hammered by every event).
+   */
+  takeStream(
+    subscriptionId: string,
+    stream: string,
+    take: { now: string; leaseUntil: string; asRetry: boolean },
+  ): Promise<boolean>;
+  /** Gives the stream back; `retrying`: its retries own it from now on. */
+  releaseStream(subscriptionId: string, stream: string, retrying: boolean): Promise<void>;
+}
+
+/** One HTTP POST to a subscriber. Never throws for the subscriber's failure: it says what happened. */
+export interface WebhookSender {
+  post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ ok: boolean; statusCode?: number; error?: string; ms: number }>;
+}
+
+/** The retries of a stream whose subscriber failed (Step Functions on AWS: backoff for 24 h). */
+export interface WebhookRetries {
+  /** Idempotent per `key`: the same key starts one run. */
+  start(subscriptionId: string, stream: string, key: string): Promise<void>;
 }

@@ -41,6 +41,12 @@ import {
 } from './return-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
+import {
+  CreateWebhookSubscriptionBody,
+  ListWebhookDeliveriesQuery,
+  WebhookDeliveryParams,
+  WebhookSubscriptionParams,
+} from './webhook-schemas';
 
 export type RouteAccess = readonly Audience[] | 'public' | 'carrier-signature';
 
@@ -704,6 +710,98 @@ export const API_ROUTES: readonly ApiRoute[] = [
       304: { description: 'Not modified since the ETag given in If-None-Match' },
       ...problems,
       404: { description: 'No such file', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'createWebhookSubscription',
+    access: [OPS],
+    method: 'POST',
+    path: '/webhook-subscriptions',
+    summary:
+      'Subscribe a URL to OMS events: each delivery signed (OMS-Signature), in order per order, retried with backoff for 24 h',
+    body: CreateWebhookSubscriptionBody,
+    responses: {
+      201: {
+        description: 'Subscribed; the secret is in this answer only',
+        schema: 'CreatedWebhookSubscription',
+        headers: ['Location'],
+      },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'listWebhookSubscriptions',
+    access: [OPS],
+    method: 'GET',
+    path: '/webhook-subscriptions',
+    summary: 'Every webhook subscription',
+    responses: { 200: { description: 'The subscriptions', schema: 'WebhookSubscriptionList' } },
+  },
+  {
+    operationId: 'getWebhookSubscription',
+    access: [OPS],
+    method: 'GET',
+    path: '/webhook-subscriptions/{id}',
+    summary: 'One webhook subscription (without its secret)',
+    params: WebhookSubscriptionParams,
+    responses: {
+      200: { description: 'The subscription', schema: 'WebhookSubscription' },
+      ...problems,
+      404: { description: 'No such subscription', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'deleteWebhookSubscription',
+    access: [OPS],
+    method: 'DELETE',
+    path: '/webhook-subscriptions/{id}',
+    summary: 'Unsubscribe: nothing more is sent to it',
+    params: WebhookSubscriptionParams,
+    responses: {
+      204: { description: 'Deleted' },
+      ...problems,
+      404: { description: 'No such subscription', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'enableWebhookSubscription',
+    access: [OPS],
+    method: 'POST',
+    path: '/webhook-subscriptions/{id}/enable',
+    summary: 'Enable a subscription again (after it was disabled): what waited is sent, in order',
+    params: WebhookSubscriptionParams,
+    responses: {
+      200: { description: 'Enabled', schema: 'WebhookSubscription' },
+      ...problems,
+      404: { description: 'No such subscription', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listWebhookDeliveries',
+    access: [OPS],
+    method: 'GET',
+    path: '/webhook-subscriptions/{id}/deliveries',
+    summary: "A subscription's delivery log, newest first, each attempt with its answer",
+    params: WebhookSubscriptionParams,
+    query: ListWebhookDeliveriesQuery,
+    responses: {
+      200: { description: 'A page of deliveries', schema: 'WebhookDeliveryPage' },
+      ...problems,
+      404: { description: 'No such subscription', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'redeliverWebhook',
+    access: [OPS],
+    method: 'POST',
+    path: '/webhook-subscriptions/{id}/deliveries/{deliveryId}/redeliver',
+    summary: 'Send one delivery again now, whatever its status',
+    params: WebhookDeliveryParams,
+    responses: {
+      200: { description: 'The delivery with this attempt', schema: 'WebhookDelivery' },
+      ...problems,
+      404: { description: 'No such subscription or delivery', schema: 'Problem' },
+      409: { description: 'The subscription is disabled', schema: 'Problem' },
     },
   },
   {

@@ -28,7 +28,7 @@ const topic = () => {
 
 describe('CloudWatch on AWS', () => {
   it('pages ops through the alarm topic when an execution of any workflow fails (Express preparation included)', () => {
-    for (const machine of ['OrderWorkflow', 'OrderPreparation', 'ReturnWorkflow']) {
+    for (const machine of ['OrderWorkflow', 'OrderPreparation', 'ReturnWorkflow', 'WebhookWorkflow']) {
       const alarm = alarmNamed(`${machine}Failed`);
       expect(alarm).toMatchObject({
         Namespace: 'AWS/States',

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app';
 import { API_ROUTES } from '../../shared/contracts/api-routes';
+import { WEBHOOK_RETRY } from '../../shared/domain/webhooks';
 
 let template: Template;
 
@@ -203,12 +204,12 @@ describe('the OMS stack', () => {
     expect(env('GetHealth')).not.toContain('TABLE_NAME');
   });
 
-  it('has two Standard state machines (orders, returns) and one Express (the order preparation), all traced and logged; each invokes only its task functions', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
+  it('has three Standard state machines (orders, returns, webhook retries) and one Express (the order preparation), all traced and logged; each invokes only its task functions', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 4);
     const types = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources).map(
       (m) => m.Properties.StateMachineType,
     );
-    expect(types.sort()).toEqual(['EXPRESS', 'STANDARD', 'STANDARD']);
+    expect(types.sort()).toEqual(['EXPRESS', 'STANDARD', 'STANDARD', 'STANDARD']);
     for (const type of ['STANDARD', 'EXPRESS']) {
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineType: type,
@@ -330,6 +331,46 @@ describe('the OMS stack', () => {
       if (name.startsWith('HeldBefore')) continue;
       expect(catchAll?.Next, name).toMatch(/^HoldAfter.*Failure$/);
     }
+  });
+
+  it('retries a failing webhook subscriber from a workflow started only on failure: 30 s doubling to an hour for 24 h, then gives up (disable, alert); every OMS event reaches the deliverer', () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      End?: boolean;
+      Retry?: Array<{
+        ErrorEquals: string[];
+        IntervalSeconds?: number;
+        BackoffRate?: number;
+        MaxDelaySeconds?: number;
+        MaxAttempts?: number;
+      }>;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+    };
+    const { StartAt, States } = workflowDefinition('WebhookWorkflow') as {
+      StartAt: string;
+      States: Record<string, State>;
+    };
+    expect(StartAt).toBe('RetryWebhookStream');
+    expect(States.RetryWebhookStream?.Retry).toContainEqual({
+      ErrorEquals: ['WebhookDeliveryFailed'],
+      IntervalSeconds: WEBHOOK_RETRY.firstIntervalSeconds,
+      BackoffRate: WEBHOOK_RETRY.backoffRate,
+      MaxDelaySeconds: WEBHOOK_RETRY.maxIntervalSeconds,
+      MaxAttempts: WEBHOOK_RETRY.maxRetries,
+    });
+    expect(States.RetryWebhookStream?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['WebhookDeliveryFailed'], Next: 'GiveUpWebhookStream' }),
+    ]);
+    expect(States.GiveUpWebhookStream?.End).toBe(true);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['oms.orders', 'oms.fulfillment', 'oms.returns', 'oms.inventory'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('DeliverWebhooks'), 'Arn'] } })],
+    });
+    // Only what starts retries may start them; the retry task itself only sends.
+    expect(actionsOf('DeliverWebhooks')).toContain('states:StartExecution');
+    expect(actionsOf('WebhookSubscriptions')).toContain('states:StartExecution');
+    expect(actionsOf('RetryWebhookStream')).not.toContain('states:StartExecution');
   });
 
   it('runs each return as its own execution: policy review or a wait for ops, label, a parcel wait that expires into CLOSED, restock, settle, close; no Fail state, every step catches into an alert and a wait for ops to retry it', () => {

@@ -239,6 +239,8 @@ describe('cost to serve: what one order uses, counted by the local cloud', () =>
         'ShipmentShipped',
       ].length,
       SendNotification: ['OrderConfirmed', 'ShipmentShipped', 'ShipmentTrackingUpdated'].length,
+      // Every event, to the webhook subscriptions that want it (none here: one read each, no send).
+      DeliverWebhooks: published.length,
     });
     // Confirmed, shipped, delivered.
     expect(used.emails).toBe(3);

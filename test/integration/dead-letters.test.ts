@@ -104,6 +104,7 @@ describe('dead letters in the local cloud', () => {
     const all = await request(api(), 'GET', '/dead-letters');
     expect(all.status).toBe(200);
     expect((all.body.queues as QueueView[]).map((q) => q.queue).sort()).toEqual([
+      'DeliverWebhooks',
       'ProjectKpis',
       'RecordOrderActivity',
       'RecordOrderAlert',

@@ -65,6 +65,7 @@ const NO_INPUT = [
   'getDocs',
   'getConsole',
   'getHealth',
+  'listWebhookSubscriptions',
 ];
 const WITH_INPUT = OPERATIONS.filter((o) => !NO_INPUT.includes(o.operationId));
 
@@ -78,6 +79,7 @@ const VALID_PARAM: Record<string, string> = {
   '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$': 'FUZZ-SKU',
   '^[A-Za-z][A-Za-z0-9]{0,79}$': 'SendNotification',
   '^[a-z0-9-]{1,40}\\.(js|css|html|json)$': 'app.js',
+  '^[A-Za-z0-9_-]{4,1024}$': 'bm9uZQ',
 };
 
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */
@@ -118,6 +120,11 @@ const validBodies: Record<string, unknown> = {
   importStock: { rows: [{ sku: 'FUZZ-SKU', locationId: 'cd-fuzz', onHand: 1 }] },
   simulateRouting: { orders: [orderBody()] },
   redriveDeadLetters: { max: 5 },
+  createWebhookSubscription: {
+    url: 'http://127.0.0.1:9/hooks',
+    eventTypes: ['OrderPlaced'],
+    description: 'fuzz',
+  },
 };
 
 /** Paths to every value in a JSON document (rows of an import are the import's to judge, row by row). */

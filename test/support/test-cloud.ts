@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ClientCredentialsToken } from '../../infra/local/client-credentials';
-import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../infra/local/local-cloud';
 import { clientsFor } from './aws-clients';
 import { learnCarrierSecrets } from './carriers';
 import { setDefaultCaller } from './http';
@@ -22,7 +22,10 @@ const sink = new Writable({
 
 /** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
 export async function startTestCloud(
-  options: { dataDir?: string; functionLogs?: Writable; meterDynamoDb?: boolean } = {},
+  options: Pick<
+    LocalCloudOptions,
+    'dataDir' | 'functionLogs' | 'meterDynamoDb' | 'retryIntervalOverrides'
+  > = {},
 ): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     assemblyDir: inject('assemblyDir'),
@@ -38,7 +41,9 @@ export async function startTestCloud(
 }
 
 /** One local cloud for the whole test file, with SDK clients pointed at it. */
-export function useTestCloud(options: { meterDynamoDb?: boolean; functionLogs?: Writable } = {}): {
+export function useTestCloud(
+  options: Pick<LocalCloudOptions, 'functionLogs' | 'meterDynamoDb' | 'retryIntervalOverrides'> = {},
+): {
   cloud: LocalCloud;
   aws: ReturnType<typeof clientsFor>;
 } {

@@ -2,6 +2,7 @@ import { DEFAULT_RETURN_POLICY, type ReturnPolicy } from '../../domain/returns';
 import { DEFAULT_ROUTING_POLICY, type RoutingPolicy } from '../../domain/routing';
 import { SandboxCarrierNetwork } from '../carriers/sandbox-carriers';
 import { SandboxPaymentGateway } from '../payments/sandbox-payment-gateway';
+import { FetchWebhookSender } from '../webhooks/fetch-webhook-sender';
 import {
   dynamoDocumentClient,
   emailClient,
@@ -25,13 +26,18 @@ import { DynamoReturnRepository } from './dynamo-return-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
+import { DynamoWebhookStore } from './dynamo-webhook-store';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { LambdaFunctionInvoker } from './lambda-function-invoker';
 import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets';
 import { SesMailer } from './ses-mailer';
 import { StepFunctionsOrderExecutions } from './sfn-order-executions';
-import { StepFunctionsOrderWorkflow, StepFunctionsReturnWorkflow } from './sfn-order-workflow';
+import {
+  StepFunctionsOrderWorkflow,
+  StepFunctionsReturnWorkflow,
+  StepFunctionsWebhookRetries,
+} from './sfn-order-workflow';
 import { StepFunctionsCallbacks } from './sfn-workflow-callbacks';
 import { SqsDeadLetterQueues } from './sqs-dead-letter-queues';
 
@@ -88,4 +94,11 @@ export const awsAdapters = {
       JSON.parse(requiredEnv('DEAD_LETTER_QUEUES')) as Record<string, string>,
     ),
   functions: () => new LambdaFunctionInvoker(lambdaClient()),
+  webhooks: () => new DynamoWebhookStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  webhookRetries: () =>
+    new StepFunctionsWebhookRetries(stepFunctionsClient(), requiredEnv('WEBHOOK_WORKFLOW_ARN')),
+  webhookSender: () => new FetchWebhookSender(),
 };
+
+/** Where webhooks may be delivered: the local cloud (which says so) delivers only to its own machine. */
+export const webhookUrlMode = (): 'aws' | 'local' => (process.env.OMS_RUNTIME === 'local' ? 'local' : 'aws');

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { OrderWorkflow, ReturnWorkflow } from '../../application/ports';
+import type { OrderWorkflow, ReturnWorkflow, WebhookRetries } from '../../application/ports';
 import type { Order } from '../../domain/order';
 import { orderPlacedEvent } from '../../domain/order-events';
 import type { OrderReturn } from '../../domain/returns';
@@ -50,5 +51,24 @@ export class StepFunctionsReturnWorkflow implements ReturnWorkflow {
 
   start(rma: OrderReturn): Promise<void> {
     return startOnce(this.sfn, this.stateMachineArn, rma.id, { returnId: rma.id, orderId: rma.orderId });
+  }
+}
+
+/**
+ * One execution per failed stream delivery (named after a hash of the key: names are at most 80
+ * characters), so the same failure starts its retries once.
+ */
+export class StepFunctionsWebhookRetries implements WebhookRetries {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  start(subscriptionId: string, stream: string, key: string): Promise<void> {
+    const name = createHash('sha256')
+      .update(`${subscriptionId}\n${stream}\n${key}`)
+      .digest('hex')
+      .slice(0, 64);
+    return startOnce(this.sfn, this.stateMachineArn, name, { subscriptionId, stream });
   }
 }

@@ -1,0 +1,63 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { awsAdapters, webhookUrlMode } from '../../shared/adapters/aws/dependencies';
+import { newUlid, systemClock } from '../../shared/adapters/system';
+import type { WebhookRetries, WebhookStore } from '../../shared/application/ports';
+import {
+  createSubscription,
+  enableSubscription,
+  redeliver,
+  subscriptionView,
+  type WebhookDeps,
+} from '../../shared/application/webhooks';
+import {
+  CreateWebhookSubscriptionBody,
+  WebhookDeliveryParams,
+  WebhookSubscriptionParams,
+} from '../../shared/contracts/webhook-schemas';
+import { NotFoundError } from '../../shared/domain/errors';
+import { httpRoute, json } from '../lib/http-route';
+
+type Deps = WebhookDeps & { retries: WebhookRetries; urlMode: 'aws' | 'local'; newId: () => string };
+
+/**
+ * The webhook subscription API's writes, one function for its four operations (its reads are
+ * another, read-only): the Oms stack is near CloudFormation's 500 resources, and a function per
+ * operation would cost 3 resources each (role, policy, function). Each operation still runs the
+ * one middy chain with its own schemas.
+ */
+export const createHandler = (deps: Deps) => {
+  const byId = { params: WebhookSubscriptionParams };
+  const operations: Record<string, ReturnType<typeof httpRoute>> = {
+    'POST /webhook-subscriptions': httpRoute({ body: CreateWebhookSubscriptionBody }, async ({ body }) => {
+      const subscription = await createSubscription(deps, body);
+      return json(201, subscription, { location: `/webhook-subscriptions/${subscription.id}` });
+    }),
+    'DELETE /webhook-subscriptions/{id}': httpRoute(byId, async ({ params }) => {
+      if (!(await deps.webhooks.deleteSubscription(params.id)))
+        throw new NotFoundError(`Webhook subscription ${params.id} does not exist`);
+      return { statusCode: 204 };
+    }),
+    'POST /webhook-subscriptions/{id}/enable': httpRoute(byId, async ({ params }) =>
+      json(200, subscriptionView(await enableSubscription(deps, params.id))),
+    ),
+    'POST /webhook-subscriptions/{id}/deliveries/{deliveryId}/redeliver': httpRoute(
+      { params: WebhookDeliveryParams },
+      async ({ params }) =>
+        json(200, await redeliver(deps, { subscriptionId: params.id, deliveryId: params.deliveryId })),
+    ),
+  };
+  return (event: APIGatewayProxyEventV2, context: Context) => {
+    const operation = operations[event.routeKey];
+    if (!operation) throw new Error(`No webhook operation for route ${event.routeKey}`);
+    return operation(event, context);
+  };
+};
+
+export const handler = createHandler({
+  webhooks: awsAdapters.webhooks() satisfies WebhookStore,
+  sender: awsAdapters.webhookSender(),
+  retries: awsAdapters.webhookRetries(),
+  clock: systemClock,
+  urlMode: webhookUrlMode(),
+  newId: newUlid,
+});
