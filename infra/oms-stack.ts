@@ -387,6 +387,7 @@ export class OmsStack extends Stack {
       authorizer: auth.authorizer,
       handlers: {
         placeOrder: fn('PlaceOrder', http('place-order.ts'), ['orders', 'workflow']).fn,
+        reorder: fn('Reorder', http('reorder.ts'), ['orders', 'workflow']).fn,
         getOrder: reader('GetOrder', http('get-order.ts'), ['orders']).fn,
         listOrders: reader('ListOrders', http('list-orders.ts'), ['orders']).fn,
         listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts'), ['orders', 'activity']).fn,

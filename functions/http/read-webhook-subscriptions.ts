@@ -24,15 +24,14 @@ export const createHandler = (deps: { webhooks: WebhookStore }) => {
     'GET /webhook-subscriptions/{id}/deliveries': httpRoute(
       { ...byId, query: ListWebhookDeliveriesQuery },
       async ({ params, query }) => {
+        // The page first: a cursor the API did not issue is refused (400) before anything else.
+        const page = await deps.webhooks.listDeliveries(params.id, {
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.status ? { status: query.status } : {}),
+        });
         await getSubscription(deps, params.id);
-        return json(
-          200,
-          await deps.webhooks.listDeliveries(params.id, {
-            limit: query.limit,
-            ...(query.cursor ? { cursor: query.cursor } : {}),
-            ...(query.status ? { status: query.status } : {}),
-          }),
-        );
+        return json(200, page);
       },
     ),
   };

@@ -1,9 +1,11 @@
 import { stopIfHeld } from '../domain/hold';
-import { type Order, type Payment, PaymentStatus, transitionOrder } from '../domain/order';
+import { type Order, type Payment, PaymentStatus, termsDays, transitionOrder } from '../domain/order';
 import { type DomainEvent, OrderEventType, orderEvent } from '../domain/order-events';
 import { OrderStatus } from '../domain/order-status';
 import { getOrder } from './get-order';
 import type { Clock, EventPublisher, OrderRepository, PaymentGateway } from './ports';
+
+const addDays = (at: string, days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString();
 
 export interface ConfirmOrderDeps {
   orders: OrderRepository;
@@ -69,7 +71,13 @@ export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Pro
               authorizationId: result.authorizationId,
               authorizedAmount: order.totals.grandTotal,
             }
-          : { ...base, status: PaymentStatus.DEFERRED, reference: result.reference };
+          : {
+              ...base,
+              status: PaymentStatus.DEFERRED,
+              reference: result.reference,
+              // An invoice falls due its terms' days after the order is confirmed.
+              ...(base.terms ? { dueAt: addDays(at, termsDays(base.terms)) } : {}),
+            };
       order = transitionOrder(order, OrderStatus.CONFIRMED, at, { payment });
     }
     await deps.orders.update(order);

@@ -28,6 +28,7 @@ import {
   OrderIdParams,
   PlaceOrderBody,
   ReleaseOrderBody,
+  ReorderBody,
 } from './order-schemas';
 import {
   ApproveReturnBody,
@@ -710,6 +711,28 @@ export const API_ROUTES: readonly ApiRoute[] = [
       304: { description: 'Not modified since the ETag given in If-None-Match' },
       ...problems,
       404: { description: 'No such file', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'reorder',
+    access: [CHANNEL, OPS],
+    method: 'POST',
+    path: '/orders/{id}/reorder',
+    summary:
+      'Order again what an earlier order still holds, at its prices, for the same customer, address, company and PO (a new PO number if given)',
+    params: OrderIdParams,
+    body: ReorderBody,
+    idempotent: true,
+    responses: {
+      201: {
+        description: 'The new order, PENDING; its workflow started',
+        schema: 'Order',
+        headers: ['Location', 'Idempotent-Replayed'],
+      },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: { description: 'The Idempotency-Key is in use by a request still running', schema: 'Problem' },
+      422: { description: 'The Idempotency-Key was used with another body', schema: 'Problem' },
     },
   },
   {

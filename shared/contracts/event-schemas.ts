@@ -30,6 +30,8 @@ export const OrderSummarySchema = z.object({
   paymentStatus: z.enum(PAYMENT_STATUSES),
   // Optional: events published before it was added (replays, dead letters) lack it.
   placedAt: z.iso.datetime().optional(),
+  purchaseOrderNumber: z.string().optional(),
+  companyId: z.string().optional(),
 });
 
 const skuQuantity = z.object({ sku: z.string(), quantity: z.int().min(1) });

@@ -3,7 +3,7 @@ import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
 import { HOLD_REASONS } from '../domain/hold';
 import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
-import { PAYMENT_METHODS, PAYMENT_STATUSES, SHIPPING_METHODS } from '../domain/order';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, PAYMENT_TERMS, SHIPPING_METHODS } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/order-status';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -57,11 +57,35 @@ export const OrderLineInput = z.strictObject({
 });
 
 export const PaymentInput = z
-  .strictObject({ method: z.enum(PAYMENT_METHODS), token: text(128).optional() })
+  .strictObject({
+    method: z.enum(PAYMENT_METHODS),
+    token: text(128).optional(),
+    terms: z
+      .enum(PAYMENT_TERMS)
+      .optional()
+      .describe('Net terms of an invoice (the store default, NET30, when left out)'),
+  })
   .refine((p) => !(p.method === 'card' || p.method === 'paypal') || p.token !== undefined, {
     message: 'a token is required for card and paypal payments',
     path: ['token'],
+  })
+  .refine((p) => p.terms === undefined || p.method === 'invoice', {
+    message: 'net terms go with an invoice only',
+    path: ['terms'],
   });
+
+export const PurchaseOrderInput = z
+  .strictObject({
+    number: text(64).describe("The company's purchase order number, printed on the invoice"),
+    company: z.strictObject({ id: text(64), name: text(200) }),
+    buyer: z.strictObject({ name: text(200), email: z.email().max(254) }),
+    costCenter: text(64).optional(),
+  })
+  .describe('A business order: the company buying, its PO number and who ordered');
+
+export const SalesRepInput = z
+  .strictObject({ id: text(64), name: text(200), email: z.email().max(254).optional() })
+  .describe("The sales rep who placed the order on the company's behalf");
 
 /** Body of POST /orders. */
 export const PlaceOrderBody = z
@@ -75,6 +99,8 @@ export const PlaceOrderBody = z
     currency: CurrencyCode,
     payment: PaymentInput,
     shippingMethod: z.enum(SHIPPING_METHODS).optional(),
+    purchaseOrder: PurchaseOrderInput.optional(),
+    salesRep: SalesRepInput.optional(),
   })
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
@@ -90,6 +116,17 @@ export const PlaceOrderBody = z
     });
   })
   .meta({ id: 'PlaceOrderRequest' });
+
+/** Body of POST /orders/{id}/reorder: what changes from the earlier order (nothing, by default). */
+export const ReorderBody = z
+  .strictObject({
+    purchaseOrderNumber: text(64).optional().describe("The new order's PO number (a business order)"),
+    externalOrderId: text(64).optional(),
+    payment: PaymentInput.optional().describe(
+      'How to pay this time; required when the earlier order was paid by card or wallet (tokens are never reused)',
+    ),
+  })
+  .meta({ id: 'ReorderRequest' });
 export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES as [string, ...string[]]);
@@ -185,6 +222,8 @@ export const OrderView = z
       authorizedAmount: z.int().optional(),
       reference: z.string().optional(),
       declineCode: z.string().optional(),
+      terms: z.enum(PAYMENT_TERMS).optional(),
+      dueAt: z.iso.datetime().optional().describe("An invoice's due date: confirmation + its terms' days"),
       movements: z
         .array(
           z.object({
@@ -233,6 +272,9 @@ export const OrderView = z
       .object({ orderId: z.string(), returnId: z.string() })
       .optional()
       .describe('Set on a replacement order: the return whose goods pay for it'),
+    purchaseOrder: PurchaseOrderInput.optional(),
+    salesRep: SalesRepInput.optional(),
+    reorderOf: z.string().optional().describe('The earlier order this one was placed again from'),
     cancellations: z
       .array(
         z.object({

@@ -41,6 +41,9 @@ export interface OrderSummary {
   paymentStatus: Order['payment']['status'];
   /** When the order was placed: consumers measure each stage from it without reading the order. */
   placedAt: string;
+  /** A business order's PO number and company: what an ERP matches it on. */
+  purchaseOrderNumber?: string;
+  companyId?: string;
 }
 
 export const OrderEventType = {
@@ -76,6 +79,9 @@ export function summarizeOrder(order: Order): OrderSummary {
     itemCount: order.totals.itemCount,
     paymentStatus: order.payment.status,
     placedAt: order.createdAt,
+    ...(order.purchaseOrder
+      ? { purchaseOrderNumber: order.purchaseOrder.number, companyId: order.purchaseOrder.company.id }
+      : {}),
     ...(order.statusReason === undefined ? {} : { reason: order.statusReason }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Cancellation } from './cancellation';
+import { ValidationError } from './errors';
 import { assertTransition, type OrderStatus } from './order-status';
 import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from './payment-money';
 
@@ -6,6 +7,12 @@ export const PAYMENT_METHODS = ['card', 'pix', 'boleto', 'paypal', 'invoice'] as
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 /** How an order is paid: a method the customer chose, or `exchange` (paid by the goods of a return, set by the OMS only). */
 export type OrderPaymentMethod = PaymentMethod | 'exchange';
+
+/** Net terms of an invoice: paid within N days of confirmation. */
+export const PAYMENT_TERMS = ['NET15', 'NET30', 'NET45', 'NET60', 'NET90'] as const;
+export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
+export const DEFAULT_PAYMENT_TERMS: PaymentTerms = 'NET30';
+export const termsDays = (terms: PaymentTerms): number => Number(terms.slice(3));
 
 export const SHIPPING_METHODS = ['standard', 'express'] as const;
 export type ShippingMethod = (typeof SHIPPING_METHODS)[number];
@@ -51,10 +58,30 @@ export interface OrderDraft {
   shippingAddress: Address;
   lines: OrderLineDraft[];
   currency: string;
-  payment: { method: OrderPaymentMethod; token?: string };
+  payment: { method: OrderPaymentMethod; token?: string; terms?: PaymentTerms };
   shippingMethod?: ShippingMethod;
   /** A replacement the OMS places for an exchange: the return whose goods pay for it. */
   exchangeOf?: ExchangeLink;
+  purchaseOrder?: PurchaseOrder;
+  salesRep?: SalesRep;
+  /** Placed again from this earlier order (POST /orders/{id}/reorder). */
+  reorderOf?: string;
+}
+
+/** A business customer's purchase order: what its accounts payable match the invoice against. */
+export interface PurchaseOrder {
+  number: string;
+  company: { id: string; name: string };
+  /** Who at the company ordered. */
+  buyer: { name: string; email: string };
+  costCenter?: string;
+}
+
+/** A sales rep who placed the order on the company's behalf. */
+export interface SalesRep {
+  id: string;
+  name: string;
+  email?: string;
 }
 
 export interface ExchangeLink {
@@ -85,6 +112,9 @@ export interface Payment {
   movements?: PaymentMovement[];
   reference?: string;
   declineCode?: string;
+  /** On an invoice: net terms, and when it falls due (confirmation + the terms' days). */
+  terms?: PaymentTerms;
+  dueAt?: string;
 }
 
 export interface Totals {
@@ -149,6 +179,9 @@ export interface Order {
   hold?: Hold;
   /** Set on an exchange's replacement order. */
   exchangeOf?: ExchangeLink;
+  purchaseOrder?: PurchaseOrder;
+  salesRep?: SalesRep;
+  reorderOf?: string;
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -169,11 +202,19 @@ export function createOrder(
     channel: draft.channel,
     ...(draft.externalOrderId === undefined ? {} : { externalOrderId: draft.externalOrderId }),
     ...(draft.exchangeOf === undefined ? {} : { exchangeOf: draft.exchangeOf }),
+    ...(draft.purchaseOrder === undefined ? {} : { purchaseOrder: draft.purchaseOrder }),
+    ...(draft.salesRep === undefined ? {} : { salesRep: draft.salesRep }),
+    ...(draft.reorderOf === undefined ? {} : { reorderOf: draft.reorderOf }),
     customer: draft.customer,
     shippingAddress: draft.shippingAddress,
     lines,
     currency: draft.currency,
-    payment: { ...draft.payment, status: PaymentStatus.PENDING },
+    payment: {
+      ...draft.payment,
+      // An invoice is on net terms: the store's default unless the order names its own.
+      ...(draft.payment.method === 'invoice' ? { terms: draft.payment.terms ?? DEFAULT_PAYMENT_TERMS } : {}),
+      status: PaymentStatus.PENDING,
+    },
     shippingMethod: draft.shippingMethod ?? 'standard',
     totals: { itemCount: lines.reduce((n, line) => n + line.quantity, 0), subtotal, grandTotal: subtotal },
     status: 'PENDING',
@@ -255,4 +296,54 @@ export function orderMoney(order: Order): PaymentMoney {
       ? (order.payment.authorizedAmount ?? order.totals.grandTotal)
       : 0;
   return moneyOf(authorized, order.payment.movements);
+}
+
+/**
+ * What ordering again from `order` asks for: what it still holds (cancelled units left out), at
+ * the prices it was sold at, to the same address, by the same customer, company and buyer, paid
+ * the same way. A card or wallet token is never reused: the caller brings a new one.
+ */
+export function reorderDraft(
+  order: Order,
+  changes: {
+    purchaseOrderNumber?: string;
+    payment?: { method: PaymentMethod; token?: string; terms?: PaymentTerms };
+    externalOrderId?: string;
+  },
+): OrderDraft {
+  const lines = order.lines
+    .map((l) => ({ sku: l.sku, quantity: l.quantity - (l.cancelledQuantity ?? 0), unitPrice: l.unitPrice }))
+    .filter((l) => l.quantity > 0);
+  if (order.payment.method === 'exchange' && !changes.payment) {
+    const detail = 'the order was paid by a return: name how to pay this time';
+    throw new ValidationError(`Cannot order again: ${detail}`, [{ pointer: '#/payment', detail }]);
+  }
+  const method = changes.payment?.method ?? (order.payment.method as PaymentMethod);
+  if ((method === 'card' || method === 'paypal') && !changes.payment?.token) {
+    const detail = `a ${method} payment needs a new token: a token is never reused`;
+    throw new ValidationError(`Cannot order again: ${detail}`, [{ pointer: '#/payment/token', detail }]);
+  }
+  return {
+    channel: order.channel,
+    ...(changes.externalOrderId ? { externalOrderId: changes.externalOrderId } : {}),
+    customer: order.customer,
+    shippingAddress: order.shippingAddress,
+    lines,
+    currency: order.currency,
+    payment: changes.payment ?? {
+      method,
+      ...(order.payment.terms ? { terms: order.payment.terms } : {}),
+    },
+    shippingMethod: order.shippingMethod,
+    ...(order.purchaseOrder
+      ? {
+          purchaseOrder: {
+            ...order.purchaseOrder,
+            ...(changes.purchaseOrderNumber ? { number: changes.purchaseOrderNumber } : {}),
+          },
+        }
+      : {}),
+    ...(order.salesRep ? { salesRep: order.salesRep } : {}),
+    reorderOf: order.id,
+  };
 }

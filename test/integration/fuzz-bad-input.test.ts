@@ -120,6 +120,7 @@ const validBodies: Record<string, unknown> = {
   importStock: { rows: [{ sku: 'FUZZ-SKU', locationId: 'cd-fuzz', onHand: 1 }] },
   simulateRouting: { orders: [orderBody()] },
   redriveDeadLetters: { max: 5 },
+  reorder: { purchaseOrderNumber: 'PO-2', externalOrderId: 'FUZZ-REORDER' },
   createWebhookSubscription: {
     url: 'http://127.0.0.1:9/hooks',
     eventTypes: ['OrderPlaced'],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidStateError } from '../../../shared/domain/errors';
+import { InvalidStateError, ValidationError } from '../../../shared/domain/errors';
 import { minorUnitDigits } from '../../../shared/domain/money';
-import { createOrder, type OrderDraft, transitionOrder } from '../../../shared/domain/order';
+import {
+  createOrder,
+  type OrderDraft,
+  reorderDraft,
+  termsDays,
+  transitionOrder,
+} from '../../../shared/domain/order';
 import { orderEvent } from '../../../shared/domain/order-events';
 import { canTransition, isTerminal } from '../../../shared/domain/order-status';
 
@@ -106,5 +112,48 @@ describe('order events', () => {
 describe('money', () => {
   it('knows the minor units of JPY, BRL and BHD', () => {
     expect([minorUnitDigits('JPY'), minorUnitDigits('BRL'), minorUnitDigits('BHD')]).toEqual([0, 2, 3]);
+  });
+});
+
+describe('business orders', () => {
+  const po = {
+    number: 'PO-1',
+    company: { id: 'acme', name: 'ACME' },
+    buyer: { name: 'B', email: 'b@acme.example' },
+  };
+
+  it('put an invoice on the store default NET30 unless it names its own terms, and nothing else on terms', () => {
+    const at = { id: 'o1', now: '2026-01-01T00:00:00.000Z' };
+    expect(createOrder({ ...draft, payment: { method: 'invoice' } }, at).payment.terms).toBe('NET30');
+    expect(createOrder({ ...draft, payment: { method: 'invoice', terms: 'NET90' } }, at).payment.terms).toBe(
+      'NET90',
+    );
+    expect(createOrder(draft, at).payment.terms).toBeUndefined();
+    expect(termsDays('NET45')).toBe(45);
+  });
+
+  it('order again what is left of an order, at its prices, under a new PO number, and never reuse a card token', () => {
+    const order = createOrder(
+      { ...draft, payment: { method: 'invoice', terms: 'NET60' }, purchaseOrder: po },
+      { id: 'o1', now: '2026-01-01T00:00:00.000Z' },
+    );
+    const cut = {
+      ...order,
+      lines: order.lines.map((l) =>
+        l.sku === 'A' ? { ...l, cancelledQuantity: 2 } : { ...l, cancelledQuantity: 1 },
+      ),
+    };
+    expect(reorderDraft(cut, { purchaseOrderNumber: 'PO-2' })).toMatchObject({
+      lines: [{ sku: 'A', quantity: 1, unitPrice: 1000 }],
+      payment: { method: 'invoice', terms: 'NET60' },
+      purchaseOrder: { ...po, number: 'PO-2' },
+      reorderOf: 'o1',
+    });
+    const byCard = createOrder(draft, { id: 'o2', now: '2026-01-01T00:00:00.000Z' });
+    expect(() => reorderDraft(byCard, {})).toThrow(ValidationError);
+    expect(reorderDraft(byCard, { payment: { method: 'card', token: 'tok_new' } }).payment).toEqual({
+      method: 'card',
+      token: 'tok_new',
+    });
   });
 });
