@@ -513,7 +513,7 @@ export class OmsStack extends Stack {
       },
     });
 
-    // Watched from a stack of its own (OmsMonitoring): this one is near CloudFormation's 500 resources.
+    // Watched from a stack of its own (OmsMonitoring): CloudFormation takes at most 500 resources a stack.
     this.monitored = {
       alarmTopic: alarms,
       workflows: {

@@ -21,9 +21,9 @@ type Deps = WebhookDeps & { retries: WebhookRetries; urlMode: 'aws' | 'local'; n
 
 /**
  * The webhook subscription API's writes, one function for its four operations (its reads are
- * another, read-only): the Oms stack is near CloudFormation's 500 resources, and a function per
- * operation would cost 3 resources each (role, policy, function). Each operation still runs the
- * one middy chain with its own schemas.
+ * another, read-only): they share one store and one set of grants, and a function per operation
+ * would spend the stack's CloudFormation budget (500 resources) on nothing else. Each operation
+ * still runs the one middy chain with its own schemas.
  */
 export const createHandler = (deps: Deps) => {
   const byId = { params: WebhookSubscriptionParams };

@@ -59,6 +59,30 @@ class QueueOnFailure implements lambda.IDestination {
 }
 
 /**
+ * A function's role that keeps its grants in itself (one inline policy) instead of CDK's separate
+ * AWS::IAM::Policy: that default policy doubles every function's IAM resources, and the stack
+ * lives under CloudFormation's 500. A separate policy exists to break dependency cycles; no grant
+ * of an OMS function names anything that depends on that function (CDK refuses a cycle at synth).
+ */
+class InlinePolicyRole extends iam.Role {
+  private readonly inline: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string) {
+    const grants = new iam.PolicyDocument();
+    super(scope, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: { Grants: grants },
+    });
+    this.inline = grants;
+  }
+
+  override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.inline.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/**
  * A Lambda function of the OMS: Node 22 on arm64, bundled by the project's esbuild as ESM,
  * JSON logs, X-Ray tracing. Access to other resources only through `uses`, naming the adapters
  * its handler builds: each grants exactly the IAM actions that adapter sends and sets the
@@ -72,7 +96,7 @@ export class OmsFunction extends Construct {
     const logGroup = OmsFunction.sharedLogGroup(this);
     // Its own role, writing only to the functions' log group (not the managed basic execution
     // role, which may create and write any log group).
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const role = new InlinePolicyRole(this, 'Role');
     logGroup.grantWrite(role);
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       role,

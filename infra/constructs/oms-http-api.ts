@@ -33,7 +33,7 @@ export class OmsHttpApi extends Construct {
       },
     });
     // A function behind several routes gets one integration and one invoke permission for the API,
-    // not one per route: the stack is near CloudFormation's 500 resources.
+    // not one per route: every resource counts against CloudFormation's 500 per stack.
     const routesOf = new Map<IFunction, number>();
     for (const route of API_ROUTES) {
       const handler = props.handlers[route.operationId];

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app';
+import { statementsOfRole } from '../support/iam';
 
 type Resource = { Properties: Record<string, unknown> };
 type Resources = Record<string, Resource>;
@@ -122,13 +123,7 @@ describe('dead letters on AWS', () => {
     const statementsOf = (name: string) => {
       const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name}Function`)) ?? [];
       const role = attOf(fn?.Properties.Role)?.[0];
-      return ofType('AWS::IAM::Policy')
-        .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => refOf(r) === role))
-        .flatMap(
-          ([, p]) =>
-            (p.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> })
-              .Statement,
-        );
+      return statementsOfRole(template, String(role));
     };
     const invoke = statementsOf('RedriveDeadLetters').find((s) => s.Action === 'lambda:InvokeFunction');
     expect(new Set([invoke?.Resource].flat().map((r) => attOf(r)?.[0]))).toEqual(fnIds);
