@@ -390,6 +390,7 @@ export class OmsStack extends Stack {
         reorder: fn('Reorder', http('reorder.ts'), ['orders', 'workflow']).fn,
         getOrder: reader('GetOrder', http('get-order.ts'), ['orders']).fn,
         listOrders: reader('ListOrders', http('list-orders.ts'), ['orders']).fn,
+        exportOrders: reader('ExportOrders', http('export-orders.ts'), ['orders']).fn,
         listOrderEvents: reader('ListOrderEvents', http('list-order-events.ts'), ['orders', 'activity']).fn,
         getOrderRouting: reader('GetOrderRouting', http('get-order-routing.ts'), [
           'orders',

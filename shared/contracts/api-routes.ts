@@ -22,6 +22,7 @@ import {
 } from './ops-schemas';
 import {
   CancelOrderBody,
+  ExportOrdersQuery,
   HoldOrderBody,
   ListOrdersQuery,
   OrderCountsQuery,
@@ -711,6 +712,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
       304: { description: 'Not modified since the ETag given in If-None-Match' },
       ...problems,
       404: { description: 'No such file', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'exportOrders',
+    access: [CHANNEL, OPS],
+    method: 'GET',
+    path: '/orders/export',
+    summary:
+      "The orders the list's filters match as CSV, one row per order line, up to 500 orders a chunk (next chunk: Link rel=next)",
+    query: ExportOrdersQuery,
+    responses: {
+      200: { description: 'text/csv', headers: ['Link', 'OMS-Next-Cursor', 'OMS-Orders'] },
+      ...problems,
     },
   },
   {

@@ -42,3 +42,21 @@ export function parseCsv(text: string): Array<Record<string, string>> {
     ),
   );
 }
+
+/**
+ * Writes RFC 4180 CSV: a header row, then one row per record, quoted where a cell needs it. A
+ * text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with a
+ * quote (OWASP's CSV injection advice); numbers are written as they are.
+ */
+export function toCsv(columns: readonly string[], records: ReadonlyArray<Record<string, unknown>>): string {
+  const cell = (value: unknown): string => {
+    if (value === undefined || value === null) return '';
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    let text = String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return `${[columns, ...records.map((r) => columns.map((c) => r[c]))]
+    .map((row) => row.map(cell).join(','))
+    .join('\r\n')}\r\n`;
+}

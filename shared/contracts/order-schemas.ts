@@ -147,6 +147,17 @@ export const ListOrdersQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 
+/** Query of GET /orders/export: the list's filters, up to 500 orders a chunk. */
+export const ExportOrdersQuery = ListOrdersQuery.extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(500)
+    .describe('Orders in this chunk (one CSV row per line)'),
+});
+
 /** Query of GET /orders/counts. */
 export const OrderCountsQuery = z.strictObject({
   from: Day.optional().describe('Placed on or after this day'),
