@@ -16,6 +16,7 @@ import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constru
 import { OmsHttpApi } from './constructs/oms-http-api';
 import type { OpsMonitoringProps } from './constructs/ops-monitoring';
 import {
+  BulkJobWorkflow,
   OrderPreparation,
   OrderWorkflow,
   ReturnWorkflow,
@@ -312,6 +313,19 @@ export class OmsStack extends Stack {
       { source: ['oms.orders'] },
       consumer('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
     );
+    // Bulk jobs: ops act on every order a filter matches, a page at a time.
+    const bulkJobPage = fn(
+      'ProcessBulkJobPage',
+      task('process-bulk-job-page.ts'),
+      ['bulkJobs', ...cancelling, 'backorders'],
+      { timeout: Duration.seconds(60) },
+    ).fn;
+    const bulkJobs = new BulkJobWorkflow(this, 'BulkJobWorkflow', {
+      processBulkJobPage: bulkJobPage,
+      failBulkJob: bulkJobPage,
+    });
+    resources.bulkJobStateMachine = bulkJobs.stateMachine;
+
     // Outbound webhooks: every event goes to the subscriptions that want it, in order per order;
     // a subscriber that fails is retried by a workflow (backoff for 24 h), then disabled.
     const webhookStream: AdapterName[] = ['webhooks', 'webhookSender'];
@@ -380,6 +394,7 @@ export class OmsStack extends Stack {
       ...webhookStream,
       'webhookRetries',
     ]).fn;
+    const bulkJobReads = reader('ReadBulkJobs', http('read-bulk-jobs.ts'), ['bulkJobs']).fn;
     const webhookReads = reader('ReadWebhookSubscriptions', http('read-webhook-subscriptions.ts'), [
       'webhooks',
     ]).fn;
@@ -388,6 +403,9 @@ export class OmsStack extends Stack {
       handlers: {
         placeOrder: fn('PlaceOrder', http('place-order.ts'), ['orders', 'workflow']).fn,
         reorder: fn('Reorder', http('reorder.ts'), ['orders', 'workflow']).fn,
+        startBulkJob: fn('StartBulkJob', http('start-bulk-job.ts'), ['bulkJobs', 'bulkJobRunner']).fn,
+        listBulkJobs: bulkJobReads,
+        getBulkJob: bulkJobReads,
         getOrder: reader('GetOrder', http('get-order.ts'), ['orders']).fn,
         listOrders: reader('ListOrders', http('list-orders.ts'), ['orders']).fn,
         exportOrders: reader('ExportOrders', http('export-orders.ts'), ['orders']).fn,
@@ -522,6 +540,7 @@ export class OmsStack extends Stack {
         OrderPreparation: preparation.stateMachine,
         ReturnWorkflow: returns.stateMachine,
         WebhookWorkflow: webhookRetries.stateMachine,
+        BulkJobWorkflow: bulkJobs.stateMachine,
       },
       deadLetterQueues: Object.fromEntries(
         Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),

@@ -9,6 +9,7 @@ export type AdapterNeed =
   | 'workflowHistory'
   | 'returnWorkflow'
   | 'webhookWorkflow'
+  | 'bulkJobWorkflow'
   | 'taskCallbacks'
   | 'carrierSecrets'
   | 'mailer'
@@ -53,6 +54,8 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   webhooks: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   webhookRetries: { need: 'webhookWorkflow' },
   webhookSender: {},
+  bulkJobs: { table: ['GetItem', 'Query', 'PutItem'] },
+  bulkJobRunner: { need: 'bulkJobWorkflow' },
 };
 
 /** Table operations that only read. */

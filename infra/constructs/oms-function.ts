@@ -34,6 +34,7 @@ export interface OmsResources {
   stateMachine?: IStateMachine;
   returnStateMachine?: IStateMachine;
   webhookStateMachine?: IStateMachine;
+  bulkJobStateMachine?: IStateMachine;
   carrierSecrets?: Record<string, ISecret>;
   fromEmail?: string;
   /** The dead-letter queue of each function fed by events, by the function's name. */
@@ -212,6 +213,11 @@ export class OmsFunction extends Construct {
       this.bindWorkflow('ORDER_WORKFLOW_ARN', required(resources.stateMachine, 'the order workflow'));
     if (needs.has('returnWorkflow'))
       this.bindWorkflow('RETURN_WORKFLOW_ARN', required(resources.returnStateMachine, 'the return workflow'));
+    if (needs.has('bulkJobWorkflow'))
+      this.bindWorkflow(
+        'BULK_JOB_WORKFLOW_ARN',
+        required(resources.bulkJobStateMachine, 'the bulk job workflow'),
+      );
     if (needs.has('webhookWorkflow'))
       this.bindWorkflow(
         'WEBHOOK_WORKFLOW_ARN',

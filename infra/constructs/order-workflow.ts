@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { type BulkJobWorkflowTasks, bulkJobWorkflowDefinition } from '../../workflows/bulk-job-workflow';
 import {
   type OrderPreparationTasks,
   type OrderWorkflowTasks,
@@ -102,5 +103,12 @@ export class ReturnWorkflow extends OmsStateMachine {
 export class WebhookWorkflow extends OmsStateMachine {
   constructor(scope: Construct, id: string, props: WebhookWorkflowTasks) {
     super(scope, id, (self) => webhookWorkflowDefinition(self, props), props);
+  }
+}
+
+/** Bulk jobs: one execution per job, a page of orders at a time. */
+export class BulkJobWorkflow extends OmsStateMachine {
+  constructor(scope: Construct, id: string, props: BulkJobWorkflowTasks) {
+    super(scope, id, (self) => bulkJobWorkflowDefinition(self, props), props);
   }
 }

@@ -1,3 +1,4 @@
+import type { BulkJob } from '../domain/bulk-jobs';
 import type { ExecutionStatus, GraphAslDefinition, HistoryEvent } from '../domain/execution-graph';
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../domain/kpis';
@@ -667,4 +668,20 @@ export interface WebhookSender {
 export interface WebhookRetries {
   /** Idempotent per `key`: the same key starts one run. */
   start(subscriptionId: string, stream: string, key: string): Promise<void>;
+}
+
+/** Bulk jobs in the table. */
+export interface BulkJobStore {
+  /** False when a job with this id exists (the same Idempotency-Key again). */
+  create(job: BulkJob): Promise<boolean>;
+  get(id: string): Promise<BulkJob | undefined>;
+  /** Replaces it if its stored version is `job.version - 1` (one execution works a job). */
+  save(job: BulkJob): Promise<void>;
+  /** Newest first. */
+  list(page: { limit: number; cursor?: string }): Promise<Page<BulkJob>>;
+}
+
+/** Works a job through its pages (a Step Functions execution per job on AWS). */
+export interface BulkJobRunner {
+  start(job: BulkJob): Promise<void>;
 }

@@ -21,6 +21,8 @@ import {
   StoppedExecutionsQuery,
 } from './ops-schemas';
 import {
+  BulkJobBody,
+  BulkJobParams,
   CancelOrderBody,
   ExportOrdersQuery,
   HoldOrderBody,
@@ -725,6 +727,42 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: {
       200: { description: 'text/csv', headers: ['Link', 'OMS-Next-Cursor', 'OMS-Orders'] },
       ...problems,
+    },
+  },
+  {
+    operationId: 'startBulkJob',
+    access: [OPS],
+    method: 'POST',
+    path: '/bulk-jobs',
+    summary: 'Hold, release or cancel every order a filter matches, as a job whose progress the API reads',
+    body: BulkJobBody,
+    idempotent: true,
+    responses: {
+      202: { description: 'Started', schema: 'BulkJob', headers: ['Location', 'Idempotent-Replayed'] },
+      ...problems,
+      422: { description: 'The Idempotency-Key was used with another body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'listBulkJobs',
+    access: [OPS],
+    method: 'GET',
+    path: '/bulk-jobs',
+    summary: 'Bulk jobs, newest first',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of bulk jobs', schema: 'BulkJobPage' }, ...problems },
+  },
+  {
+    operationId: 'getBulkJob',
+    access: [OPS],
+    method: 'GET',
+    path: '/bulk-jobs/{id}',
+    summary: "A bulk job's progress: orders matched, applied, skipped (with why) and failed",
+    params: BulkJobParams,
+    responses: {
+      200: { description: 'The job', schema: 'BulkJob' },
+      ...problems,
+      404: { description: 'No such job', schema: 'Problem' },
     },
   },
   {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BULK_ACTIONS } from '../domain/bulk-jobs';
 import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
 import { HOLD_REASONS } from '../domain/hold';
@@ -157,6 +158,62 @@ export const ExportOrdersQuery = ListOrdersQuery.extend({
     .default(500)
     .describe('Orders in this chunk (one CSV row per line)'),
 });
+
+/** Body of POST /bulk-jobs. */
+export const BulkJobBody = z
+  .strictObject({
+    action: z.enum(BULK_ACTIONS),
+    filter: ListOrdersQuery.omit({ limit: true, cursor: true }).describe(
+      "The orders to act on: the list's filters (at least one)",
+    ),
+    reason: z
+      .enum([...new Set([...HOLD_REASONS, ...CANCEL_REASONS])] as [string, ...string[]])
+      .optional()
+      .describe('A hold reason for hold, a cancellation reason for cancel'),
+    note: text(500).optional(),
+  })
+  .superRefine((body, ctx) => {
+    const allowed: readonly string[] | undefined =
+      body.action === 'hold' ? HOLD_REASONS : body.action === 'cancel' ? CANCEL_REASONS : undefined;
+    if (allowed && (body.reason === undefined || !allowed.includes(body.reason)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: `one of ${allowed.join(', ')} for ${body.action}`,
+      });
+    if (!allowed && body.reason !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a release takes no reason' });
+  })
+  .meta({ id: 'BulkJobRequest' });
+
+export const BulkJobParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'a bulk job id') });
+
+export const BulkJobView = z
+  .object({
+    id: z.string(),
+    action: z.enum(BULK_ACTIONS),
+    filter: z.record(z.string(), z.string()),
+    reason: z.string().optional(),
+    note: z.string().optional(),
+    by: z.string().describe('Who started it'),
+    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+    matched: z.int().describe('Orders looked at so far'),
+    applied: z.int(),
+    skipped: z.int().describe('Not in a state for the action (already held, shipped...)'),
+    failed: z.int(),
+    skips: z.array(z.object({ orderId: z.string(), reason: z.string() })).describe('The first 100'),
+    failures: z.array(z.object({ orderId: z.string(), error: z.string() })).describe('The first 100'),
+    pages: z.int(),
+    error: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'BulkJob' });
+
+export const BulkJobPage = z
+  .object({ items: z.array(BulkJobView), nextCursor: z.string().optional() })
+  .meta({ id: 'BulkJobPage' });
 
 /** Query of GET /orders/counts. */
 export const OrderCountsQuery = z.strictObject({

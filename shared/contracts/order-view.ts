@@ -1,3 +1,4 @@
+import type { BulkJob } from '../domain/bulk-jobs';
 import { type Order, orderMoney } from '../domain/order';
 
 /** The order as the API shows it: everything but the payment token, with its money summed up. */
@@ -10,4 +11,10 @@ export function toOrderView(order: Order) {
       ? { cancellations: order.cancellations.map(({ requestHash: _hash, ...shown }) => shown) }
       : {}),
   };
+}
+
+/** A bulk job as the API shows it: who started it by name, not their rights; no request hash. */
+export function bulkJobView(job: BulkJob) {
+  const { requestHash: _hash, version: _version, cursor: _cursor, by, ...shown } = job;
+  return { ...shown, by: by.subject };
 }

@@ -28,7 +28,13 @@ const topic = () => {
 
 describe('CloudWatch on AWS', () => {
   it('pages ops through the alarm topic when an execution of any workflow fails (Express preparation included)', () => {
-    for (const machine of ['OrderWorkflow', 'OrderPreparation', 'ReturnWorkflow', 'WebhookWorkflow']) {
+    for (const machine of [
+      'OrderWorkflow',
+      'OrderPreparation',
+      'ReturnWorkflow',
+      'WebhookWorkflow',
+      'BulkJobWorkflow',
+    ]) {
       const alarm = alarmNamed(`${machine}Failed`);
       expect(alarm).toMatchObject({
         Namespace: 'AWS/States',

@@ -190,12 +190,12 @@ describe('the OMS stack', () => {
     expect(env('GetHealth')).not.toContain('TABLE_NAME');
   });
 
-  it('has three Standard state machines (orders, returns, webhook retries) and one Express (the order preparation), all traced and logged; each invokes only its task functions', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 4);
+  it('has four Standard state machines (orders, returns, webhook retries, bulk jobs) and one Express (the order preparation), all traced and logged; each invokes only its task functions', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 5);
     const types = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources).map(
       (m) => m.Properties.StateMachineType,
     );
-    expect(types.sort()).toEqual(['EXPRESS', 'STANDARD', 'STANDARD', 'STANDARD']);
+    expect(types.sort()).toEqual(['EXPRESS', 'STANDARD', 'STANDARD', 'STANDARD', 'STANDARD']);
     for (const type of ['STANDARD', 'EXPRESS']) {
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineType: type,
@@ -357,6 +357,26 @@ describe('the OMS stack', () => {
     expect(actionsOf('DeliverWebhooks')).toContain('states:StartExecution');
     expect(actionsOf('WebhookSubscriptions')).toContain('states:StartExecution');
     expect(actionsOf('RetryWebhookStream')).not.toContain('states:StartExecution');
+  });
+
+  it('works a bulk job a page at a time until none is left, and marks it FAILED when a page fails past its retries', () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      Default?: string;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+    };
+    const { StartAt, States } = workflowDefinition('BulkJobWorkflow') as {
+      StartAt: string;
+      States: Record<string, State>;
+    };
+    expect(StartAt).toBe('ProcessBulkJobPage');
+    expect(States.ProcessBulkJobPage?.Next).toBe('MorePages');
+    expect(States.MorePages?.Default).toBe('ProcessBulkJobPage');
+    expect(States.ProcessBulkJobPage?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'FailBulkJob' }),
+    ]);
+    expect(actionsOf('StartBulkJob')).toContain('states:StartExecution');
   });
 
   it('runs each return as its own execution: policy review or a wait for ops, label, a parcel wait that expires into CLOSED, restock, settle, close; no Fail state, every step catches into an alert and a wait for ops to retry it', () => {

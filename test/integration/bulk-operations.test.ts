@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/oms-function';
 import { parseCsv } from '../../shared/contracts/csv';
-import { request } from '../support/http';
+import { eventually, request } from '../support/http';
 import { newKey, orderBody } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 import { tokenOf } from '../support/tokens';
@@ -93,4 +93,115 @@ describe('order export (CSV)', () => {
     expect(rows).toHaveLength(6);
     expect(new Set(rows.map((r) => r.orderId))).toEqual(new Set(ids));
   }, 180_000);
+});
+
+interface JobView {
+  id: string;
+  status: string;
+  matched: number;
+  applied: number;
+  skipped: number;
+  failed: number;
+  pages: number;
+  skips: Array<{ orderId: string; reason: string }>;
+}
+
+const startJob = (body: Record<string, unknown>, key = newKey(), token?: string) =>
+  request(api(), 'POST', '/bulk-jobs', {
+    body,
+    headers: { 'idempotency-key': key },
+    ...(token ? { token } : {}),
+  });
+
+const finished = (id: string) =>
+  eventually(async () => {
+    const job = (await request(api(), 'GET', `/bulk-jobs/${id}`)).body as unknown as JobView;
+    return job.status === 'RUNNING' ? undefined : job;
+  }, 60_000);
+
+const statuses = async (ids: string[]) =>
+  Promise.all(ids.map(async (id) => String((await request(api(), 'GET', `/orders/${id}`)).body.status)));
+
+describe('bulk jobs', () => {
+  it('holds every order a filter matches, page after page, as a job whose progress the API reads; skips one not in a state for it with why; the same key answers the same job; then releases them all', async () => {
+    const ids = await placeMany(30, () => ({ channel: 'bulk-hold' }));
+    const [gone, ...rest] = ids as [string, ...string[]];
+    expect(
+      (
+        await request(api(), 'POST', `/orders/${gone}/cancel`, {
+          body: { reason: 'customer_request' },
+          headers: { 'idempotency-key': newKey() },
+        })
+      ).status,
+    ).toBe(200);
+
+    const key = newKey();
+    const body = {
+      action: 'hold',
+      filter: { channel: 'bulk-hold' },
+      reason: 'fraud',
+      note: 'chargeback wave',
+    };
+    const started = await startJob(body, key);
+    expect(started.status).toBe(202);
+    expect(started.headers.get('location')).toBe(`/bulk-jobs/${started.body.id}`);
+    expect(started.body).toMatchObject({ status: 'RUNNING', action: 'hold', matched: 0 });
+    const again = await startJob(body, key);
+    expect(again.body.id).toBe(started.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+    const held = await finished(String(started.body.id));
+    expect(held).toMatchObject({
+      status: 'SUCCEEDED',
+      matched: 30,
+      applied: 29,
+      skipped: 1,
+      failed: 0,
+      pages: 2,
+    });
+    expect(held.skips).toEqual([{ orderId: gone, reason: expect.stringMatching(/CANCELLED/) }]);
+    expect(new Set(await statuses(rest))).toEqual(new Set(['ON_HOLD']));
+    const one = await request(api(), 'GET', `/orders/${rest[0]}`);
+    expect(one.body.hold).toMatchObject({ kind: 'fraud', by: expect.any(String) });
+    const listed = await request(api(), 'GET', '/bulk-jobs');
+    expect((listed.body.items as JobView[]).map((j) => j.id)).toContain(started.body.id);
+
+    const release = await startJob({
+      action: 'release',
+      filter: { channel: 'bulk-hold', status: 'ON_HOLD' },
+    });
+    expect(await finished(String(release.body.id))).toMatchObject({
+      status: 'SUCCEEDED',
+      applied: 29,
+      failed: 0,
+    });
+    expect((await statuses(rest)).filter((s) => s === 'ON_HOLD')).toEqual([]);
+  }, 180_000);
+
+  it('cancels every order a filter matches, and refuses a job without a filter, a hold without its reason and a caller who is not ops, starting nothing', async () => {
+    const ids = await placeMany(4, () => ({ channel: 'bulk-cancel' }));
+    const job = await startJob({
+      action: 'cancel',
+      filter: { channel: 'bulk-cancel' },
+      reason: 'customer_request',
+    });
+    expect(await finished(String(job.body.id))).toMatchObject({ status: 'SUCCEEDED', applied: 4 });
+    expect(new Set(await statuses(ids))).toEqual(new Set(['CANCELLED']));
+
+    const before = ((await request(api(), 'GET', '/bulk-jobs?limit=100')).body.items as JobView[]).length;
+    const noFilter = await startJob({ action: 'cancel', filter: {}, reason: 'customer_request' });
+    expect(noFilter.status).toBe(400);
+    expect(noFilter.body.errors).toEqual([expect.objectContaining({ pointer: '#/filter' })]);
+    const noReason = await startJob({ action: 'hold', filter: { channel: 'bulk-cancel' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ pointer: '#/reason' })]);
+    const web = await tokenOf(env.cloud, 'channel-web');
+    expect((await startJob({ action: 'release', filter: { channel: 'web' } }, newKey(), web)).status).toBe(
+      403,
+    );
+    expect(((await request(api(), 'GET', '/bulk-jobs?limit=100')).body.items as JobView[]).length).toBe(
+      before,
+    );
+    expect((await request(api(), 'GET', '/bulk-jobs/0123456789abcdef01234567')).status).toBe(404);
+  });
 });

@@ -80,6 +80,7 @@ const VALID_PARAM: Record<string, string> = {
   '^[A-Za-z][A-Za-z0-9]{0,79}$': 'SendNotification',
   '^[a-z0-9-]{1,40}\\.(js|css|html|json)$': 'app.js',
   '^[A-Za-z0-9_-]{4,1024}$': 'bm9uZQ',
+  '^[0-9a-f]{24}$': '0123456789abcdef01234567',
 };
 
 /** A valid body per operation that takes one; the fuzzer changes one thing in it. */
@@ -120,6 +121,7 @@ const validBodies: Record<string, unknown> = {
   importStock: { rows: [{ sku: 'FUZZ-SKU', locationId: 'cd-fuzz', onHand: 1 }] },
   simulateRouting: { orders: [orderBody()] },
   redriveDeadLetters: { max: 5 },
+  startBulkJob: { action: 'hold', filter: { channel: 'fuzz-none' }, reason: 'fraud', note: 'fuzz' },
   reorder: { purchaseOrderNumber: 'PO-2', externalOrderId: 'FUZZ-REORDER' },
   createWebhookSubscription: {
     url: 'http://127.0.0.1:9/hooks',

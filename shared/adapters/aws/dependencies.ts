@@ -14,6 +14,7 @@ import {
 } from './clients';
 import { DynamoAlertLog } from './dynamo-alert-log';
 import { DynamoBackorderBook } from './dynamo-backorder-book';
+import { DynamoBulkJobStore } from './dynamo-bulk-job-store';
 import { DynamoInventoryLedger } from './dynamo-inventory-ledger';
 import { DynamoKpiStore } from './dynamo-kpi-store';
 import { DynamoLocationRepository } from './dynamo-location-repository';
@@ -34,6 +35,7 @@ import { SecretsManagerCarrierSecrets } from './secrets-manager-carrier-secrets'
 import { SesMailer } from './ses-mailer';
 import { StepFunctionsOrderExecutions } from './sfn-order-executions';
 import {
+  StepFunctionsBulkJobRunner,
   StepFunctionsOrderWorkflow,
   StepFunctionsReturnWorkflow,
   StepFunctionsWebhookRetries,
@@ -98,6 +100,9 @@ export const awsAdapters = {
   webhookRetries: () =>
     new StepFunctionsWebhookRetries(stepFunctionsClient(), requiredEnv('WEBHOOK_WORKFLOW_ARN')),
   webhookSender: () => new FetchWebhookSender(),
+  bulkJobs: () => new DynamoBulkJobStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
+  bulkJobRunner: () =>
+    new StepFunctionsBulkJobRunner(stepFunctionsClient(), requiredEnv('BULK_JOB_WORKFLOW_ARN')),
 };
 
 /** Where webhooks may be delivered: the local cloud (which says so) delivers only to its own machine. */

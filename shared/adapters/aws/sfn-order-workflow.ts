@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { OrderWorkflow, ReturnWorkflow, WebhookRetries } from '../../application/ports';
+import type { BulkJobRunner, OrderWorkflow, ReturnWorkflow, WebhookRetries } from '../../application/ports';
+import type { BulkJob } from '../../domain/bulk-jobs';
 import type { Order } from '../../domain/order';
 import { orderPlacedEvent } from '../../domain/order-events';
 import type { OrderReturn } from '../../domain/returns';
@@ -70,5 +71,17 @@ export class StepFunctionsWebhookRetries implements WebhookRetries {
       .digest('hex')
       .slice(0, 64);
     return startOnce(this.sfn, this.stateMachineArn, name, { subscriptionId, stream });
+  }
+}
+
+/** One execution per bulk job, named after it. */
+export class StepFunctionsBulkJobRunner implements BulkJobRunner {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  start(job: BulkJob): Promise<void> {
+    return startOnce(this.sfn, this.stateMachineArn, job.id, { jobId: job.id });
   }
 }

@@ -1,0 +1,78 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BulkJobStore, Page } from '../../application/ports';
+import type { BulkJob } from '../../domain/bulk-jobs';
+import { conditionFailed } from './dynamo-errors';
+import { LIST_SORT_KEY, OrderIndex } from './order-item';
+import { queryPage } from './query-pages';
+
+const ENTITY = 'BULK_JOB';
+const INDEX_PK = OrderIndex.BY_CREATED.partitionKey;
+const jobKey = (id: string) => ({ pk: `BULKJOB#${id}`, sk: 'BULKJOB' });
+
+function toJob(item: Record<string, unknown>): BulkJob {
+  const { pk: _pk, sk: _sk, entity: _entity, [INDEX_PK]: _i, [LIST_SORT_KEY]: _l, ...job } = item;
+  return job as unknown as BulkJob;
+}
+
+/** Bulk jobs in the single table, listed newest first through the by-entity index. */
+export class DynamoBulkJobStore implements BulkJobStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private put(job: BulkJob, condition: string, values: Record<string, unknown> = {}) {
+    return this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...jobKey(job.id),
+          entity: ENTITY,
+          [INDEX_PK]: ENTITY,
+          [LIST_SORT_KEY]: `${job.createdAt}#${job.id}`,
+          ...job,
+        },
+        ConditionExpression: condition,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+
+  async create(job: BulkJob): Promise<boolean> {
+    try {
+      await this.put(job, 'attribute_not_exists(pk)');
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<BulkJob | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: jobKey(id), ConsistentRead: true }),
+    );
+    return Item ? toJob(Item) : undefined;
+  }
+
+  async save(job: BulkJob): Promise<void> {
+    await this.put(job, 'version = :previous', { ':previous': job.version - 1 });
+  }
+
+  list(page: { limit: number; cursor?: string }): Promise<Page<BulkJob>> {
+    return queryPage(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: OrderIndex.BY_CREATED.name,
+        KeyConditionExpression: '#entity = :entity',
+        ScanIndexForward: false,
+        ExpressionAttributeNames: { '#entity': INDEX_PK },
+        ExpressionAttributeValues: { ':entity': ENTITY },
+      },
+      INDEX_PK,
+      { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}), filter: { entity: ENTITY } },
+      toJob,
+    );
+  }
+}
