@@ -403,6 +403,9 @@ export class OmsStack extends Stack {
       handlers: {
         placeOrder: fn('PlaceOrder', http('place-order.ts'), ['orders', 'workflow']).fn,
         reorder: fn('Reorder', http('reorder.ts'), ['orders', 'workflow']).fn,
+        importOrders: fn('ImportOrders', http('import-orders.ts'), ['orders', 'workflow'], {
+          memorySize: 1024,
+        }).fn,
         startBulkJob: fn('StartBulkJob', http('start-bulk-job.ts'), ['bulkJobs', 'bulkJobRunner']).fn,
         listBulkJobs: bulkJobReads,
         getBulkJob: bulkJobReads,

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../../shared/contracts/csv';
 import { opsAuthorization } from './ops-token';
+import { postChunk } from './post-chunk';
 import { progressBar } from './progress-bar';
 
 const { values, positionals } = parseArgs({
@@ -31,30 +32,18 @@ const totals = { applied: 0, replayed: 0, rejected: 0 };
 const rejected: Array<{ row: number; error?: string }> = [];
 /** Rows per request: well under the API's 1,000, so each stays far inside the function's timeout. */
 const CHUNK_ROWS = 250;
-const ATTEMPTS = 5;
-
-/** Sends one chunk, again after a pause when the OMS is busy: the idempotency key makes that safe. */
-async function send(chunk: unknown[], key: string): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(`${values.url}/inventory/import`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization },
-        body: JSON.stringify({ rows: chunk }),
-      });
-      const busy = response.status === 429 || response.status === 409 || response.status >= 500;
-      if (!busy || attempt === ATTEMPTS) return response;
-    } catch (error) {
-      if (attempt === ATTEMPTS) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
-  }
-}
 
 show(0);
 for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
   const chunk = rows.slice(start, start + CHUNK_ROWS);
-  const response = await send(chunk, `import-${fileHash}-${start}`);
+  const response = await postChunk(
+    `${values.url}/inventory/import`,
+    { rows: chunk },
+    {
+      authorization,
+      idempotencyKey: `import-${fileHash}-${start}`,
+    },
+  );
   const report = (await response.json()) as typeof totals & {
     results?: Array<{ row: number; status: string; error?: string }>;
     detail?: string;

@@ -20,6 +20,7 @@ import {
   RedriveBody,
   StoppedExecutionsQuery,
 } from './ops-schemas';
+import { OrderImportBody } from './order-import';
 import {
   BulkJobBody,
   BulkJobParams,
@@ -763,6 +764,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'The job', schema: 'BulkJob' },
       ...problems,
       404: { description: 'No such job', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'importOrders',
+    access: [CHANNEL, OPS],
+    method: 'POST',
+    path: '/orders/import',
+    summary:
+      'Place up to 50 orders from another system, each as POST /orders would, with a report per order; the same key replays',
+    body: OrderImportBody,
+    idempotent: true,
+    responses: {
+      200: {
+        description:
+          'placed, replayed and rejected counts, and a result per order (row, status, orderId or error)',
+      },
+      ...problems,
     },
   },
   {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -204,4 +204,82 @@ describe('bulk jobs', () => {
     );
     expect((await request(api(), 'GET', '/bulk-jobs/0123456789abcdef01234567')).status).toBe(404);
   });
+});
+
+describe('order import', () => {
+  it("places a batch of orders, each on its own: a bad one and one of a channel not the caller's are rejected with why, the rest placed; the same key replays", async () => {
+    const key = newKey();
+    const body = {
+      orders: [
+        orderBody({ channel: 'import-test', externalOrderId: 'IMP-1' }),
+        { ...orderBody({ externalOrderId: 'IMP-BAD' }), lines: [] },
+        orderBody({ channel: 'import-test', externalOrderId: 'IMP-2', payment: { method: 'pix' } }),
+      ],
+    };
+    const first = await request(api(), 'POST', '/orders/import', {
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ placed: 2, replayed: 0, rejected: 1 });
+    const results = first.body.results as Array<{
+      row: number;
+      status: string;
+      orderId?: string;
+      error?: string;
+    }>;
+    expect(results[1]).toMatchObject({
+      row: 2,
+      status: 'rejected',
+      externalOrderId: 'IMP-BAD',
+      error: expect.stringMatching(/^lines:/),
+    });
+    const placed = await request(api(), 'GET', `/orders/${results[0]?.orderId}`);
+    expect(placed.body).toMatchObject({ externalOrderId: 'IMP-1', channel: 'import-test' });
+
+    const again = await request(api(), 'POST', '/orders/import', {
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(again.body).toMatchObject({ placed: 0, replayed: 2, rejected: 1 });
+    expect((again.body.results as typeof results)[0]?.orderId).toBe(results[0]?.orderId);
+
+    const web = await tokenOf(env.cloud, 'channel-web');
+    const foreign = await request(api(), 'POST', '/orders/import', {
+      body: { orders: [orderBody({ channel: 'import-test', externalOrderId: 'IMP-3' })] },
+      headers: { 'idempotency-key': newKey() },
+      token: web,
+    });
+    expect(foreign.body).toMatchObject({ placed: 0, rejected: 1 });
+    const tooMany = await request(api(), 'POST', '/orders/import', {
+      body: { orders: Array.from({ length: 51 }, () => orderBody()) },
+      headers: { 'idempotency-key': newKey() },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ pointer: '#/orders' })]);
+  });
+
+  it('imports a CSV of order lines from the command line in chunks with a progress bar, and replays when run again', async () => {
+    const header =
+      'externalOrderId,channel,customerEmail,customerName,shipName,shipLine1,shipCity,shipPostalCode,shipCountry,currency,paymentMethod,sku,quantity,unitPrice';
+    const rows = Array.from({ length: 60 }, (_, i) => [
+      `CSV-${i},import-cli,c${i}@example.com,Cliente ${i},Cliente ${i},Rua ${i},São Paulo,01000-000,BR,BRL,pix,SKU-A,1,1000`,
+      `CSV-${i},import-cli,,,,,,,,,,SKU-B,2,500`,
+    ]).flat();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'oms-import-orders-')), 'orders.csv');
+    writeFileSync(file, `${header}\n${rows.join('\n')}\n`);
+    const run = () =>
+      promisify(execFile)('npx', ['tsx', 'infra/cli/import-orders.ts', file, '--url', api()], {
+        cwd: PROJECT_ROOT,
+        timeout: 120_000,
+        env: { ...process.env, OMS_AWS_ENDPOINT: env.cloud.awsEndpoint },
+      });
+    const first = await run();
+    expect(JSON.parse(first.stdout.trim())).toEqual({ placed: 60, replayed: 0, rejected: 0 });
+    expect(first.stderr).toContain('60/60 orders');
+    const second = await run();
+    expect(JSON.parse(second.stdout.trim())).toEqual({ placed: 0, replayed: 60, rejected: 0 });
+    const exported = await request(api(), 'GET', '/orders/export?channel=import-cli');
+    expect(parseCsv(exported.text)).toHaveLength(120);
+  }, 180_000);
 });

@@ -122,6 +122,7 @@ const validBodies: Record<string, unknown> = {
   simulateRouting: { orders: [orderBody()] },
   redriveDeadLetters: { max: 5 },
   startBulkJob: { action: 'hold', filter: { channel: 'fuzz-none' }, reason: 'fraud', note: 'fuzz' },
+  importOrders: { orders: [orderBody({ externalOrderId: 'FUZZ-IMPORT' })] },
   reorder: { purchaseOrderNumber: 'PO-2', externalOrderId: 'FUZZ-REORDER' },
   createWebhookSubscription: {
     url: 'http://127.0.0.1:9/hooks',
@@ -130,12 +131,20 @@ const validBodies: Record<string, unknown> = {
   },
 };
 
-/** Paths to every value in a JSON document (rows of an import are the import's to judge, row by row). */
-function leafPaths(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
-  if (path.at(-1) === 'rows') return [path];
-  if (Array.isArray(value)) return [path, ...value.flatMap((v, i) => leafPaths(v, [...path, i]))];
+/**
+ * Paths to every value in a JSON document, but not into a batch's items: the rows of a stock
+ * import and the orders of an order import are each judged on their own, in the batch's report.
+ */
+const BATCHES: Record<string, string> = { importStock: 'rows', importOrders: 'orders' };
+function leafPaths(
+  value: unknown,
+  batch?: string,
+  path: Array<string | number> = [],
+): Array<Array<string | number>> {
+  if (batch !== undefined && path.at(-1) === batch) return [path];
+  if (Array.isArray(value)) return [path, ...value.flatMap((v, i) => leafPaths(v, batch, [...path, i]))];
   if (value !== null && typeof value === 'object')
-    return [path, ...Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...path, k]))];
+    return [path, ...Object.entries(value).flatMap(([k, v]) => leafPaths(v, batch, [...path, k]))];
   return [path];
 }
 
@@ -216,7 +225,7 @@ function refusedBy(schema: JsonSchema): fc.Arbitrary<string> {
 const bodyMutations = (o: Operation): fc.Arbitrary<BadRequest>[] => {
   if (!o.hasBody) return [];
   const valid = validBodies[o.operationId];
-  const paths = leafPaths(valid).filter((p) => p.length > 0);
+  const paths = leafPaths(valid, BATCHES[o.operationId]).filter((p) => p.length > 0);
   return [
     // A value of the wrong type somewhere in the body.
     fc
