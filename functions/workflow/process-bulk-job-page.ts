@@ -1,20 +1,9 @@
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
-import { systemClock } from '../../shared/adapters/system';
 import { failBulkJob, processBulkJobPage } from '../../shared/application/bulk-jobs';
+import { cancelOrderDeps } from '../lib/cancel-order-deps';
 import { taskHandler } from '../lib/task-handler';
 
-const deps = {
-  jobs: awsAdapters.bulkJobs(),
-  orders: awsAdapters.orders(),
-  releaseWaits: awsAdapters.releaseWaits(),
-  shipments: awsAdapters.shipments(),
-  ledger: awsAdapters.ledger(),
-  backorders: awsAdapters.backorders(),
-  callbacks: awsAdapters.callbacks(),
-  payments: awsAdapters.payments(),
-  events: awsAdapters.events(),
-  clock: systemClock,
-};
+const deps = { ...cancelOrderDeps(), jobs: awsAdapters.bulkJobs() };
 
 /**
  * Workflow tasks of a bulk job, `{ jobId }`: the next page of orders, or, with `error` (a page

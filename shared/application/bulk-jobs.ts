@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../domain/access';
-import {
-  afterPage,
-  type BulkAction,
-  type BulkJob,
-  type BulkJobFilter,
-  type BulkOutcome,
-  newBulkJob,
-} from '../domain/bulk-jobs';
+import { afterPage, type BulkAction, type BulkJob, type BulkOutcome, newBulkJob } from '../domain/bulk-jobs';
 import type { CancelReason } from '../domain/cancellation';
 import {
   ConflictError,
@@ -18,6 +11,7 @@ import {
   ValidationError,
 } from '../domain/errors';
 import type { HoldReason } from '../domain/hold';
+import type { OrderFilter } from '../domain/order';
 import { type CancelOrderDeps, cancelOrder } from './cancel-order';
 import { placeHold, type ReleaseDeps, releaseHold } from './holds';
 import { listOrders } from './list-orders';
@@ -29,7 +23,7 @@ export const BULK_PAGE = 25;
 
 export interface BulkJobRequest {
   action: BulkAction;
-  filter: BulkJobFilter;
+  filter: OrderFilter;
   reason?: HoldReason | CancelReason;
   note?: string;
 }

@@ -4,7 +4,8 @@ import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../dom
 import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../domain/kpis';
 import type { Location } from '../domain/location';
 import type { Notification, OutboxEntry } from '../domain/notifications';
-import type { Address, Order, PaymentMethod } from '../domain/order';
+import type { Address, Order, OrderFilter, PaymentMethod } from '../domain/order';
+
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderReturn, ReturnPolicy, ReturnStatus, SkuReturnStats } from '../domain/returns';
@@ -18,6 +19,9 @@ import type {
   WebhookSubscription,
   WebhookSubscriptionStatus,
 } from '../domain/webhook-types';
+
+/** The orders list's filters: a domain type, which the repositories take. */
+export type { OrderFilter };
 
 /** Wall-clock time as ISO 8601 UTC; injected so tests are deterministic. */
 export interface Clock {
@@ -71,21 +75,6 @@ export class StaleOrderVersion extends Error {
     super(`Order ${orderId} was changed concurrently`);
     this.name = 'StaleOrderVersion';
   }
-}
-
-export interface OrderFilter {
-  status?: OrderStatus;
-  channel?: string;
-  customerId?: string;
-  /** Placed on or after this day (UTC, YYYY-MM-DD). */
-  from?: string;
-  /** Placed on or before this day (UTC). */
-  to?: string;
-  /** Has a line of this SKU. */
-  sku?: string;
-  /** The customer's email, whatever its case. */
-  customerEmail?: string;
-  externalOrderId?: string;
 }
 
 export interface Page<T> {

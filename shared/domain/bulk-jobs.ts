@@ -1,23 +1,11 @@
 import type { Principal } from './access';
 import type { CancelReason } from './cancellation';
 import type { HoldReason } from './hold';
-import type { OrderStatus } from './order-status';
+import type { OrderFilter } from './order';
 
 /** What ops do to many orders at once. */
 export const BULK_ACTIONS = ['hold', 'release', 'cancel'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
-
-/** The orders a job acts on: the orders list's filters. */
-export interface BulkJobFilter {
-  status?: OrderStatus;
-  channel?: string;
-  customerId?: string;
-  from?: string;
-  to?: string;
-  sku?: string;
-  customerEmail?: string;
-  externalOrderId?: string;
-}
 
 export type BulkOutcome = 'applied' | 'skipped' | 'failed';
 
@@ -28,7 +16,7 @@ const KEPT = 100;
 export interface BulkJob {
   id: string;
   action: BulkAction;
-  filter: BulkJobFilter;
+  filter: OrderFilter;
   reason?: HoldReason | CancelReason;
   note?: string;
   /** Who asked: each order is acted on with their rights, as if they had called one by one. */

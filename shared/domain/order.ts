@@ -8,6 +8,22 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 /** How an order is paid: a method the customer chose, or `exchange` (paid by the goods of a return, set by the OMS only). */
 export type OrderPaymentMethod = PaymentMethod | 'exchange';
 
+/** Which orders: the orders list's filters, and the orders a bulk job acts on. */
+export interface OrderFilter {
+  status?: OrderStatus;
+  channel?: string;
+  customerId?: string;
+  /** Placed on or after this day (UTC, YYYY-MM-DD). */
+  from?: string;
+  /** Placed on or before this day (UTC). */
+  to?: string;
+  /** Has a line of this SKU. */
+  sku?: string;
+  /** The customer's email, whatever its case. */
+  customerEmail?: string;
+  externalOrderId?: string;
+}
+
 /** Net terms of an invoice: paid within N days of confirmation. */
 export const PAYMENT_TERMS = ['NET15', 'NET30', 'NET45', 'NET60', 'NET90'] as const;
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];

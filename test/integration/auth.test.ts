@@ -118,7 +118,7 @@ describe('attack suite: across tenants', () => {
       const items = (await request(api(), 'GET', `/orders/${webOrder}/shipments`)).body
         .items as ShipmentView[];
       return items?.[0]?.status === 'PICK_REQUESTED' ? items[0] : undefined;
-    }, 15_000);
+    }, 30_000);
   });
 
   it("refuses channel A reading channel B's order, its events and its shipments, with problem+json", async () => {
