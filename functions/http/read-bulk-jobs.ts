@@ -1,15 +1,14 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { getBulkJob } from '../../shared/application/bulk-jobs';
 import type { BulkJobStore } from '../../shared/application/ports';
 import { PageQuery } from '../../shared/contracts/inventory-schemas';
 import { BulkJobParams } from '../../shared/contracts/order-schemas';
 import { bulkJobView } from '../../shared/contracts/order-view';
-import { httpRoute, json } from '../lib/http-route';
+import { byRouteKey, httpRoute, json } from '../lib/http-route';
 
 /** A bulk job's progress, and the jobs newest first: one read-only function for both. */
 export const createHandler = (deps: { jobs: BulkJobStore }) => {
-  const operations: Record<string, ReturnType<typeof httpRoute>> = {
+  return byRouteKey({
     'GET /bulk-jobs/{id}': httpRoute({ params: BulkJobParams }, async ({ params }) =>
       json(200, bulkJobView(await getBulkJob(deps, params.id))),
     ),
@@ -20,12 +19,7 @@ export const createHandler = (deps: { jobs: BulkJobStore }) => {
       });
       return json(200, { ...page, items: page.items.map(bulkJobView) });
     }),
-  };
-  return (event: APIGatewayProxyEventV2, context: Context) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new Error(`No bulk job operation for route ${event.routeKey}`);
-    return operation(event, context);
-  };
+  });
 };
 
 export const handler = createHandler({ jobs: awsAdapters.bulkJobs() });

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import type { WebhookStore } from '../../shared/application/ports';
 import { getSubscription, subscriptionView } from '../../shared/application/webhooks';
@@ -6,7 +5,7 @@ import {
   ListWebhookDeliveriesQuery,
   WebhookSubscriptionParams,
 } from '../../shared/contracts/webhook-schemas';
-import { httpRoute, json } from '../lib/http-route';
+import { byRouteKey, httpRoute, json } from '../lib/http-route';
 
 /**
  * The webhook subscription API's reads (subscriptions without their secret, the delivery log),
@@ -14,7 +13,7 @@ import { httpRoute, json } from '../lib/http-route';
  */
 export const createHandler = (deps: { webhooks: WebhookStore }) => {
   const byId = { params: WebhookSubscriptionParams };
-  const operations: Record<string, ReturnType<typeof httpRoute>> = {
+  return byRouteKey({
     'GET /webhook-subscriptions': httpRoute({}, async () =>
       json(200, { items: (await deps.webhooks.listSubscriptions()).map(subscriptionView) }),
     ),
@@ -34,12 +33,7 @@ export const createHandler = (deps: { webhooks: WebhookStore }) => {
         return json(200, page);
       },
     ),
-  };
-  return (event: APIGatewayProxyEventV2, context: Context) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new Error(`No webhook operation for route ${event.routeKey}`);
-    return operation(event, context);
-  };
+  });
 };
 
 export const handler = createHandler({ webhooks: awsAdapters.webhooks() });

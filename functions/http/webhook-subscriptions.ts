@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { awsAdapters, webhookUrlMode } from '../../shared/adapters/aws/dependencies';
 import { newUlid, systemClock } from '../../shared/adapters/system';
 import type { WebhookRetries, WebhookStore } from '../../shared/application/ports';
@@ -15,7 +14,7 @@ import {
   WebhookSubscriptionParams,
 } from '../../shared/contracts/webhook-schemas';
 import { NotFoundError } from '../../shared/domain/errors';
-import { httpRoute, json } from '../lib/http-route';
+import { byRouteKey, httpRoute, json } from '../lib/http-route';
 
 type Deps = WebhookDeps & { retries: WebhookRetries; urlMode: 'aws' | 'local'; newId: () => string };
 
@@ -27,7 +26,7 @@ type Deps = WebhookDeps & { retries: WebhookRetries; urlMode: 'aws' | 'local'; n
  */
 export const createHandler = (deps: Deps) => {
   const byId = { params: WebhookSubscriptionParams };
-  const operations: Record<string, ReturnType<typeof httpRoute>> = {
+  return byRouteKey({
     'POST /webhook-subscriptions': httpRoute({ body: CreateWebhookSubscriptionBody }, async ({ body }) => {
       const subscription = await createSubscription(deps, body);
       return json(201, subscription, { location: `/webhook-subscriptions/${subscription.id}` });
@@ -45,12 +44,7 @@ export const createHandler = (deps: Deps) => {
       async ({ params }) =>
         json(200, await redeliver(deps, { subscriptionId: params.id, deliveryId: params.deliveryId })),
     ),
-  };
-  return (event: APIGatewayProxyEventV2, context: Context) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new Error(`No webhook operation for route ${event.routeKey}`);
-    return operation(event, context);
-  };
+  });
 };
 
 export const handler = createHandler({

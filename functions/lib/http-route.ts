@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { authorize } from './authorize';
 import { logger } from './logger';
@@ -57,5 +57,14 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
+  };
+}
+
+/** One function behind several routes: the route key picks its operation, each with its own chain. */
+export function byRouteKey(operations: Record<string, ReturnType<typeof httpRoute>>) {
+  return (event: Event, context: Context) => {
+    const operation = operations[event.routeKey];
+    if (!operation) throw new Error(`No operation for route ${event.routeKey}`);
+    return operation(event, context);
   };
 }

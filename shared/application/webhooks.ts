@@ -7,7 +7,6 @@ import {
   newWebhookSecret,
   streamOf,
   subscribesTo,
-  WEBHOOK_RETRY,
   type WebhookSourceEvent,
   webhookUrlProblem,
 } from '../domain/webhooks';
@@ -260,12 +259,3 @@ export async function redeliver(
     await deps.retries.start(subscription.id, sent.stream, `redelivered#${retryKey(sent)}`);
   return sent;
 }
-
-/** The retry schedule the workflow applies, for the README and the API's description. */
-export const retryScheduleSeconds = (): number[] =>
-  Array.from({ length: WEBHOOK_RETRY.maxRetries }, (_, i) =>
-    Math.min(
-      WEBHOOK_RETRY.firstIntervalSeconds * WEBHOOK_RETRY.backoffRate ** i,
-      WEBHOOK_RETRY.maxIntervalSeconds,
-    ),
-  );

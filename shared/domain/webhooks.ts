@@ -12,6 +12,15 @@ export const WEBHOOK_RETRY = {
   maxRetries: 30,
 } as const;
 
+/** The waits between the workflow's attempts, in seconds, as its Retry computes them from WEBHOOK_RETRY. */
+export const retryScheduleSeconds = (): number[] =>
+  Array.from({ length: WEBHOOK_RETRY.maxRetries }, (_, i) =>
+    Math.min(
+      WEBHOOK_RETRY.firstIntervalSeconds * WEBHOOK_RETRY.backoffRate ** i,
+      WEBHOOK_RETRY.maxIntervalSeconds,
+    ),
+  );
+
 /** How long one attempt may take before it counts as failed. */
 export const WEBHOOK_TIMEOUT_MS = 5000;
 

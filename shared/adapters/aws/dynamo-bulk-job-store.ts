@@ -2,17 +2,14 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import type { BulkJobStore, Page } from '../../application/ports';
 import type { BulkJob } from '../../domain/bulk-jobs';
 import { conditionFailed } from './dynamo-errors';
-import { LIST_SORT_KEY, OrderIndex } from './order-item';
+import { listedItem, OrderIndex, recordOf } from './order-item';
 import { queryPage } from './query-pages';
 
 const ENTITY = 'BULK_JOB';
 const INDEX_PK = OrderIndex.BY_CREATED.partitionKey;
 const jobKey = (id: string) => ({ pk: `BULKJOB#${id}`, sk: 'BULKJOB' });
 
-function toJob(item: Record<string, unknown>): BulkJob {
-  const { pk: _pk, sk: _sk, entity: _entity, [INDEX_PK]: _i, [LIST_SORT_KEY]: _l, ...job } = item;
-  return job as unknown as BulkJob;
-}
+const toJob = (item: Record<string, unknown>) => recordOf<BulkJob>(item);
 
 /** Bulk jobs in the single table, listed newest first through the by-entity index. */
 export class DynamoBulkJobStore implements BulkJobStore {
@@ -25,13 +22,7 @@ export class DynamoBulkJobStore implements BulkJobStore {
     return this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...jobKey(job.id),
-          entity: ENTITY,
-          [INDEX_PK]: ENTITY,
-          [LIST_SORT_KEY]: `${job.createdAt}#${job.id}`,
-          ...job,
-        },
+        Item: listedItem(jobKey(job.id), { entity: ENTITY, sortKey: `${job.createdAt}#${job.id}` }, job),
         ConditionExpression: condition,
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocationRepository } from '../../application/ports';
 import type { Location } from '../../domain/location';
-import { LIST_SORT_KEY, OrderIndex } from './order-item';
+import { listedItem, OrderIndex, recordOf } from './order-item';
 import { queryAll } from './query-pages';
 
 const LOCATION_ENTITY = 'LOCATION';
@@ -18,13 +18,11 @@ export class DynamoLocationRepository implements LocationRepository {
     const { Attributes } = await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...locationKey(location.id),
-          entity: LOCATION_ENTITY,
-          [OrderIndex.BY_CREATED.partitionKey]: LOCATION_ENTITY,
-          [LIST_SORT_KEY]: location.id,
-          ...location,
-        },
+        Item: listedItem(
+          locationKey(location.id),
+          { entity: LOCATION_ENTITY, sortKey: location.id },
+          location,
+        ),
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -50,7 +48,4 @@ export class DynamoLocationRepository implements LocationRepository {
   }
 }
 
-function strip(item: Record<string, unknown>): Location {
-  const { pk: _pk, sk: _sk, entity: _entity, entityPk: _entityPk, listSk: _listSk, ...location } = item;
-  return location as unknown as Location;
-}
+const strip = (item: Record<string, unknown>) => recordOf<Location>(item);

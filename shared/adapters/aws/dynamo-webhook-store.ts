@@ -14,7 +14,7 @@ import type {
 } from '../../domain/webhook-types';
 import { deliveryOrderKey } from '../../domain/webhooks';
 import { conditionFailed } from './dynamo-errors';
-import { LIST_SORT_KEY, OrderIndex } from './order-item';
+import { listedItem, OrderIndex, recordOf } from './order-item';
 import { queryAll, queryPage } from './query-pages';
 
 const SUBSCRIPTION_ENTITY = 'WEBHOOK_SUBSCRIPTION';
@@ -36,12 +36,8 @@ function deliveryKey(subscriptionId: string, id: string) {
   return stream && orderKey ? { pk: streamPk(subscriptionId, stream), sk: `D#${orderKey}` } : undefined;
 }
 
-function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, entity: _entity, [INDEX_PK]: _i, [LIST_SORT_KEY]: _l, ...rest } = item;
-  return rest;
-}
-const toSubscription = (item: Record<string, unknown>) => stripKeys(item) as unknown as WebhookSubscription;
-const toDelivery = (item: Record<string, unknown>) => stripKeys(item) as unknown as WebhookDelivery;
+const toSubscription = (item: Record<string, unknown>) => recordOf<WebhookSubscription>(item);
+const toDelivery = (item: Record<string, unknown>) => recordOf<WebhookDelivery>(item);
 
 /**
  * Subscriptions listed through the by-entity index; each stream's deliveries in one partition,
@@ -57,13 +53,11 @@ export class DynamoWebhookStore implements WebhookStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...subscriptionKey(subscription.id),
-          entity: SUBSCRIPTION_ENTITY,
-          [INDEX_PK]: SUBSCRIPTION_ENTITY,
-          [LIST_SORT_KEY]: `${subscription.createdAt}#${subscription.id}`,
-          ...subscription,
-        },
+        Item: listedItem(
+          subscriptionKey(subscription.id),
+          { entity: SUBSCRIPTION_ENTITY, sortKey: `${subscription.createdAt}#${subscription.id}` },
+          subscription,
+        ),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -129,15 +123,15 @@ export class DynamoWebhookStore implements WebhookStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: streamPk(delivery.subscriptionId, delivery.stream),
-            sk: `D#${orderKey}`,
-            entity: 'WEBHOOK_DELIVERY',
-            [INDEX_PK]: deliveriesOf(delivery.subscriptionId),
-            [LIST_SORT_KEY]: `${delivery.createdAt}#${orderKey}`,
-            id: deliveryId(delivery.stream, orderKey),
-            ...delivery,
-          },
+          Item: listedItem(
+            { pk: streamPk(delivery.subscriptionId, delivery.stream), sk: `D#${orderKey}` },
+            {
+              entity: 'WEBHOOK_DELIVERY',
+              partition: deliveriesOf(delivery.subscriptionId),
+              sortKey: `${delivery.createdAt}#${orderKey}`,
+            },
+            { id: deliveryId(delivery.stream, orderKey), ...delivery },
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

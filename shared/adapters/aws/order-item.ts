@@ -12,6 +12,37 @@ export const OrderIndex = {
 /** Sort key shared by every listing index: the ULID order id, so newest first is descending. */
 export const LIST_SORT_KEY = 'listSk';
 
+/**
+ * An item of one entity kind, listed through the by-entity index: its key, the entity and its
+ * place in the listing (`listSk`), then the record's own attributes.
+ */
+export function listedItem(
+  key: { pk: string; sk: string },
+  listing: { entity: string; partition?: string; sortKey: string },
+  record: object,
+): Record<string, unknown> {
+  return {
+    ...key,
+    entity: listing.entity,
+    [OrderIndex.BY_CREATED.partitionKey]: listing.partition ?? listing.entity,
+    [LIST_SORT_KEY]: listing.sortKey,
+    ...record,
+  };
+}
+
+/** The record an item of `listedItem` holds, without the table's key and listing attributes. */
+export function recordOf<T>(item: Record<string, unknown>): T {
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    [OrderIndex.BY_CREATED.partitionKey]: _listing,
+    [LIST_SORT_KEY]: _place,
+    ...record
+  } = item;
+  return record as T;
+}
+
 const ORDER_ENTITY = 'ORDER';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { retryScheduleSeconds } from '../../../shared/application/webhooks';
 import { verifyWebhookSignature } from '../../../shared/domain/webhook-signature';
 import {
   afterAttempt,
   deliveryHeaders,
   deliveryOrderKey,
   newDelivery,
+  retryScheduleSeconds,
   streamOf,
   subscribesTo,
   type WebhookSourceEvent,
