@@ -5,7 +5,6 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +12,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { OrderIndex } from '../../shared/adapters/aws/order-item';
 import { ADAPTER_ACCESS, type AdapterName, READABLE_NEEDS, TABLE_READS } from './adapter-access';
+import { handlerCode } from './handler-bundles';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -90,7 +90,7 @@ class InlinePolicyRole extends iam.Role {
  * environment variable it reads, in one call.
  */
 export class OmsFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
+  readonly fn: lambda.Function;
 
   constructor(scope: Construct, id: string, props: OmsFunctionProps) {
     super(scope, id);
@@ -99,12 +99,10 @@ export class OmsFunction extends Construct {
     // role, which may create and write any log group).
     const role = new InlinePolicyRole(this, 'Role');
     logGroup.grantWrite(role);
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+    this.fn = new lambda.Function(this, 'Function', {
       role,
-      entry: path.join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      code: handlerCode(PROJECT_ROOT, props.entry, props.afterBundling),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -115,34 +113,6 @@ export class OmsFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'oms',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        // Error class names are what the state machines' Catch/Retry match (DomainError sets
-        // `name` from its class): minified without this, NotFoundError would reach the ASL as `t`.
-        keepNames: true,
-        logLevel: nodejs.LogLevel.WARNING,
-        // No source maps: --enable-source-maps makes the first error of a cold start cost over a second.
-        sourceMap: false,
-        mainFields: ['module', 'main'],
-        // Bundle the SDK instead of using the runtime's copy: the version is pinned by our lockfile,
-        // and the same self-contained bundle runs on Lambda and in the local cloud.
-        externalModules: [],
-        // Some dependencies still call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        ...(props.afterBundling
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) =>
-                  props.afterBundling?.(outputDir) ?? [],
-              },
-            }
-          : {}),
       },
     });
     // Which handler this is: the least-privilege test derives the function's grants from its code.

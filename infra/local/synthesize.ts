@@ -38,7 +38,7 @@ function sourceHash(): string {
 
 /**
  * Synthesizes the CDK app (with bundled functions) into `outdir`; the local cloud runs what lands
- * there. Bundling every function takes most of a minute on two cores, so an assembly made from
+ * there. Bundling every function takes some 20 s on two cores, so an assembly made from
  * the same sources is reused (`reused` says so).
  */
 export function synthesize(outdir: string): { assemblyDir: string; stackName: string; reused: boolean } {
