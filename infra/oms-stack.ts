@@ -398,6 +398,16 @@ export class OmsStack extends Stack {
     const webhookReads = reader('ReadWebhookSubscriptions', http('read-webhook-subscriptions.ts'), [
       'webhooks',
     ]).fn;
+    const marketplaceOrders = fn('TakeMarketplaceOrder', http('take-marketplace-order.ts'), [
+      ...cancelling,
+      'workflow',
+    ]).fn;
+    const marketplaceReads = reader('ReadMarketplaceChannels', http('read-marketplace-channels.ts'), [
+      'orders',
+      'shipments',
+      'ledger',
+      'stockBuffers',
+    ]).fn;
     const api = new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
@@ -407,6 +417,12 @@ export class OmsStack extends Stack {
           memorySize: 1024,
         }).fn,
         startBulkJob: fn('StartBulkJob', http('start-bulk-job.ts'), ['bulkJobs', 'bulkJobRunner']).fn,
+        takeAmazonOrder: marketplaceOrders,
+        takeMercadoLibreOrder: marketplaceOrders,
+        getMarketplaceOrderStatus: marketplaceReads,
+        getStockBuffers: marketplaceReads,
+        getStockFeed: marketplaceReads,
+        putStockBuffers: fn('PutStockBuffers', http('put-stock-buffers.ts'), ['stockBuffers']).fn,
         listBulkJobs: bulkJobReads,
         getBulkJob: bulkJobReads,
         getOrder: reader('GetOrder', http('get-order.ts'), ['orders']).fn,

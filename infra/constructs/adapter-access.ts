@@ -36,6 +36,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   routingPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   routingDecisions: { table: ['GetItem', 'PutItem'] },
   returnPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  stockBuffers: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   returns: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   releaseWaits: { table: ['Query', 'PutItem', 'DeleteItem'] },

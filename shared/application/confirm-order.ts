@@ -26,6 +26,19 @@ function outcomeEvent(order: Order): DomainEvent | undefined {
   return undefined;
 }
 
+/** The payment of an order paid before it reached the OMS: by a return's goods, or at its marketplace. */
+function paidElsewhere(order: Order, method: 'exchange' | 'marketplace'): Payment {
+  const reference =
+    method === 'exchange'
+      ? order.exchangeOf?.returnId
+      : order.marketplace && `${order.marketplace.name}:${order.marketplace.orderId}`;
+  return {
+    ...order.payment,
+    status: method === 'exchange' ? PaymentStatus.COVERED : PaymentStatus.COLLECTED,
+    ...(reference ? { reference } : {}),
+  };
+}
+
 /**
  * Authorizes payment and moves a PENDING order to CONFIRMED, or to FAILED when declined.
  * Idempotent: an order already past PENDING is not authorized again; its outcome event is
@@ -37,13 +50,10 @@ export async function confirmOrder(deps: ConfirmOrderDeps, orderId: string): Pro
   const { method } = order.payment;
   if (order.status !== OrderStatus.PENDING) {
     // Decided by an earlier attempt: only its event is published again.
-  } else if (method === 'exchange') {
-    const payment: Payment = {
-      ...order.payment,
-      status: PaymentStatus.COVERED,
-      ...(order.exchangeOf ? { reference: order.exchangeOf.returnId } : {}),
-    };
-    order = transitionOrder(order, OrderStatus.CONFIRMED, deps.clock.now(), { payment });
+  } else if (method === 'exchange' || method === 'marketplace') {
+    order = transitionOrder(order, OrderStatus.CONFIRMED, deps.clock.now(), {
+      payment: paidElsewhere(order, method),
+    });
     await deps.orders.update(order);
   } else {
     const result = await deps.payments.authorize({

@@ -1,11 +1,11 @@
 import type { BulkJob } from '../domain/bulk-jobs';
+import type { ChannelStockBuffers } from '../domain/channel-stock';
 import type { ExecutionStatus, GraphAslDefinition, HistoryEvent } from '../domain/execution-graph';
 import type { NetworkStock, ReservationLine, Shortage, StockLevel } from '../domain/inventory';
 import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../domain/kpis';
 import type { Location } from '../domain/location';
 import type { Notification, OutboxEntry } from '../domain/notifications';
 import type { Address, Order, OrderFilter, PaymentMethod } from '../domain/order';
-
 import type { DomainEvent } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderReturn, ReturnPolicy, ReturnStatus, SkuReturnStats } from '../domain/returns';
@@ -86,6 +86,8 @@ export interface OrderRepository {
   /** Writes the order, its idempotency record and its external-id claim atomically. */
   create(order: Order, idempotency: IdempotencyRecord): Promise<void>;
   get(id: string): Promise<Order | undefined>;
+  /** The order a channel placed under its own order id, read through the id's claim. */
+  byExternalId(channel: string, externalOrderId: string): Promise<Order | undefined>;
   /** Replaces the order if its stored version is `order.version - 1`, else StaleOrderVersion. */
   update(order: Order): Promise<void>;
   /** Newest first. */
@@ -308,6 +310,8 @@ export interface InventoryLedger {
    */
   holdAtMost(orderId: string, keep: ReservationLine[], locationId?: string): Promise<void>;
   reservationsOf(orderId: string): Promise<HeldLine[]>;
+  /** SKUs with a stock row, in order, `limit` at a time after the SKU `after`; `next` is set while more follow. */
+  skus(page: { limit: number; after?: string }): Promise<{ skus: string[]; next?: string }>;
   /** Stock rows by SKU then location, optionally only one location's or only those below their threshold. */
   list(
     filter: { locationId?: string; lowStock?: boolean },
@@ -387,6 +391,13 @@ export interface AlertLog {
   record(alert: Alert): Promise<void>;
   /** Newest first. */
   list(page: { limit: number; cursor?: string }): Promise<Page<Alert>>;
+}
+
+/** Each channel's stock buffers, versioned like the policies. */
+export interface StockBufferStore {
+  current(channel: string): Promise<ChannelStockBuffers>;
+  /** ConflictError unless `expectedVersion` is the current version. */
+  save(buffers: Omit<ChannelStockBuffers, 'version'>, expectedVersion: number): Promise<ChannelStockBuffers>;
 }
 
 export interface RoutingPolicyStore {

@@ -12,6 +12,7 @@ import {
   StockParams,
 } from './inventory-schemas';
 import { KpiQuery } from './kpi-schemas';
+import { MARKETPLACE_ROUTES } from './marketplace-routes';
 import {
   ConsoleFileParams,
   DeadLetterQueueParams,
@@ -897,6 +898,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'The subscription is disabled', schema: 'Problem' },
     },
   },
+  ...MARKETPLACE_ROUTES,
   {
     operationId: 'getDocs',
     access: 'public',

@@ -3,6 +3,7 @@ import { BULK_ACTIONS } from '../domain/bulk-jobs';
 import { CANCEL_REASONS } from '../domain/cancellation';
 import { isCountryCode } from '../domain/countries';
 import { HOLD_REASONS } from '../domain/hold';
+import { MARKETPLACES } from '../domain/marketplaces';
 import { isCurrencyCode, MAX_UNIT_PRICE } from '../domain/money';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, PAYMENT_TERMS, SHIPPING_METHODS } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/order-status';
@@ -88,35 +89,38 @@ export const SalesRepInput = z
   .strictObject({ id: text(64), name: text(200), email: z.email().max(254).optional() })
   .describe("The sales rep who placed the order on the company's behalf");
 
+/** The fields of an order to place, before the checks across them. */
+export const OrderFields = z.strictObject({
+  channel: ChannelSlug,
+  externalOrderId: text(64).optional(),
+  customer: CustomerSchema,
+  shippingAddress: AddressSchema,
+  // Every stock transaction of an order (reserve, route, release) must fit in DynamoDB's 100 actions.
+  lines: z.array(OrderLineInput).min(1).max(50),
+  currency: CurrencyCode,
+  payment: PaymentInput,
+  shippingMethod: z.enum(SHIPPING_METHODS).optional(),
+  purchaseOrder: PurchaseOrderInput.optional(),
+  salesRep: SalesRepInput.optional(),
+});
+
+/** One line per SKU: the order's stock and prices are kept by SKU. */
+export function uniqueSkus(body: { lines: Array<{ sku: string }> }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  body.lines.forEach((line, index) => {
+    if (seen.has(line.sku)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'SKUs must be unique within an order',
+        path: ['lines', index, 'sku'],
+      });
+    }
+    seen.add(line.sku);
+  });
+}
+
 /** Body of POST /orders. */
-export const PlaceOrderBody = z
-  .strictObject({
-    channel: ChannelSlug,
-    externalOrderId: text(64).optional(),
-    customer: CustomerSchema,
-    shippingAddress: AddressSchema,
-    // Every stock transaction of an order (reserve, route, release) must fit in DynamoDB's 100 actions.
-    lines: z.array(OrderLineInput).min(1).max(50),
-    currency: CurrencyCode,
-    payment: PaymentInput,
-    shippingMethod: z.enum(SHIPPING_METHODS).optional(),
-    purchaseOrder: PurchaseOrderInput.optional(),
-    salesRep: SalesRepInput.optional(),
-  })
-  .superRefine((body, ctx) => {
-    const seen = new Set<string>();
-    body.lines.forEach((line, index) => {
-      if (seen.has(line.sku)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'SKUs must be unique within an order',
-          path: ['lines', index, 'sku'],
-        });
-      }
-      seen.add(line.sku);
-    });
-  })
-  .meta({ id: 'PlaceOrderRequest' });
+export const PlaceOrderBody = OrderFields.superRefine(uniqueSkus).meta({ id: 'PlaceOrderRequest' });
 
 /** Body of POST /orders/{id}/reorder: what changes from the earlier order (nothing, by default). */
 export const ReorderBody = z
@@ -262,6 +266,14 @@ export const OrderIdParams = z.strictObject({
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an order id (ULID)'),
 });
 
+const MarketplaceRefView = z.object({
+  name: z.enum(MARKETPLACES),
+  orderId: z.string().describe("The marketplace's order id"),
+  marketplaceId: z.string().optional(),
+  shippingId: z.string().optional(),
+  lines: z.array(z.object({ sku: z.string(), lineId: z.string(), quantity: z.int() })),
+});
+
 /** An order as the API shows it (the payment token is never shown). */
 export const OrderView = z
   .object({
@@ -283,8 +295,10 @@ export const OrderView = z
     currency: z.string(),
     payment: z.object({
       method: z
-        .enum([...PAYMENT_METHODS, 'exchange'])
-        .describe('exchange: a replacement order, paid by a return'),
+        .enum([...PAYMENT_METHODS, 'exchange', 'marketplace'])
+        .describe(
+          'exchange: a replacement order, paid by a return; marketplace: charged by the marketplace the order came from',
+        ),
       status: z.enum(PAYMENT_STATUSES),
       authorizationId: z.string().optional(),
       authorizedAmount: z.int().optional(),
@@ -343,6 +357,7 @@ export const OrderView = z
     purchaseOrder: PurchaseOrderInput.optional(),
     salesRep: SalesRepInput.optional(),
     reorderOf: z.string().optional().describe('The earlier order this one was placed again from'),
+    marketplace: MarketplaceRefView.optional().describe('Set on an order taken from a marketplace'),
     cancellations: z
       .array(
         z.object({

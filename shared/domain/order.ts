@@ -1,12 +1,16 @@
 import type { Cancellation } from './cancellation';
 import { ValidationError } from './errors';
+import type { MarketplaceRef } from './marketplaces';
 import { assertTransition, type OrderStatus } from './order-status';
 import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from './payment-money';
 
 export const PAYMENT_METHODS = ['card', 'pix', 'boleto', 'paypal', 'invoice'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-/** How an order is paid: a method the customer chose, or `exchange` (paid by the goods of a return, set by the OMS only). */
-export type OrderPaymentMethod = PaymentMethod | 'exchange';
+/**
+ * How an order is paid: a method the customer chose, or one the OMS sets: `exchange` (paid by the
+ * goods of a return) or `marketplace` (the marketplace charged the buyer and pays the seller out).
+ */
+export type OrderPaymentMethod = PaymentMethod | 'exchange' | 'marketplace';
 
 /** Which orders: the orders list's filters, and the orders a bulk job acts on. */
 export interface OrderFilter {
@@ -82,6 +86,8 @@ export interface OrderDraft {
   salesRep?: SalesRep;
   /** Placed again from this earlier order (POST /orders/{id}/reorder). */
   reorderOf?: string;
+  /** Taken from a marketplace (POST /marketplaces/{marketplace}/orders). */
+  marketplace?: MarketplaceRef;
 }
 
 /** A business customer's purchase order: what its accounts payable match the invoice against. */
@@ -112,6 +118,8 @@ export const PaymentStatus = {
   DECLINED: 'DECLINED',
   /** Nothing to charge: the goods of a return pay for it (an exchange's replacement order). */
   COVERED: 'COVERED',
+  /** Charged by the marketplace, which pays the seller out: nothing to authorize, capture or refund here. */
+  COLLECTED: 'COLLECTED',
 } as const;
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export const PAYMENT_STATUSES = Object.values(PaymentStatus);
@@ -198,6 +206,7 @@ export interface Order {
   purchaseOrder?: PurchaseOrder;
   salesRep?: SalesRep;
   reorderOf?: string;
+  marketplace?: MarketplaceRef;
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -221,6 +230,7 @@ export function createOrder(
     ...(draft.purchaseOrder === undefined ? {} : { purchaseOrder: draft.purchaseOrder }),
     ...(draft.salesRep === undefined ? {} : { salesRep: draft.salesRep }),
     ...(draft.reorderOf === undefined ? {} : { reorderOf: draft.reorderOf }),
+    ...(draft.marketplace === undefined ? {} : { marketplace: draft.marketplace }),
     customer: draft.customer,
     shippingAddress: draft.shippingAddress,
     lines,
@@ -330,8 +340,8 @@ export function reorderDraft(
   const lines = order.lines
     .map((l) => ({ sku: l.sku, quantity: l.quantity - (l.cancelledQuantity ?? 0), unitPrice: l.unitPrice }))
     .filter((l) => l.quantity > 0);
-  if (order.payment.method === 'exchange' && !changes.payment) {
-    const detail = 'the order was paid by a return: name how to pay this time';
+  if ((order.payment.method === 'exchange' || order.payment.method === 'marketplace') && !changes.payment) {
+    const detail = `the order was paid by ${order.payment.method === 'exchange' ? 'a return' : 'its marketplace'}: name how to pay this time`;
     throw new ValidationError(`Cannot order again: ${detail}`, [{ pointer: '#/payment', detail }]);
   }
   const method = changes.payment?.method ?? (order.payment.method as PaymentMethod);

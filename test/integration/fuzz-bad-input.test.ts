@@ -124,6 +124,48 @@ const validBodies: Record<string, unknown> = {
   startBulkJob: { action: 'hold', filter: { channel: 'fuzz-none' }, reason: 'fraud', note: 'fuzz' },
   importOrders: { orders: [orderBody({ externalOrderId: 'FUZZ-IMPORT' })] },
   reorder: { purchaseOrderNumber: 'PO-2', externalOrderId: 'FUZZ-REORDER' },
+  takeAmazonOrder: {
+    order: {
+      AmazonOrderId: 'FUZZ-AMZ-1',
+      OrderStatus: 'Unshipped',
+      OrderTotal: { CurrencyCode: 'BRL', Amount: '10.00' },
+      ShippingAddress: {
+        Name: 'Fuzz',
+        AddressLine1: 'Rua 1',
+        City: 'SP',
+        PostalCode: '01000-000',
+        CountryCode: 'BR',
+      },
+      BuyerInfo: { BuyerEmail: 'fuzz@example.com', BuyerName: 'Fuzz' },
+    },
+    orderItems: [
+      {
+        OrderItemId: '1',
+        SellerSKU: 'FUZZ-SKU',
+        QuantityOrdered: 1,
+        ItemPrice: { CurrencyCode: 'BRL', Amount: '10.00' },
+      },
+    ],
+  },
+  takeMercadoLibreOrder: {
+    order: {
+      id: 2000000000001,
+      status: 'paid',
+      currency_id: 'BRL',
+      order_items: [{ item: { id: 'MLB1', seller_sku: 'FUZZ-SKU' }, quantity: 1, unit_price: 10 }],
+      buyer: { id: 1, first_name: 'Fuzz', email: 'fuzz@example.com' },
+    },
+    shipment: {
+      id: 4000000000001,
+      receiver_address: {
+        address_line: 'Rua 1',
+        zip_code: '01000-000',
+        city: { name: 'SP' },
+        country: { id: 'BR' },
+      },
+    },
+  },
+  putStockBuffers: { default: { percent: 10 }, skus: { 'FUZZ-SKU': { units: 1 } }, expectedVersion: 0 },
   createWebhookSubscription: {
     url: 'http://127.0.0.1:9/hooks',
     eventTypes: ['OrderPlaced'],
@@ -186,7 +228,12 @@ interface BadRequest {
 
 const pathParams = (o: Operation) => o.parameters.filter((p) => p.in === 'path');
 const validParams = (o: Operation) =>
-  Object.fromEntries(pathParams(o).map((p) => [p.name, VALID_PARAM[p.schema.pattern ?? ''] ?? 'x']));
+  Object.fromEntries(
+    pathParams(o).map((p) => [
+      p.name,
+      VALID_PARAM[p.schema.pattern ?? ''] ?? String(p.schema.enum?.[0] ?? 'x'),
+    ]),
+  );
 const baseRequest = (o: Operation): BadRequest => ({
   operation: o,
   params: validParams(o),

@@ -46,6 +46,11 @@ export class InMemoryOrders implements OrderRepository {
     return order && structuredClone(order);
   }
 
+  async byExternalId(channel: string, externalOrderId: string): Promise<Order | undefined> {
+    const id = this.external.get(`${channel}#${externalOrderId}`);
+    return id === undefined ? undefined : this.get(id);
+  }
+
   async update(order: Order): Promise<void> {
     if (this.orders.get(order.id)?.version !== order.version - 1) throw new StaleOrderVersion(order.id);
     this.orders.set(order.id, structuredClone(order));

@@ -27,6 +27,7 @@ import { DynamoReturnRepository } from './dynamo-return-repository';
 import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
+import { DynamoStockBufferStore } from './dynamo-stock-buffer-store';
 import { DynamoWebhookStore } from './dynamo-webhook-store';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
@@ -67,6 +68,7 @@ export const awsAdapters = {
       name: 'Return policy',
       fallback: DEFAULT_RETURN_POLICY,
     }),
+  stockBuffers: () => new DynamoStockBufferStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   returns: () => new DynamoReturnRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   shipments: () => new DynamoShipmentRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),

@@ -22,7 +22,13 @@ import {
 } from '../../application/ports';
 import { ConflictError } from '../../domain/errors';
 import { type NetworkStock, type ReservationLine, type StockLevel, shortages } from '../../domain/inventory';
-import { fromIdempotencyItem, idempotencyKey, OrderIndex, toIdempotencyItem } from './order-item';
+import {
+  fromIdempotencyItem,
+  idempotencyKey,
+  LIST_SORT_KEY,
+  OrderIndex,
+  toIdempotencyItem,
+} from './order-item';
 import { queryPage } from './query-pages';
 import {
   fromNetworkItem,
@@ -718,6 +724,40 @@ export class DynamoInventoryLedger implements InventoryLedger {
       header: headerItem ? toHeader(headerItem) : undefined,
       routed: Items.filter((item) => item.entity === ROUTED_RESERVATION).map(toRouted),
     };
+  }
+
+  async skus(page: { limit: number; after?: string }): Promise<{ skus: string[]; next?: string }> {
+    // Stock rows are listed by `sku#location`: every row of a SKU sorts before the next SKU's,
+    // so "after this SKU" is a key condition, and a page never splits one SKU's rows.
+    const skus: string[] = [];
+    let after = page.after === undefined ? undefined : `${page.after}#\uffff`;
+    for (;;) {
+      const { Items = [], LastEvaluatedKey } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OrderIndex.BY_CREATED.name,
+          KeyConditionExpression: `#entity = :entity${after === undefined ? '' : ' AND #sort > :after'}`,
+          ExpressionAttributeNames: {
+            '#entity': OrderIndex.BY_CREATED.partitionKey,
+            ...(after === undefined ? {} : { '#sort': LIST_SORT_KEY }),
+          },
+          ExpressionAttributeValues: {
+            ':entity': STOCK_ENTITY,
+            ...(after === undefined ? {} : { ':after': after }),
+          },
+          ProjectionExpression: 'sku',
+          Limit: 100,
+        }),
+      );
+      for (const item of Items) {
+        const sku = String(item.sku);
+        if (skus.at(-1) === sku) continue;
+        if (skus.length === page.limit) return { skus, next: skus.at(-1) as string };
+        skus.push(sku);
+      }
+      if (!LastEvaluatedKey) return { skus };
+      after = `${String(Items.at(-1)?.sku)}#\uffff`;
+    }
   }
 
   async list(

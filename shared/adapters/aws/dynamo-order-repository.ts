@@ -116,6 +116,11 @@ export class DynamoOrderRepository implements OrderRepository {
     return item ? fromOrderItem(item) : undefined;
   }
 
+  async byExternalId(channel: string, externalOrderId: string): Promise<Order | undefined> {
+    const claim = await this.read(externalOrderKey(channel, externalOrderId));
+    return claim ? this.get(String(claim.orderId)) : undefined;
+  }
+
   async update(order: Order): Promise<void> {
     try {
       await this.db.send(
