@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import { KPI_EVENTS } from '../shared/application/kpis';
 import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
+import { EventSource } from '../shared/domain/order-events';
 import { consoleBuild } from './console-build';
 import type { AdapterName } from './constructs/adapter-access';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
@@ -283,8 +284,9 @@ export class OmsStack extends Stack {
       'Notifications',
       'Customers and internal teams are told at each step',
       {
-        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory', 'oms.returns'],
+        source: ['oms.orders', 'oms.fulfillment', 'oms.inventory', 'oms.returns', 'oms.subscriptions'],
         detailType: [
+          'SubscriptionRenewalUpcoming',
           ...CUSTOMER_RETURN_NOTICES,
           'OrderConfirmed',
           'OrderCancelled',
@@ -340,7 +342,7 @@ export class OmsStack extends Stack {
     onEvents(
       'OutboundWebhooks',
       'Every OMS event goes to the webhook subscriptions that want it',
-      { source: ['oms.orders', 'oms.fulfillment', 'oms.returns', 'oms.inventory'] },
+      { source: Object.values(EventSource) },
       consumer(
         'DeliverWebhooks',
         'functions/events/deliver-webhooks.ts',
@@ -360,6 +362,23 @@ export class OmsStack extends Stack {
         new targets.LambdaFunction(sweeper.fn.fn, {
           retryAttempts: 2,
           deadLetterQueue: sweeper.deadLetters.queue,
+        }),
+      ],
+    });
+    // Subscriptions: every minute the runs and reminders that are due (a minute late at most).
+    const subscriptionSweep = consumer('SweepSubscriptions', 'functions/events/sweep-subscriptions.ts', [
+      'subscriptions',
+      'events',
+      'orders',
+      'workflow',
+    ]);
+    new events.Rule(this, 'SubscriptionSweepSchedule', {
+      description: 'Every minute: place the subscription orders due and send the reminders due',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new targets.LambdaFunction(subscriptionSweep.fn.fn, {
+          retryAttempts: 2,
+          deadLetterQueue: subscriptionSweep.deadLetters.queue,
         }),
       ],
     });
@@ -408,6 +427,13 @@ export class OmsStack extends Stack {
       'ledger',
       'stockBuffers',
     ]).fn;
+    const subscriptionWrites = fn('WriteSubscriptions', http('write-subscriptions.ts'), [
+      'subscriptions',
+      'events',
+    ]).fn;
+    const subscriptionReads = reader('ReadSubscriptions', http('read-subscriptions.ts'), [
+      'subscriptions',
+    ]).fn;
     const api = new OmsHttpApi(this, 'Http', {
       authorizer: auth.authorizer,
       handlers: {
@@ -422,6 +448,10 @@ export class OmsStack extends Stack {
         getMarketplaceOrderStatus: marketplaceReads,
         getStockBuffers: marketplaceReads,
         getStockFeed: marketplaceReads,
+        createSubscription: subscriptionWrites,
+        changeSubscription: subscriptionWrites,
+        listSubscriptions: subscriptionReads,
+        getSubscription: subscriptionReads,
         putStockBuffers: fn('PutStockBuffers', http('put-stock-buffers.ts'), ['stockBuffers']).fn,
         listBulkJobs: bulkJobReads,
         getBulkJob: bulkJobReads,

@@ -37,6 +37,7 @@ export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; ne
   routingDecisions: { table: ['GetItem', 'PutItem'] },
   returnPolicies: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   stockBuffers: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  subscriptions: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   returns: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   shipments: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   releaseWaits: { table: ['Query', 'PutItem', 'DeleteItem'] },

@@ -3,6 +3,7 @@ import { CUSTOMER_RETURN_NOTICES, type RenderInput, renderNotification } from '.
 import type { EventMetadata, OrderCancelledData } from '../domain/order-events';
 import type { ReturnEventData } from '../domain/return-events';
 import type { ShipmentEventData } from '../domain/shipment-events';
+import { type SubscriptionEventData, SubscriptionEventType } from '../domain/subscription-events';
 import {
   type Clock,
   type Mailer,
@@ -71,6 +72,21 @@ async function messageFor(deps: NotifyDeps, event: BusEvent): Promise<RenderInpu
       whole: cancellation.whole,
       lines: cancellation.lines,
       amount: cancellation.amount,
+    };
+  }
+  if (detailType === SubscriptionEventType.RENEWAL_UPCOMING) {
+    const data = event.detail.data as SubscriptionEventData;
+    return {
+      kind: 'subscriptionRenewal',
+      subscription: {
+        id: data.subscriptionId,
+        email: data.customerEmail,
+        name: data.customerName,
+        runAt: data.runAt ?? '',
+        total: data.total,
+        currency: data.currency,
+        lines: data.lines,
+      },
     };
   }
   if (CUSTOMER_RETURN_NOTICES.includes(detailType)) {

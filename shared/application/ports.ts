@@ -12,6 +12,7 @@ import type { OrderReturn, ReturnPolicy, ReturnStatus, SkuReturnStats } from '..
 import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 import type { ShipmentRecord } from '../domain/shipment';
 import type { Parcel, Quote, Zone } from '../domain/shipping';
+import type { Subscription, SubscriptionStatus } from '../domain/subscriptions';
 import type { TrackingStatus } from '../domain/tracking';
 import type {
   WebhookDelivery,
@@ -391,6 +392,36 @@ export interface AlertLog {
   record(alert: Alert): Promise<void>;
   /** Newest first. */
   list(page: { limit: number; cursor?: string }): Promise<Page<Alert>>;
+}
+
+/** Which subscriptions to list. */
+export interface SubscriptionFilter {
+  channel?: string;
+  customerId?: string;
+  status?: SubscriptionStatus;
+}
+
+/**
+ * Subscriptions, and the sweep's index of when each must next be looked at (its reminder or its
+ * run), kept in step with it: only what is due is read.
+ */
+export interface SubscriptionStore {
+  /** False when one with this id exists. */
+  create(subscription: Subscription): Promise<boolean>;
+  get(id: string): Promise<Subscription | undefined>;
+  /** Replaces `previous` (StaleSubscription if it changed meanwhile) and moves its due entry. */
+  save(subscription: Subscription, previous: Subscription): Promise<void>;
+  /** Ids of subscriptions due by `now`, soonest first. */
+  due(now: string, limit: number): Promise<string[]>;
+  /** Newest first. */
+  list(filter: SubscriptionFilter, page: { limit: number; cursor?: string }): Promise<Page<Subscription>>;
+}
+
+export class StaleSubscription extends Error {
+  constructor(readonly subscriptionId: string) {
+    super(`Subscription ${subscriptionId} changed meanwhile`);
+    this.name = 'StaleSubscription';
+  }
 }
 
 /** Each channel's stock buffers, versioned like the policies. */

@@ -47,6 +47,7 @@ import {
 } from './return-schemas';
 import { RoutingPolicyBody, SimulateRoutingBody } from './routing-schemas';
 import { CarrierParams, CarrierWebhookBody, ShipmentIdParams, WarehouseEventBody } from './shipment-schemas';
+import { SUBSCRIPTION_ROUTES } from './subscription-routes';
 import {
   CreateWebhookSubscriptionBody,
   ListWebhookDeliveriesQuery,
@@ -899,6 +900,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   ...MARKETPLACE_ROUTES,
+  ...SUBSCRIPTION_ROUTES,
   {
     operationId: 'getDocs',
     access: 'public',

@@ -5,6 +5,8 @@ import { ORDER_STATUSES } from '../domain/order-status';
 import { RETURN_EVENT_TYPES } from '../domain/return-events';
 import { ShipmentStatus } from '../domain/shipment';
 import { ShipmentEventType } from '../domain/shipment-events';
+import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEventType } from '../domain/subscription-events';
+import { INTERVAL_UNITS, SubscriptionStatus } from '../domain/subscriptions';
 import { TRACKING_STATUSES } from '../domain/tracking';
 import { ReturnView } from './return-schemas';
 
@@ -152,6 +154,25 @@ const returnEventDetail = z.object({
   data: z.object({ returnId: z.string(), customerEmail: z.string(), ...returnFields }),
 });
 
+const subscriptionEventDetail = z.object({
+  metadata: EventMetadataSchema,
+  data: z.object({
+    subscriptionId: z.string(),
+    status: z.enum(Object.values(SubscriptionStatus)),
+    channel: z.string(),
+    customerId: z.string().optional(),
+    customerEmail: z.string(),
+    customerName: z.string(),
+    interval: z.object({ every: z.int().min(1), unit: z.enum(INTERVAL_UNITS) }),
+    runAt: z.iso.datetime().optional(),
+    nextRunAt: z.iso.datetime().optional(),
+    currency: z.string(),
+    total: z.int(),
+    lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1), unitPrice: z.int().min(0) })),
+    orderId: z.string().optional(),
+  }),
+});
+
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
@@ -193,6 +214,9 @@ export const EVENT_DETAIL_SCHEMAS = {
     (typeof RETURN_EVENT_TYPES)[number],
     typeof returnEventDetail
   >,
+  'oms.subscriptions': Object.fromEntries(
+    SUBSCRIPTION_EVENT_TYPES.map((type) => [type, subscriptionEventDetail]),
+  ) as Record<SubscriptionEventType, typeof subscriptionEventDetail>,
   'oms.inventory': {
     StockChanged: stockChangedDetail,
     StockLow: stockSignalDetail,

@@ -358,6 +358,7 @@ export const OrderView = z
     salesRep: SalesRepInput.optional(),
     reorderOf: z.string().optional().describe('The earlier order this one was placed again from'),
     marketplace: MarketplaceRefView.optional().describe('Set on an order taken from a marketplace'),
+    subscriptionId: z.string().optional().describe('Set on an order a subscription placed'),
     cancellations: z
       .array(
         z.object({

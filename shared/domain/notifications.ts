@@ -103,6 +103,18 @@ export type RenderInput =
       };
     }
   | {
+      kind: 'subscriptionRenewal';
+      subscription: {
+        id: string;
+        email: string;
+        name: string;
+        runAt: string;
+        total: number;
+        currency: string;
+        lines: Array<{ sku: string; quantity: number }>;
+      };
+    }
+  | {
       kind: 'deliveryException';
       orderId: string;
       shipmentId: string;
@@ -168,6 +180,19 @@ export function renderNotification(input: RenderInput, context: NotificationCont
         orderId: order.id,
         subject,
         body,
+      };
+    }
+    case 'subscriptionRenewal': {
+      const { subscription: sub } = input;
+      const units = sub.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
+      return {
+        ...base,
+        id: id('subscription-renewal'),
+        template: 'subscription-renewal',
+        audience: 'customer',
+        to: sub.email,
+        subject: `Your next order is coming on ${sub.runAt.slice(0, 10)}`,
+        body: `Hi ${sub.name}, on ${sub.runAt.slice(0, 10)} we will place your next order of subscription ${sub.id} (${units}) and charge ${money(sub.total, sub.currency)}. To skip it, pause or cancel, reply or visit your account before then.`,
       };
     }
     case 'cancelled': {

@@ -8,6 +8,7 @@ export const EventSource = {
   FULFILLMENT: 'oms.fulfillment',
   CARRIERS: 'oms.carriers',
   RETURNS: 'oms.returns',
+  SUBSCRIPTIONS: 'oms.subscriptions',
 } as const;
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 

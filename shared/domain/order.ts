@@ -88,6 +88,8 @@ export interface OrderDraft {
   reorderOf?: string;
   /** Taken from a marketplace (POST /marketplaces/{marketplace}/orders). */
   marketplace?: MarketplaceRef;
+  /** Placed by a run of this subscription (a recurring order). */
+  subscriptionId?: string;
 }
 
 /** A business customer's purchase order: what its accounts payable match the invoice against. */
@@ -207,6 +209,7 @@ export interface Order {
   salesRep?: SalesRep;
   reorderOf?: string;
   marketplace?: MarketplaceRef;
+  subscriptionId?: string;
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */
@@ -231,6 +234,7 @@ export function createOrder(
     ...(draft.salesRep === undefined ? {} : { salesRep: draft.salesRep }),
     ...(draft.reorderOf === undefined ? {} : { reorderOf: draft.reorderOf }),
     ...(draft.marketplace === undefined ? {} : { marketplace: draft.marketplace }),
+    ...(draft.subscriptionId === undefined ? {} : { subscriptionId: draft.subscriptionId }),
     customer: draft.customer,
     shippingAddress: draft.shippingAddress,
     lines,

@@ -40,7 +40,8 @@ export const subscribesTo = (subscription: WebhookSubscription, eventType: strin
  */
 export function streamOf(event: WebhookSourceEvent): string {
   if (event.detail.metadata.orderId) return `order:${event.detail.metadata.orderId}`;
-  const data = event.detail.data as { sku?: unknown; locationId?: unknown } | null;
+  const data = event.detail.data as { sku?: unknown; locationId?: unknown; subscriptionId?: unknown } | null;
+  if (typeof data?.subscriptionId === 'string') return `subscription:${data.subscriptionId}`;
   if (typeof data?.sku === 'string' && typeof data.locationId === 'string')
     return `stock:${data.sku}@${data.locationId}`;
   return `type:${event.detailType}`;

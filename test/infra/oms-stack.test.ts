@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app';
 import { API_ROUTES } from '../../shared/contracts/api-routes';
+import { EventSource } from '../../shared/domain/order-events';
 import { WEBHOOK_RETRY } from '../../shared/domain/webhooks';
 import { actionsOf as actionsIn, statementsOfRole } from '../support/iam';
 
@@ -350,7 +351,7 @@ describe('the OMS stack', () => {
     ]);
     expect(States.GiveUpWebhookStream?.End).toBe(true);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['oms.orders', 'oms.fulfillment', 'oms.returns', 'oms.inventory'] },
+      EventPattern: { source: Object.values(EventSource) },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('DeliverWebhooks'), 'Arn'] } })],
     });
     // Only what starts retries may start them; the retry task itself only sends.

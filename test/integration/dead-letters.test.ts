@@ -113,6 +113,7 @@ describe('dead letters in the local cloud', () => {
       'RestartPendingOrders',
       'ResumeBackorders',
       'SendNotification',
+      'SweepSubscriptions',
     ]);
 
     const unknown = await request(api(), 'POST', '/dead-letters/NoSuchFunction/redrive', { body: {} });

@@ -165,6 +165,18 @@ const validBodies: Record<string, unknown> = {
       },
     },
   },
+  createSubscription: {
+    order: {
+      channel: 'web',
+      customer: { email: 'fuzz@example.com', name: 'Fuzz' },
+      shippingAddress: { name: 'Fuzz', line1: 'Rua 1', city: 'SP', postalCode: '01000-000', country: 'BR' },
+      lines: [{ sku: 'FUZZ-SKU', quantity: 1, unitPrice: 100 }],
+      currency: 'BRL',
+      payment: { method: 'pix' },
+    },
+    interval: { every: 1, unit: 'month' },
+    reminderDays: 3,
+  },
   putStockBuffers: { default: { percent: 10 }, skus: { 'FUZZ-SKU': { units: 1 } }, expectedVersion: 0 },
   createWebhookSubscription: {
     url: 'http://127.0.0.1:9/hooks',

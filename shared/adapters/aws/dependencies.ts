@@ -28,6 +28,7 @@ import { DynamoRoutingDecisionStore } from './dynamo-routing-decision-store';
 import { DynamoSandboxPaymentLedger } from './dynamo-sandbox-payment-ledger';
 import { DynamoShipmentRepository } from './dynamo-shipment-repository';
 import { DynamoStockBufferStore } from './dynamo-stock-buffer-store';
+import { DynamoSubscriptionStore } from './dynamo-subscription-store';
 import { DynamoWebhookStore } from './dynamo-webhook-store';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './eventbridge-publisher';
@@ -68,6 +69,7 @@ export const awsAdapters = {
       name: 'Return policy',
       fallback: DEFAULT_RETURN_POLICY,
     }),
+  subscriptions: () => new DynamoSubscriptionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   stockBuffers: () => new DynamoStockBufferStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   returns: () => new DynamoReturnRepository(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
   routingDecisions: () => new DynamoRoutingDecisionStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),
