@@ -474,6 +474,7 @@ export class OmsStack extends Stack {
           'executions',
         ]).fn,
         cancelOrder: fn('CancelOrderRequest', http('cancel-order.ts'), cancelling).fn,
+        editOrder: fn('EditOrder', http('edit-order.ts'), cancelling).fn,
         holdOrder: fn('HoldOrder', http('hold-order.ts'), ['orders', 'events']).fn,
         releaseOrder: fn('ReleaseOrder', http('release-order.ts'), [
           'orders',

@@ -5,6 +5,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { ORDER_EDITED } from '../shared/domain/order-edits';
 import { ShipmentStop } from '../shared/domain/shipment';
 import { TRANSIENT_ERRORS, task, waitTask } from './tasks';
 
@@ -172,7 +173,7 @@ function holdTask(
  * (ON_HOLD) when not. The happy path has no Choice: a rejected or cancelled shipment fails its
  * task under a ShipmentStop name, caught here (each Choice would cost a transition per order).
  */
-function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
+function fulfilment(scope: Construct, t: OrderWorkflowTasks, routeAgain: sfn.IChainable): sfn.IChainable {
   const pickSla = t.pickSla ?? Duration.hours(48);
   const requestPick = waitTask(
     scope,
@@ -296,6 +297,8 @@ function fulfilment(scope: Construct, t: OrderWorkflowTasks): sfn.IChainable {
     { 'orderId.$': '$.orderId' },
     '$.completion',
   );
+  // An edit called every shipment off before its pick: the order is routed again for its new lines.
+  complete.addCatch(routeAgain, { errors: [ORDER_EDITED], resultPath: sfn.JsonPath.DISCARD });
   const heldBeforeComplete = guarded(scope, t, complete, 'Complete', { step: 'complete' });
   // Every step inside catches its own failures; anything else that breaks a branch lands here.
   holdOnFailure(scope, t, shipments, 'Fulfilment', heldBeforeComplete);
@@ -511,7 +514,7 @@ export function orderWorkflowDefinition(scope: Construct, t: OrderWorkflowTasks)
   const closed = new sfn.Succeed(scope, 'OrderClosed', {
     comment: 'Cancelled meanwhile, or already past this stage',
   });
-  const delivery = fulfilment(scope, t);
+  const delivery = fulfilment(scope, t, allocateAgain);
   for (const step of [prepareOrder, allocateAgain]) {
     const discard = { resultPath: sfn.JsonPath.DISCARD };
     step.addCatch(heldBeforePrepare, { errors: [PreparationStop.HELD], ...discard });

@@ -3,6 +3,7 @@ import { livePlannedShipments } from '../domain/cancellation';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../domain/errors';
 import { OrderOnHold, stopIfHeld } from '../domain/hold';
 import { type Order, transitionOrder } from '../domain/order';
+import { awaitsRouting, OrderEdited } from '../domain/order-edits';
 import { OrderEventType as OrderEvents, type OrderEventType, orderEvent } from '../domain/order-events';
 import { canTransition, type OrderStatus } from '../domain/order-status';
 import {
@@ -373,6 +374,8 @@ export async function completeDelivery(
   deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
   input: { orderId: string },
 ) {
+  // Every branch ended because an edit called the shipments off: route the order again.
+  if (awaitsRouting(await getOrder(deps, input.orderId))) throw new OrderEdited(input.orderId);
   const shipments = await deps.shipments.ofOrder(input.orderId);
   const order = await advanceOrder(
     deps,

@@ -277,6 +277,13 @@ export interface InventoryLedger {
   save(before: StockLevel | undefined, after: StockLevel, idempotency?: IdempotencyRecord): Promise<void>;
   /** The idempotency record `save` wrote under a key, if any. */
   recorded(key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * An edited order's stock, in one transaction: what it holds (routed to locations or not) is
+   * taken off the locations and its network reservation becomes `lines`, the added units only if
+   * the network has them. Refused (shortages) changes nothing; an order holding nothing is left so
+   * (it reserves at its allocation). A repeat once done changes nothing more.
+   */
+  amend(orderId: string, lines: ReservationLine[]): Promise<ReservationResult>;
   /** Reserves every line at network level, all or nothing; a repeat for the same order is a no-op. */
   reserve(orderId: string, lines: ReservationLine[]): Promise<ReservationResult>;
   /**

@@ -117,7 +117,7 @@ export async function rerouteRejectedShipment(
   let shipmentId = '';
   for (let attempt = 1; ; attempt++) {
     // A retry after the order was updated finds the shipment there (no other shipment uses `target`).
-    const existing = order.shipments?.find((s) => s.locationId === target);
+    const existing = order.shipments?.find((s) => s.locationId === target && !s.cancelled);
     shipmentId = existing?.id ?? `${order.id}-${(order.shipments ?? []).length + 1}`;
     if (existing) break;
     try {

@@ -29,16 +29,27 @@ const result = (order: Pick<Order, 'id' | 'status' | 'shipments'>): RouteOrderRe
   status: order.status,
   // A re-run execution (resumed after a restart) finds its shipments again.
   shipments: ['ROUTED', 'FULFILLING', 'SHIPPED'].includes(order.status)
-    ? (order.shipments ?? []).map((s) => ({ orderId: order.id, shipmentId: s.id }))
+    ? (order.shipments ?? [])
+        .filter((s) => !s.cancelled)
+        .map((s) => ({ orderId: order.id, shipmentId: s.id }))
     : [],
 });
 
-const shipmentsOf = (orderId: string, decision: Pick<RoutingDecision, 'chosen'>): Shipment[] =>
-  (decision.chosen ?? []).map((s, i) => ({
-    id: `${orderId}-${i + 1}`,
-    locationId: s.locationId,
-    lines: s.lines,
-  }));
+/**
+ * The order's shipments once routed: an edited order keeps those it called off (cancelled) and
+ * numbers the new ones after them, so no shipment id is used twice.
+ */
+const shipmentsOf = (order: Order, decision: Pick<RoutingDecision, 'chosen'>): Shipment[] => {
+  const earlier = order.shipments ?? [];
+  return [
+    ...earlier,
+    ...(decision.chosen ?? []).map((s, i) => ({
+      id: `${order.id}-${earlier.length + i + 1}`,
+      locationId: s.locationId,
+      lines: s.lines,
+    })),
+  ];
+};
 
 /**
  * The Route stage of an ALLOCATED order: chooses locations under the current policy and moves the
@@ -84,7 +95,7 @@ export async function routeAllocatedOrder(deps: RouteOrderDeps, orderId: string)
       await deps.decisions.save(kept);
       const partial = kept.outcome === 'partial';
       order = transitionOrder(order, OrderStatus.ROUTED, at, {
-        shipments: shipmentsOf(order.id, kept),
+        shipments: shipmentsOf(order, kept),
         ...(partial
           ? {
               reason: `shipping partially: ${kept.missing.map((m) => `${m.quantity} x ${m.sku}`).join(', ')} not shipped`,
@@ -155,9 +166,9 @@ async function decisionHeld(
  * just held on, judged on the row as it is now against the same row without this order's units.
  */
 async function heldStockSignals(deps: RouteOrderDeps, order: Order): Promise<DomainEvent[]> {
-  const held = (order.shipments ?? []).flatMap((s) =>
-    s.lines.map((line) => ({ ...line, locationId: s.locationId })),
-  );
+  const held = (order.shipments ?? [])
+    .filter((s) => !s.cancelled)
+    .flatMap((s) => s.lines.map((line) => ({ ...line, locationId: s.locationId })));
   const events = await Promise.all(
     held.map(async (line) => {
       const after = await deps.ledger.level(line.sku, line.locationId);

@@ -26,6 +26,7 @@ import {
   BulkJobBody,
   BulkJobParams,
   CancelOrderBody,
+  EditOrderBody,
   ExportOrdersQuery,
   HoldOrderBody,
   ListOrdersQuery,
@@ -403,6 +404,35 @@ export const API_ROUTES: readonly ApiRoute[] = [
         schema: 'Problem',
       },
       422: { description: 'Idempotency-Key reused with a different body', schema: 'Problem' },
+    },
+  },
+  {
+    operationId: 'editOrder',
+    access: [CHANNEL, OPS],
+    method: 'POST',
+    path: '/orders/{id}/edits',
+    summary:
+      'Edit an order before its pick (its lines, address or service level): re-priced, its stock re-reserved, its payment authorized for a larger total (voided down for a smaller), and routed again, in one step',
+    params: OrderIdParams,
+    body: EditOrderBody,
+    idempotent: true,
+    responses: {
+      200: {
+        description: 'The order with the edit applied (see its edits)',
+        schema: 'Order',
+        headers: ['Idempotent-Replayed'],
+      },
+      ...problems,
+      404: { description: 'No such order', schema: 'Problem' },
+      409: {
+        description:
+          'Not editable now (picking has begun, being prepared, past its pick, from a marketplace), or not enough stock for the new lines',
+        schema: 'Problem',
+      },
+      422: {
+        description: 'The payment was declined for the new total, or the Idempotency-Key was reused',
+        schema: 'Problem',
+      },
     },
   },
   {

@@ -173,6 +173,13 @@ const subscriptionEventDetail = z.object({
   }),
 });
 
+const editedState = z.object({
+  lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1), unitPrice: z.int().min(0) })),
+  shippingAddress: z.record(z.string(), z.unknown()),
+  shippingMethod: z.string(),
+  openValue: z.int(),
+});
+
 /** `detail` of every event on the bus, by source and detail-type; JSON Schemas in schemas/events are generated from these. */
 export const EVENT_DETAIL_SCHEMAS = {
   'oms.orders': {
@@ -206,6 +213,20 @@ export const EVENT_DETAIL_SCHEMAS = {
     OrderDelivered: orderEventDetail,
     OrderOnHold: orderEventDetail,
     OrderReleased: orderEventDetail,
+    OrderEdited: orderEventDetail.extend({
+      data: OrderSummarySchema.extend({
+        edit: z.object({
+          id: z.string(),
+          at: z.iso.datetime(),
+          by: z.string(),
+          note: z.string().optional(),
+          changed: z.array(z.enum(['lines', 'shippingAddress', 'shippingMethod'])),
+          before: editedState,
+          after: editedState,
+          cancelledShipments: z.array(z.string()),
+        }),
+      }),
+    }),
   },
   'oms.fulfillment': Object.fromEntries(
     Object.values(ShipmentEventType).map((type) => [type, shipmentEventDetail]),

@@ -247,6 +247,38 @@ export const CancelOrderBody = z
   .meta({ id: 'CancelOrder' });
 export type CancelOrderBody = z.infer<typeof CancelOrderBody>;
 
+/** Body of POST /orders/{id}/edits. */
+export const EditOrderBody = z
+  .strictObject({
+    lines: z
+      .array(
+        z.strictObject({
+          sku: Sku,
+          quantity: z.int().min(1).max(999).describe('Units the order should now have open'),
+          unitPrice: OrderLineInput.shape.unitPrice
+            .optional()
+            .describe('Required for a SKU new to the order; a kept line keeps its price unless given'),
+        }),
+      )
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Every line the order should now have open: a SKU left out is removed'),
+    shippingAddress: AddressSchema.optional(),
+    shippingMethod: z.enum(SHIPPING_METHODS).optional(),
+    note: text(500).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.lines) uniqueSkus({ lines: body.lines }, ctx);
+    if (!body.lines && !body.shippingAddress && !body.shippingMethod)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'name the lines, shippingAddress or shippingMethod to change',
+      });
+  })
+  .meta({ id: 'EditOrder' });
+
 /** Body of POST /orders/{id}/hold. */
 export const HoldOrderBody = z
   .strictObject({ reason: z.enum(HOLD_REASONS), note: text(500).optional() })
@@ -306,6 +338,10 @@ export const OrderView = z
       declineCode: z.string().optional(),
       terms: z.enum(PAYMENT_TERMS).optional(),
       dueAt: z.iso.datetime().optional().describe("An invoice's due date: confirmation + its terms' days"),
+      replacedAuthorizations: z
+        .array(z.object({ authorizationId: z.string(), outstanding: z.int(), at: z.iso.datetime() }))
+        .optional()
+        .describe('Authorizations an edit replaced with a larger one, each voided for what it still held'),
       movements: z
         .array(
           z.object({
@@ -359,6 +395,10 @@ export const OrderView = z
     reorderOf: z.string().optional().describe('The earlier order this one was placed again from'),
     marketplace: MarketplaceRefView.optional().describe('Set on an order taken from a marketplace'),
     subscriptionId: z.string().optional().describe('Set on an order a subscription placed'),
+    edits: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('Every accepted edit: who, when, what changed, before and after, the shipments called off'),
     cancellations: z
       .array(
         z.object({

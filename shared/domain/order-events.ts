@@ -1,5 +1,6 @@
 import type { Cancellation } from './cancellation';
 import { type Order, orderMoney, type Shipment } from './order';
+import type { OrderEdit } from './order-edits';
 import type { PaymentMoney, PaymentMovement } from './payment-money';
 
 export const EventSource = {
@@ -63,6 +64,7 @@ export const OrderEventType = {
   LINES_CANCELLED: 'OrderLineCancelled',
   PAYMENT_CAPTURED: 'PaymentCaptured',
   PAYMENT_VOIDED: 'PaymentVoided',
+  EDITED: 'OrderEdited',
 } as const;
 export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
 
@@ -130,7 +132,7 @@ export function orderRoutedEvent(
   decision: { policyVersion: number; missing: Array<{ sku: string; quantity: number }> },
 ): DomainEvent<OrderRoutedData> {
   return orderEventWith(order, OrderEventType.ROUTED, {
-    shipments: order.shipments ?? [],
+    shipments: (order.shipments ?? []).filter((s) => !s.cancelled),
     policyVersion: decision.policyVersion,
     notShipped: decision.missing,
     waitedForStock: order.timeline.some((entry) => entry.status === 'BACKORDERED'),
@@ -204,4 +206,15 @@ export function paymentMovedEvent(order: Order, movement: PaymentMovement): Doma
       data: { ...event.detail.data, movement: shown, money: orderMoney(order) },
     },
   };
+}
+
+export interface OrderEditedData extends OrderSummary {
+  edit: Omit<OrderEdit, 'key' | 'requestHash'>;
+}
+
+/** An accepted edit: what changed, before and after, and the shipments it called off. */
+export function orderEditedEvent(order: Order, edit: OrderEdit): DomainEvent<OrderEditedData> {
+  const { key: _key, requestHash: _hash, ...shown } = edit;
+  const event = orderEvent(order, OrderEventType.EDITED);
+  return { ...event, detail: { ...event.detail, data: { ...event.detail.data, edit: shown } } };
 }

@@ -1,6 +1,7 @@
 import type { Cancellation } from './cancellation';
 import { ValidationError } from './errors';
 import type { MarketplaceRef } from './marketplaces';
+import type { OrderEdit } from './order-edits';
 import { assertTransition, type OrderStatus } from './order-status';
 import { addMovement, moneyOf, type PaymentMoney, type PaymentMovement } from './payment-money';
 
@@ -141,6 +142,8 @@ export interface Payment {
   /** On an invoice: net terms, and when it falls due (confirmation + the terms' days). */
   terms?: PaymentTerms;
   dueAt?: string;
+  /** Authorizations an edit replaced with a larger one (each voided for what it still held). */
+  replacedAuthorizations?: Array<{ authorizationId: string; outstanding: number; at: string }>;
 }
 
 export interface Totals {
@@ -210,6 +213,8 @@ export interface Order {
   reorderOf?: string;
   marketplace?: MarketplaceRef;
   subscriptionId?: string;
+  /** Every accepted edit (lines, address, service level), in order. */
+  edits?: OrderEdit[];
 }
 
 /** Builds a PENDING order from a validated draft; totals are always computed here, never trusted. */

@@ -87,6 +87,11 @@ const VALID_PARAM: Record<string, string> = {
 const validBodies: Record<string, unknown> = {
   placeOrder: orderBody(),
   holdOrder: { reason: 'fraud', note: 'billing and shipping far apart' },
+  editOrder: {
+    lines: [{ sku: 'FUZZ-SKU', quantity: 2, unitPrice: 100 }],
+    shippingMethod: 'express',
+    note: 'customer called',
+  },
   releaseOrder: { note: 'checked with the customer' },
   cancelOrder: {
     reason: 'customer_request',

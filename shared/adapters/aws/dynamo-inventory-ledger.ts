@@ -49,6 +49,8 @@ type TransactItem = NonNullable<
 const CONFLICT_RETRIES = 25;
 /** Looks a release takes at most: two steps (unroute, then drop), each possibly refused by a racing writer. */
 const RELEASE_LOOKS = 10;
+/** Items DynamoDB takes in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (attempt: number) => Math.random() * Math.min(200, 5 * 2 ** attempt);
 
@@ -399,6 +401,74 @@ export class DynamoInventoryLedger implements InventoryLedger {
    * reservation; what already shipped stays shipped. Each step is one transaction; a step refused
    * by a racing writer is looked at again, a bounded number of times.
    */
+  async amend(orderId: string, lines: ReservationLine[]): Promise<ReservationResult> {
+    for (let look = 0; look < RELEASE_LOOKS; look++) {
+      const { header, routed } = await this.held(orderId);
+      if (!header) return { reserved: true };
+      const held = routed.filter(stillHeld);
+      // What the network counts as the order's now: its routed records' units, or its header's.
+      const before = new Map<string, number>();
+      for (const line of header.routedAt === undefined ? header.lines : held.flatMap((r) => r.lines))
+        before.set(line.sku, (before.get(line.sku) ?? 0) + line.quantity);
+      const after = new Map(lines.map((l) => [l.sku, l.quantity]));
+      const deltas = [...new Set([...before.keys(), ...after.keys()])].flatMap((sku) => {
+        const delta = (after.get(sku) ?? 0) - (before.get(sku) ?? 0);
+        return delta === 0 ? [] : [{ sku, delta }];
+      });
+      const at = new Date().toISOString();
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: reservationKey(orderId),
+            UpdateExpression: 'SET #lines = :lines REMOVE routedAt',
+            // As read: a racing cancellation or routing makes this look again.
+            ConditionExpression: 'attribute_exists(pk) AND #lines = :held',
+            ExpressionAttributeNames: { '#lines': 'lines' },
+            ExpressionAttributeValues: { ':lines': lines, ':held': header.lines },
+          },
+        },
+        ...(header.routedAt === undefined
+          ? []
+          : held.flatMap((r) => [
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: routedReservationKey(orderId, r.locationId),
+                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
+                },
+              },
+              ...r.lines.map((line) =>
+                locationUpdate(this.tableName, { ...line, locationId: r.locationId }, -1, at),
+              ),
+              loadUpdate(this.tableName, r.day, r.locationId, -1),
+            ])),
+        ...deltas.map(({ sku, delta }) =>
+          networkUpdate(this.tableName, { sku, quantity: Math.abs(delta) }, delta > 0 ? -1 : 1),
+        ),
+      ];
+      if (items.length > MAX_TRANSACTION_ITEMS)
+        throw new ConflictError(
+          `The edit would change ${items.length} stock records at once; DynamoDB takes ${MAX_TRANSACTION_ITEMS} a transaction`,
+          { orderId },
+        );
+      const refused = await this.transact(items, async (reasons) => {
+        // The records as read changed (a racing cancellation, routing or shipment): look again.
+        if (failed(reasons[0])) return 'look again' as const;
+        const wanted = deltas.filter((d) => d.delta > 0).map((d) => ({ sku: d.sku, quantity: d.delta }));
+        const missing = shortages(wanted, await this.network(wanted.map((l) => l.sku)));
+        return missing.length > 0
+          ? { reserved: false as const, shortages: missing }
+          : ('look again' as const);
+      });
+      if (refused === undefined) return { reserved: true };
+      if (refused !== 'look again') return refused;
+    }
+    throw new Error(
+      `The reservation of order ${orderId} kept changing: not amended after ${RELEASE_LOOKS} looks`,
+    );
+  }
+
   async release(orderId: string): Promise<void> {
     for (let look = 0; look < RELEASE_LOOKS; look++) {
       const { header, routed } = await this.held(orderId);
