@@ -122,6 +122,23 @@ export class OmsStack extends Stack {
           }),
         ],
       });
+    /** A consumer run on a clock (rate), retried twice, then dead-lettered like the event consumers. */
+    const onSchedule = (
+      name: string,
+      description: string,
+      every: Duration,
+      target: { fn: OmsFunction; deadLetters: DeadLetterQueue },
+    ) =>
+      new events.Rule(this, name, {
+        description,
+        schedule: events.Schedule.rate(every),
+        targets: [
+          new targets.LambdaFunction(target.fn.fn, {
+            retryAttempts: 2,
+            deadLetterQueue: target.deadLetters.queue,
+          }),
+        ],
+      });
 
     // Workflow tasks
     const slow = { timeout: Duration.seconds(30) };
@@ -355,16 +372,12 @@ export class OmsStack extends Stack {
       'orders',
       'workflow',
     ]);
-    new events.Rule(this, 'RestartPendingOrdersSchedule', {
-      description: 'Every 5 minutes: start the workflow of orders left PENDING (StartExecution failed)',
-      schedule: events.Schedule.rate(Duration.minutes(5)),
-      targets: [
-        new targets.LambdaFunction(sweeper.fn.fn, {
-          retryAttempts: 2,
-          deadLetterQueue: sweeper.deadLetters.queue,
-        }),
-      ],
-    });
+    onSchedule(
+      'RestartPendingOrdersSchedule',
+      'Every 5 minutes: start the workflow of orders left PENDING (StartExecution failed)',
+      Duration.minutes(5),
+      sweeper,
+    );
     // Subscriptions: every minute the runs and reminders that are due (a minute late at most).
     const subscriptionSweep = consumer('SweepSubscriptions', 'functions/events/sweep-subscriptions.ts', [
       'subscriptions',
@@ -372,16 +385,12 @@ export class OmsStack extends Stack {
       'orders',
       'workflow',
     ]);
-    new events.Rule(this, 'SubscriptionSweepSchedule', {
-      description: 'Every minute: place the subscription orders due and send the reminders due',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new targets.LambdaFunction(subscriptionSweep.fn.fn, {
-          retryAttempts: 2,
-          deadLetterQueue: subscriptionSweep.deadLetters.queue,
-        }),
-      ],
-    });
+    onSchedule(
+      'SubscriptionSweepSchedule',
+      'Every minute: place the subscription orders due and send the reminders due',
+      Duration.minutes(1),
+      subscriptionSweep,
+    );
     resources.deadLetterQueues = Object.fromEntries(
       Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
     );

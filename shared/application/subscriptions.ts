@@ -80,6 +80,9 @@ export async function createSubscription(
     throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
       idempotencyKey,
     });
+  // The first attempt may have stopped before publishing: again, under the same event id.
+  if (first.version === 1)
+    await deps.events.publish([subscriptionEvent(first, Events.CREATED, first.createdAt)]);
   return { subscription: first, replayed: true };
 }
 

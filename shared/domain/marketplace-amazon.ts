@@ -186,7 +186,7 @@ export function amazonStatus(
     AmazonOrderId: order.marketplace.orderId,
     OrderStatus: closedAtMarketplace(order)
       ? 'Canceled'
-      : allShipped(order)
+      : allShipped(order, shipments)
         ? 'Shipped'
         : gone.length > 0
           ? 'PartiallyShipped'

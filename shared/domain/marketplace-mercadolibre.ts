@@ -206,7 +206,7 @@ export function mercadoLibreStatus(
     : open.includes('not_delivered')
       ? 'not_delivered'
       : // Every parcel left, yet some units wait for stock or routing: still being handled.
-        !allShipped(order) && (least === 'shipped' || least === 'delivered')
+        !allShipped(order, shipments) && (least === 'shipped' || least === 'delivered')
         ? 'handling'
         : least;
   const gone = shipments.filter((s) => LEFT_WAREHOUSE.has(s.status) && s.trackingNumber);

@@ -2,7 +2,7 @@ import { ValidationError } from './errors';
 import { minorUnitDigits } from './money';
 import type { Order, OrderDraft, OrderLineDraft } from './order';
 import { OrderStatus } from './order-status';
-import { ShipmentStatus } from './shipment';
+import { type ShipmentRecord, ShipmentStatus } from './shipment';
 
 export const MARKETPLACES = ['amazon', 'mercadolibre'] as const;
 export type Marketplace = (typeof MARKETPLACES)[number];
@@ -162,9 +162,16 @@ export function sourcePointer(sources: Record<string, string>, pointer: string):
 export const closedAtMarketplace = (order: Order) =>
   order.status === OrderStatus.CANCELLED || order.status === OrderStatus.FAILED;
 
-/** Every unit still ordered has left. */
-export const allShipped = (order: Order) =>
-  order.status === OrderStatus.SHIPPED || order.status === OrderStatus.DELIVERED;
+/**
+ * Every unit still ordered has left its warehouse: read from the shipments themselves, since the
+ * order's own status follows a moment after its last parcel's.
+ */
+export function allShipped(order: Order, shipments: ShipmentRecord[]): boolean {
+  const left = new Map<string, number>();
+  for (const line of shipments.filter((s) => LEFT_WAREHOUSE.has(s.status)).flatMap((s) => s.lines))
+    left.set(line.sku, (left.get(line.sku) ?? 0) + line.quantity);
+  return order.lines.every((l) => l.quantity - (l.cancelledQuantity ?? 0) <= (left.get(l.sku) ?? 0));
+}
 
 /** Statuses of a shipment that has left its warehouse. */
 export const LEFT_WAREHOUSE: ReadonlySet<ShipmentStatus> = new Set([

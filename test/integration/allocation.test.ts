@@ -59,10 +59,11 @@ function tally(values: string[]): Record<string, number> {
 }
 
 describe('the Allocate stage', () => {
-  it('allocates exactly 50 of 200 concurrent one-unit orders for 50 units; the rest are backordered', async () => {
-    await stockUp(api(), 'cd-1', 'HOT-1', 50);
+  // The whole workflow, four orders for every unit at once (the ledger's own test races 200 reservations for 50 units).
+  it('allocates exactly 20 of 80 concurrent one-unit orders for 20 units; the rest are backordered', async () => {
+    await stockUp(api(), 'cd-1', 'HOT-1', 20);
     const ids = await Promise.all(
-      Array.from({ length: 200 }, () => place(orderOf([{ sku: 'HOT-1', quantity: 1 }]))),
+      Array.from({ length: 80 }, () => place(orderOf([{ sku: 'HOT-1', quantity: 1 }]))),
     );
     await env.cloud.idle();
     // Every order at its first wait, on a budget a loaded 2-core machine meets; else the tally shows the odd ones.
@@ -75,9 +76,9 @@ describe('the Allocate stage', () => {
       60_000,
       500,
     ).catch(async () => statuses(ids));
-    expect(tally(final)).toEqual({ FULFILLING: 50, BACKORDERED: 150 });
+    expect(tally(final)).toEqual({ FULFILLING: 20, BACKORDERED: 60 });
     const inventory = await request(api(), 'GET', '/inventory/HOT-1');
-    expect(inventory.body.network).toEqual({ onHand: 50, reserved: 50, safetyStock: 0, ats: 0 });
+    expect(inventory.body.network).toEqual({ onHand: 20, reserved: 20, safetyStock: 0, ats: 0 });
     expect(await drift()).toEqual([]);
     const backordered = await request(api(), 'GET', `/orders/${ids[final.indexOf('BACKORDERED')]}`);
     expect(backordered.body.statusReason).toBe('waiting for stock: HOT-1 (1 missing)');

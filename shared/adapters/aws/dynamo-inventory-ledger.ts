@@ -428,21 +428,7 @@ export class DynamoInventoryLedger implements InventoryLedger {
             ExpressionAttributeValues: { ':lines': lines, ':held': header.lines },
           },
         },
-        ...(header.routedAt === undefined
-          ? []
-          : held.flatMap((r) => [
-              {
-                Delete: {
-                  TableName: this.tableName,
-                  Key: routedReservationKey(orderId, r.locationId),
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
-                },
-              },
-              ...r.lines.map((line) =>
-                locationUpdate(this.tableName, { ...line, locationId: r.locationId }, -1, at),
-              ),
-              loadUpdate(this.tableName, r.day, r.locationId, -1),
-            ])),
+        ...(header.routedAt === undefined ? [] : this.offLocationItems(orderId, held, at)),
         ...deltas.map(({ sku, delta }) =>
           networkUpdate(this.tableName, { sku, quantity: Math.abs(delta) }, delta > 0 ? -1 : 1),
         ),
@@ -602,20 +588,23 @@ export class DynamoInventoryLedger implements InventoryLedger {
           },
         },
       },
-      ...held.flatMap((r) => [
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: routedReservationKey(orderId, r.locationId),
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
-          },
-        },
-        ...r.lines.map((line) =>
-          locationUpdate(this.tableName, { ...line, locationId: r.locationId }, -1, at),
-        ),
-        loadUpdate(this.tableName, r.day, r.locationId, -1),
-      ]),
+      ...this.offLocationItems(orderId, held, at),
     ];
+  }
+
+  /** The order's unshipped location records go, their units freed at the locations and their day's count. */
+  private offLocationItems(orderId: string, held: Routed[], at: string): TransactItem[] {
+    return held.flatMap((r) => [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: routedReservationKey(orderId, r.locationId),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(shippedAt)',
+        },
+      },
+      ...r.lines.map((line) => locationUpdate(this.tableName, { ...line, locationId: r.locationId }, -1, at)),
+      loadUpdate(this.tableName, r.day, r.locationId, -1),
+    ]);
   }
 
   /** The record goes; unless routed (every shipment gone), its units go back on sale. */

@@ -184,12 +184,14 @@ describe('Mercado Libre', () => {
     };
     const status = (shipments: ShipmentRecord[], o = order) =>
       mercadoLibreStatus(o, shipments).shipping.status;
+    const all = [{ sku: 'A', quantity: 2 }];
+    const half = [{ sku: 'A', quantity: 1 }];
     expect(status([])).toBe('pending');
-    expect(status([shipment('s1', 'PACKED', []), shipment('s2', 'SHIPPED', [])])).toBe('ready_to_ship');
-    expect(status([shipment('s1', 'SHIPPED', [])], { ...order, status: 'BACKORDERED' })).toBe('handling');
-    expect(status([shipment('s1', 'DELIVERED', [])], { ...order, status: 'DELIVERED' })).toBe('delivered');
-    expect(status([shipment('s1', 'RETURNED_TO_SENDER', [])])).toBe('not_delivered');
-    const shipped = mercadoLibreStatus({ ...order, status: 'SHIPPED' }, [shipment('s1', 'SHIPPED', [])]);
+    expect(status([shipment('s1', 'PACKED', half), shipment('s2', 'SHIPPED', half)])).toBe('ready_to_ship');
+    expect(status([shipment('s1', 'SHIPPED', half)], { ...order, status: 'BACKORDERED' })).toBe('handling');
+    expect(status([shipment('s1', 'DELIVERED', all)])).toBe('delivered');
+    expect(status([shipment('s1', 'RETURNED_TO_SENDER', all)])).toBe('not_delivered');
+    const shipped = mercadoLibreStatus(order, [shipment('s1', 'SHIPPED', all)]);
     expect(shipped).toEqual({
       id: 2000000001,
       status: 'paid',
