@@ -1,6 +1,10 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -122,24 +126,6 @@ export class OmsStack extends Stack {
           }),
         ],
       });
-    /** A consumer run on a clock (rate), retried twice, then dead-lettered like the event consumers. */
-    const onSchedule = (
-      name: string,
-      description: string,
-      every: Duration,
-      target: { fn: OmsFunction; deadLetters: DeadLetterQueue },
-    ) =>
-      new events.Rule(this, name, {
-        description,
-        schedule: events.Schedule.rate(every),
-        targets: [
-          new targets.LambdaFunction(target.fn.fn, {
-            retryAttempts: 2,
-            deadLetterQueue: target.deadLetters.queue,
-          }),
-        ],
-      });
-
     // Workflow tasks
     const slow = { timeout: Duration.seconds(30) };
     const task = (file: string) => `functions/workflow/${file}`;
@@ -372,12 +358,16 @@ export class OmsStack extends Stack {
       'orders',
       'workflow',
     ]);
-    onSchedule(
-      'RestartPendingOrdersSchedule',
-      'Every 5 minutes: start the workflow of orders left PENDING (StartExecution failed)',
-      Duration.minutes(5),
-      sweeper,
-    );
+    new events.Rule(this, 'RestartPendingOrdersSchedule', {
+      description: 'Every 5 minutes: start the workflow of orders left PENDING (StartExecution failed)',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [
+        new targets.LambdaFunction(sweeper.fn.fn, {
+          retryAttempts: 2,
+          deadLetterQueue: sweeper.deadLetters.queue,
+        }),
+      ],
+    });
     // Subscriptions: every minute the runs and reminders that are due (a minute late at most).
     const subscriptionSweep = consumer('SweepSubscriptions', 'functions/events/sweep-subscriptions.ts', [
       'subscriptions',
@@ -385,12 +375,27 @@ export class OmsStack extends Stack {
       'orders',
       'workflow',
     ]);
-    onSchedule(
-      'SubscriptionSweepSchedule',
-      'Every minute: place the subscription orders due and send the reminders due',
-      Duration.minutes(1),
-      subscriptionSweep,
-    );
+    // On EventBridge Scheduler (one schedule for every subscription: see the README), retried twice,
+    // then dead-lettered like the event consumers.
+    const sweepRole = new iam.Role(this, 'SubscriptionSweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    new scheduler.Schedule(this, 'SubscriptionSweepSchedule', {
+      description: 'Every minute: place the subscription orders due and send the reminders due',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      target: new schedulerTargets.LambdaInvoke(subscriptionSweep.fn.fn, {
+        role: sweepRole,
+        retryAttempts: 2,
+        deadLetterQueue: subscriptionSweep.deadLetters.queue,
+      }),
+    });
+    Validations.of(sweepRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(subscriptionSweep.fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason:
+        "CDK's grantInvoke for the schedule's target: this one function and its versions, nothing else.",
+    });
     resources.deadLetterQueues = Object.fromEntries(
       Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
     );

@@ -108,7 +108,25 @@ export class LocalEventBus {
           ruleTarget(logicalId, target),
         ),
       }));
-    return new LocalEventBus(rules, busNames, invoke, sendToQueue);
+    // EventBridge Scheduler's schedules: a clock and one target each, retried and dead-lettered alike.
+    const schedules = template
+      .resourcesOfType('AWS::Scheduler::Schedule')
+      .filter(({ properties }) => (properties.State ?? 'ENABLED') === 'ENABLED')
+      .map(({ logicalId, properties }) => {
+        const target = properties.Target as Record<string, unknown>;
+        const rule = ruleTarget(logicalId, { Id: 'Target', ...target });
+        // Scheduler hands the target its Input as it is (an empty object without one), not an event.
+        const input = target.Input === undefined ? {} : JSON.parse(String(target.Input));
+        return {
+          name: logicalId,
+          busName: 'default',
+          ...(typeof properties.ScheduleExpression === 'string'
+            ? { everyMs: rateMs(properties.ScheduleExpression) }
+            : {}),
+          targets: [{ ...rule, transform: () => input }],
+        };
+      });
+    return new LocalEventBus([...rules, ...schedules], busNames, invoke, sendToQueue);
   }
 
   /** Rules and targets the local cloud cannot honour, found before anything runs. */
@@ -132,6 +150,14 @@ export class LocalEventBus {
         if (deadLetter !== undefined && !deadLetter.startsWith('arn:aws:sqs:'))
           problems.push(`${logicalId}: dead-letter target ${deadLetter} is not an SQS queue`);
       }
+    }
+    for (const { logicalId, properties } of template.resourcesOfType('AWS::Scheduler::Schedule')) {
+      if (rateMs(String(properties.ScheduleExpression)) === undefined)
+        problems.push(
+          `${logicalId}: only rate(...) schedules are emulated, not ${String(properties.ScheduleExpression)}`,
+        );
+      const arn = String((properties.Target as { Arn?: unknown } | undefined)?.Arn);
+      if (!arn.includes(':lambda:')) problems.push(`${logicalId}: target ${arn} is not a function`);
     }
     return problems;
   }
@@ -194,7 +220,7 @@ export class LocalEventBus {
     return { EventId: event.id };
   }
 
-  /** Starts the scheduled rules' clocks: each fires its targets every period, as EventBridge does. */
+  /** Starts the clocks of the scheduled rules and of Scheduler's schedules: each fires its targets every period. */
   startSchedules(): void {
     for (const rule of this.rules) {
       if (rule.everyMs === undefined) continue;
@@ -205,7 +231,10 @@ export class LocalEventBus {
     }
   }
 
-  /** Fires a scheduled rule now (as its clock would), with EventBridge's Scheduled Event; its name's prefix will do. */
+  /**
+   * Fires a scheduled rule or schedule now (as its clock would): a rule's targets get EventBridge's
+   * Scheduled Event, a schedule's its Input. Its name's prefix will do.
+   */
   runScheduled(name: string): void {
     const rule = this.rules.find((r) => r.everyMs !== undefined && r.name.startsWith(name));
     if (!rule) throw new Error(`No scheduled rule ${name}`);

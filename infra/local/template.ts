@@ -33,6 +33,7 @@ const EMULATED = new Set([
   'AWS::StepFunctions::StateMachine',
   'AWS::Events::EventBus',
   'AWS::Events::Rule',
+  'AWS::Scheduler::Schedule',
   'AWS::SecretsManager::Secret',
   'AWS::ApiGatewayV2::Authorizer',
   'AWS::Cognito::UserPool',

@@ -28,13 +28,27 @@ interface RuleTarget {
   DeadLetterConfig?: { Arn: unknown };
 }
 
-const ruleTargets = () =>
-  ofType('AWS::Events::Rule').flatMap(([rule, r]) =>
+/** Every EventBridge rule's targets, and every EventBridge Scheduler schedule's target. */
+const ruleTargets = () => [
+  ...ofType('AWS::Events::Rule').flatMap(([rule, r]) =>
     (r.Properties.Targets as RuleTarget[]).map((target) => ({ rule, target })),
+  ),
+  ...ofType('AWS::Scheduler::Schedule').map(([rule, r]) => ({
+    rule,
+    target: r.Properties.Target as RuleTarget,
+  })),
+];
+/** A schedule's dead-letter queue is written by the schedule's role, not through the queue's policy. */
+const scheduleQueues = () =>
+  new Map(
+    ofType('AWS::Scheduler::Schedule').map(([, r]) => {
+      const target = r.Properties.Target as RuleTarget & { RoleArn: unknown };
+      return [attOf(target.DeadLetterConfig?.Arn)?.[0] ?? '', attOf(target.RoleArn)?.[0] ?? ''];
+    }),
   );
 
 describe('dead letters on AWS', () => {
-  it('gives every EventBridge rule target a retry policy and an SQS dead-letter queue', () => {
+  it('gives every EventBridge rule and Scheduler schedule target a retry policy and an SQS dead-letter queue', () => {
     const targets = ruleTargets();
     expect(targets.length).toBeGreaterThanOrEqual(6);
     for (const { rule, target } of targets) {
@@ -61,7 +75,7 @@ describe('dead letters on AWS', () => {
     }
   });
 
-  it('encrypts each dead-letter queue, refuses plain HTTP to it, keeps letters 14 days, and lets only its rules and function write to it', () => {
+  it('encrypts each dead-letter queue, refuses plain HTTP to it, keeps letters 14 days, and lets only its rules (or schedule) and function write to it', () => {
     const queues = ofType('AWS::SQS::Queue');
     // One per function fed by events (the sweeper's schedule included).
     expect(queues.length).toBe(ofType('AWS::Lambda::EventInvokeConfig').length);
@@ -82,7 +96,14 @@ describe('dead letters on AWS', () => {
         id,
       ).toBe(true);
       const allowed = statements.filter((s) => s.Effect === 'Allow');
-      expect(allowed.length, id).toBeGreaterThan(0);
+      const scheduleRole = scheduleQueues().get(id);
+      if (scheduleRole) {
+        const sends = statementsOfRole(template, scheduleRole).filter((s) => s.Action === 'sqs:SendMessage');
+        expect(
+          sends.map((s) => attOf(s.Resource)?.[0]),
+          id,
+        ).toEqual([id]);
+      } else expect(allowed.length, id).toBeGreaterThan(0);
       for (const s of allowed) {
         expect(s.Principal, id).toEqual({ Service: 'events.amazonaws.com' });
         expect(s.Condition, id).toHaveProperty(['ArnEquals', 'aws:SourceArn']);

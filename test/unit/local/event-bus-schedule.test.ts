@@ -53,4 +53,53 @@ describe('scheduled rules in the local event bus', () => {
     await vi.advanceTimersByTimeAsync(900_000);
     expect(delivered).toHaveLength(3);
   });
+
+  it("fires an EventBridge Scheduler schedule's target with its Input every period, retrying it and dead-lettering what never went through", async () => {
+    vi.useFakeTimers();
+    const schedules = new LocalTemplate(
+      {
+        Resources: {
+          SweepSchedule: {
+            Type: 'AWS::Scheduler::Schedule',
+            Properties: {
+              ScheduleExpression: 'rate(1 minute)',
+              FlexibleTimeWindow: { Mode: 'OFF' },
+              Target: {
+                Arn: 'arn:aws:lambda:us-east-1:000000000000:function:Sweeper',
+                RoleArn: 'arn:aws:iam::000000000000:role/r',
+                Input: '{"sweep":true}',
+                RetryPolicy: { MaximumRetryAttempts: 2 },
+                DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:SweeperDeadLetters' },
+              },
+            },
+          },
+        },
+      },
+      '/tmp',
+    );
+    expect(LocalEventBus.unsupported(schedules)).toEqual([]);
+    const inputs: unknown[] = [];
+    const dead: string[] = [];
+    let fail = false;
+    const bus = LocalEventBus.fromTemplate(
+      schedules,
+      async (_arn, input) => {
+        inputs.push(input);
+        if (fail) throw new Error('down');
+      },
+      async (queueArn) => {
+        dead.push(queueArn);
+      },
+    );
+    bus.startSchedules();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(inputs).toEqual([{ sweep: true }]);
+    fail = true;
+    bus.runScheduled('Sweep');
+    await vi.advanceTimersByTimeAsync(1_000);
+    // The first try and its 2 retries, then the dead-letter queue.
+    expect(inputs).toHaveLength(4);
+    expect(dead).toEqual(['arn:aws:sqs:us-east-1:000000000000:SweeperDeadLetters']);
+    bus.stop();
+  });
 });
