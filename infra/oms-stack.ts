@@ -290,6 +290,7 @@ export class OmsStack extends Stack {
         source: ['oms.orders', 'oms.fulfillment', 'oms.inventory', 'oms.returns', 'oms.subscriptions'],
         detailType: [
           'SubscriptionRenewalUpcoming',
+          'OrderEdited',
           ...CUSTOMER_RETURN_NOTICES,
           'OrderConfirmed',
           'OrderCancelled',

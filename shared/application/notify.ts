@@ -1,6 +1,6 @@
 import type { StockSignalData } from '../domain/inventory-events';
 import { CUSTOMER_RETURN_NOTICES, type RenderInput, renderNotification } from '../domain/notifications';
-import type { EventMetadata, OrderCancelledData } from '../domain/order-events';
+import type { EventMetadata, OrderCancelledData, OrderEditedData } from '../domain/order-events';
 import type { ReturnEventData } from '../domain/return-events';
 import type { ShipmentEventData } from '../domain/shipment-events';
 import { type SubscriptionEventData, SubscriptionEventType } from '../domain/subscription-events';
@@ -72,6 +72,18 @@ async function messageFor(deps: NotifyDeps, event: BusEvent): Promise<RenderInpu
       whole: cancellation.whole,
       lines: cancellation.lines,
       amount: cancellation.amount,
+    };
+  }
+  if (detailType === 'OrderEdited') {
+    const { edit, ...order } = event.detail.data as OrderEditedData;
+    const found = await customer(deps, order.orderId);
+    if (!found) return undefined;
+    return {
+      kind: 'orderEdited',
+      order: { ...found.who, currency: order.currency },
+      lines: edit.after.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      total: edit.after.openValue,
+      addressChanged: edit.changed.includes('shippingAddress'),
     };
   }
   if (detailType === SubscriptionEventType.RENEWAL_UPCOMING) {

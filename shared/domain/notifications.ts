@@ -73,6 +73,14 @@ export type RenderInput =
       };
     }
   | {
+      kind: 'orderEdited';
+      order: { id: string; email: string; name: string; currency: string };
+      lines: Array<{ sku: string; quantity: number }>;
+      /** What the open lines are now worth, in minor units. */
+      total: number;
+      addressChanged: boolean;
+    }
+  | {
       kind: 'shipment';
       stage: 'shipped' | 'out_for_delivery' | 'delivered';
       order: { id: string; email: string; name: string };
@@ -149,6 +157,20 @@ export function renderNotification(input: RenderInput, context: NotificationCont
         orderId: order.id,
         subject: `Your order ${order.id} is confirmed`,
         body: `Hi ${order.name}, we have your order ${order.id} (${money(order.total, order.currency)}). Estimated delivery: between ${estimate.from} and ${estimate.to}.`,
+      };
+    }
+    case 'orderEdited': {
+      const { order } = input;
+      const units = input.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
+      return {
+        ...base,
+        id: id('order-edited'),
+        template: 'order-edited',
+        audience: 'customer',
+        to: order.email,
+        orderId: order.id,
+        subject: `Your order ${order.id} was changed`,
+        body: `Hi ${order.name}, your order ${order.id} now holds ${units}, for ${money(input.total, order.currency)}.${input.addressChanged ? ' It will go to the new address you gave us.' : ''}`,
       };
     }
     case 'shipment': {

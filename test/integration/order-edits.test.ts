@@ -118,6 +118,15 @@ describe('order edits before the pick', () => {
     expect(await network('EDIT-B')).toMatchObject({ reserved: 1 });
     const events = await request(api(), 'GET', `/orders/${id}/events`);
     expect((events.body.items as Array<{ type: string }>).map((e) => e.type)).toContain('OrderEdited');
+    // The customer is told what the order now holds and costs.
+    const notice = await eventually(async () => {
+      const page = await request(api(), 'GET', '/notifications?limit=100');
+      return (page.body.items as Array<{ orderId?: string; template: string; body: string }>).find(
+        (n) => n.orderId === id && n.template === 'order-edited',
+      );
+    }, 20_000);
+    expect(notice.body).toContain('3 x EDIT-A, 1 x EDIT-B');
+    expect(notice.body).toContain('BRL 35.00');
 
     expect((await reportPacked(api(), `${id}-2`)).status).toBe(200);
     const shipped = (await shipmentIs(id, `${id}-2`, 'SHIPPED')) as ShipmentView;
