@@ -374,8 +374,6 @@ export async function completeDelivery(
   deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
   input: { orderId: string },
 ) {
-  // Every branch ended because an edit called the shipments off: route the order again.
-  if (awaitsRouting(await getOrder(deps, input.orderId))) throw new OrderEdited(input.orderId);
   const shipments = await deps.shipments.ofOrder(input.orderId);
   const order = await advanceOrder(
     deps,
@@ -388,5 +386,8 @@ export async function completeDelivery(
         shipments.some((s) => s.id === planned.id && s.status === ShipmentStatus.DELIVERED),
       ),
   );
+  // Every branch ended because an edit called the shipments off (nothing delivered, so nothing
+  // written above): route the order again.
+  if (awaitsRouting(order)) throw new OrderEdited(order.id);
   return { orderId: order.id, status: order.status };
 }

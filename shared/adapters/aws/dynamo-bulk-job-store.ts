@@ -2,11 +2,10 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import type { BulkJobStore, Page } from '../../application/ports';
 import type { BulkJob } from '../../domain/bulk-jobs';
 import { conditionFailed } from './dynamo-errors';
-import { listedItem, OrderIndex, recordOf } from './order-item';
-import { queryPage } from './query-pages';
+import { listedItem, recordOf } from './order-item';
+import { newestListed } from './query-pages';
 
 const ENTITY = 'BULK_JOB';
-const INDEX_PK = OrderIndex.BY_CREATED.partitionKey;
 const jobKey = (id: string) => ({ pk: `BULKJOB#${id}`, sk: 'BULKJOB' });
 
 const toJob = (item: Record<string, unknown>) => recordOf<BulkJob>(item);
@@ -51,19 +50,6 @@ export class DynamoBulkJobStore implements BulkJobStore {
   }
 
   list(page: { limit: number; cursor?: string }): Promise<Page<BulkJob>> {
-    return queryPage(
-      this.db,
-      {
-        TableName: this.tableName,
-        IndexName: OrderIndex.BY_CREATED.name,
-        KeyConditionExpression: '#entity = :entity',
-        ScanIndexForward: false,
-        ExpressionAttributeNames: { '#entity': INDEX_PK },
-        ExpressionAttributeValues: { ':entity': ENTITY },
-      },
-      INDEX_PK,
-      { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}), filter: { entity: ENTITY } },
-      toJob,
-    );
+    return newestListed(this.db, this.tableName, ENTITY, {}, page, toJob);
   }
 }

@@ -13,11 +13,10 @@ import {
 } from '../../application/ports';
 import { dueAt, type Subscription } from '../../domain/subscriptions';
 import { conditionFailed, transactionConditionFailed } from './dynamo-errors';
-import { listedItem, OrderIndex, recordOf } from './order-item';
-import { queryPage } from './query-pages';
+import { listedItem, recordOf } from './order-item';
+import { newestListed } from './query-pages';
 
 const ENTITY = 'SUBSCRIPTION';
-const INDEX_PK = OrderIndex.BY_CREATED.partitionKey;
 const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: 'SUBSCRIPTION' });
 /**
  * The sweep's index: one entry per active subscription, keyed by when it is next due, so a
@@ -119,42 +118,12 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   list(filter: SubscriptionFilter, page: { limit: number; cursor?: string }): Promise<Page<Subscription>> {
-    const conditions: string[] = [];
-    const names: Record<string, string> = { '#entity': INDEX_PK };
-    const values: Record<string, unknown> = { ':entity': ENTITY };
-    if (filter.status !== undefined) {
-      conditions.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = filter.status;
-    }
-    if (filter.channel !== undefined || filter.customerId !== undefined) names['#order'] = 'order';
-    if (filter.channel !== undefined) {
-      conditions.push('#order.#channel = :channel');
-      names['#channel'] = 'channel';
-      values[':channel'] = filter.channel;
-    }
-    if (filter.customerId !== undefined) {
-      conditions.push('#order.#customer.#id = :customerId');
-      Object.assign(names, { '#customer': 'customer', '#id': 'id' });
-      values[':customerId'] = filter.customerId;
-    }
-    return queryPage(
+    return newestListed(
       this.db,
-      {
-        TableName: this.tableName,
-        IndexName: OrderIndex.BY_CREATED.name,
-        KeyConditionExpression: '#entity = :entity',
-        ScanIndexForward: false,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
-      },
-      INDEX_PK,
-      {
-        limit: page.limit,
-        ...(page.cursor ? { cursor: page.cursor } : {}),
-        filter: { entity: ENTITY, ...filter },
-      },
+      this.tableName,
+      ENTITY,
+      { status: filter.status, 'order.channel': filter.channel, 'order.customer.id': filter.customerId },
+      page,
       (i) => recordOf<Subscription>(i),
     );
   }

@@ -15,7 +15,7 @@ import type {
 import { deliveryOrderKey } from '../../domain/webhooks';
 import { conditionFailed } from './dynamo-errors';
 import { listedItem, OrderIndex, recordOf } from './order-item';
-import { queryAll, queryPage } from './query-pages';
+import { newestListed, queryAll } from './query-pages';
 
 const SUBSCRIPTION_ENTITY = 'WEBHOOK_SUBSCRIPTION';
 const INDEX_PK = OrderIndex.BY_CREATED.partitionKey;
@@ -192,28 +192,8 @@ export class DynamoWebhookStore implements WebhookStore {
     subscriptionId: string,
     page: { limit: number; cursor?: string; status?: WebhookDeliveryStatus },
   ): Promise<Page<WebhookDelivery>> {
-    return queryPage(
-      this.db,
-      {
-        TableName: this.tableName,
-        IndexName: OrderIndex.BY_CREATED.name,
-        KeyConditionExpression: '#entity = :entity',
-        ScanIndexForward: false,
-        ...(page.status ? { FilterExpression: '#status = :status' } : {}),
-        ExpressionAttributeNames: { '#entity': INDEX_PK, ...(page.status ? { '#status': 'status' } : {}) },
-        ExpressionAttributeValues: {
-          ':entity': deliveriesOf(subscriptionId),
-          ...(page.status ? { ':status': page.status } : {}),
-        },
-      },
-      INDEX_PK,
-      {
-        limit: page.limit,
-        ...(page.cursor ? { cursor: page.cursor } : {}),
-        filter: { subscriptionId, status: page.status },
-      },
-      toDelivery,
-    );
+    const { status, ...rest } = page;
+    return newestListed(this.db, this.tableName, deliveriesOf(subscriptionId), { status }, rest, toDelivery);
   }
 
   async streamsWithUndelivered(subscriptionId: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../../application/ports';
 import { decodeCursor, encodeCursor } from './order-cursor';
-import { LIST_SORT_KEY } from './order-item';
+import { LIST_SORT_KEY, OrderIndex } from './order-item';
 
 type Item = Record<string, unknown>;
 
@@ -61,4 +61,47 @@ export async function queryPage<T>(
     }
   } while (startKey);
   return { items };
+}
+
+/**
+ * One page of the items listed under `partition` of the by-entity index, newest first, kept to
+ * those whose attributes (dotted paths for nested ones) equal the values given; an undefined
+ * value is no condition. The cursor is bound to the partition and the conditions.
+ */
+export function newestListed<T>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  equals: Record<string, unknown>,
+  page: { limit: number; cursor?: string },
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const indexKey = OrderIndex.BY_CREATED.partitionKey;
+  const names: Record<string, string> = { '#entity': indexKey };
+  const values: Record<string, unknown> = { ':entity': partition };
+  const conditions = Object.entries(equals)
+    .filter(([, value]) => value !== undefined)
+    .map(([path, value], i) => {
+      const segments = path.split('.').map((segment, j) => {
+        names[`#f${i}_${j}`] = segment;
+        return `#f${i}_${j}`;
+      });
+      values[`:f${i}`] = value;
+      return `${segments.join('.')} = :f${i}`;
+    });
+  return queryPage(
+    db,
+    {
+      TableName: tableName,
+      IndexName: OrderIndex.BY_CREATED.name,
+      KeyConditionExpression: '#entity = :entity',
+      ScanIndexForward: false,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+    },
+    indexKey,
+    { limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}), filter: { partition, ...equals } },
+    map,
+  );
 }
