@@ -1,3 +1,6 @@
+import { enableCompileCache } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -22,6 +25,9 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const setup = workerData as WorkerSetup;
 // Lambda applies source maps only when NODE_OPTIONS asks for them.
 process.setSourceMapsEnabled((process.env.NODE_OPTIONS ?? '').includes('--enable-source-maps'));
+// Every container of every local cloud loads the same few bundles: V8's code cache on disk spares
+// each worker compiling its bundle again (Lambda's own start-up is not modelled by this cost).
+enableCompileCache(path.join(tmpdir(), 'oms-lambda-compile-cache'));
 const port = parentPort;
 if (!port) throw new Error('lambda-worker runs in a worker thread');
 

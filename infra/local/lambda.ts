@@ -27,6 +27,12 @@ export interface LambdaSpec {
   logGroupName: string;
 }
 
+/** OMS_PROFILE_DIR=<dir>: every function worker writes a V8 CPU profile there when it ends. */
+function profileArgs(): string[] {
+  const dir = process.env.OMS_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -57,7 +63,7 @@ export class LocalLambda {
   private start(): Worker {
     // Node runs the worker's TypeScript itself (type stripping); no loader, so the bundle runs as on Lambda.
     const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
-      execArgv: ['--disable-warning=ExperimentalWarning'],
+      execArgv: ['--disable-warning=ExperimentalWarning', ...profileArgs()],
       env: this.spec.environment,
       stdout: true,
       stderr: true,
@@ -195,11 +201,14 @@ export class LocalLambda {
   }
 }
 
-/** Settings every local function gets on top of its template environment, like Lambda's reserved variables. */
+/**
+ * Settings every local function gets on top of its template environment, like Lambda's reserved
+ * variables; the cloud's own (endpoints, credentials) last.
+ */
 export function runtimeEnvironment(
   functionName: string,
   memorySize: number,
-  endpoints: Record<string, string>,
+  cloudEnvironment: Record<string, string>,
 ) {
   return {
     AWS_REGION: LOCAL_REGION,
@@ -212,14 +221,14 @@ export function runtimeEnvironment(
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     // The SDK puts it in its user agent: the local DynamoDB meter tells the callers apart by it.
     AWS_SDK_UA_APP_ID: functionName,
-    ...endpoints,
+    ...cloudEnvironment,
   };
 }
 
 /** Every function of the template, ready to invoke from its bundled code. */
 export function templateLambdas(
   template: LocalTemplate,
-  endpoints: Record<string, string>,
+  cloudEnvironment: Record<string, string>,
   log: Writable,
 ): Map<string, LocalLambda> {
   const lambdas = new Map<string, LocalLambda>();
@@ -238,7 +247,7 @@ export function templateLambdas(
       ?.Variables ?? {}) as Record<string, unknown>;
     const environment = {
       ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
-      ...runtimeEnvironment(logicalId, memorySize, endpoints),
+      ...runtimeEnvironment(logicalId, memorySize, cloudEnvironment),
     };
     const logging = properties.LoggingConfig as { LogGroup?: string } | undefined;
     const spec: LambdaSpec = {

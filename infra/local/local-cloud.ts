@@ -9,13 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { LocalCognito, userPoolIssuer } from './cognito';
-import {
-  type DynamoDbLocal,
-  ensureTables,
-  LOCAL_CREDENTIALS,
-  startDynamoDbLocal,
-  templateTables,
-} from './dynamodb';
+import { type DynamoDbLocal, databaseIn, ensureTables, startDynamoDbLocal, templateTables } from './dynamodb';
 import { type DynamoDbMeter, startDynamoDbMeter } from './dynamodb-meter';
 import { LocalEmail } from './email';
 import { awsJsonEndpoint } from './endpoint';
@@ -43,6 +37,11 @@ export interface LocalCloudOptions {
   awsPort?: number;
   /** Folder for DynamoDB Local's data; in memory when absent. */
   dataDir?: string;
+  /**
+   * A DynamoDB Local already running with `databasePerKey` (the test run's): the cloud keeps its
+   * tables in a database of its own there, deleted at stop, instead of starting a JVM.
+   */
+  sharedDynamoDbEndpoint?: string;
   /** Folder the local SES delivers mail into as .eml files; in memory only when absent. */
   mailDir?: string;
   /** Where function logs go. @default process.stdout */
@@ -66,6 +65,8 @@ export interface LocalCloud {
   /** Step Functions and EventBridge endpoint (AWS JSON protocol). */
   awsEndpoint: string;
   dynamodbEndpoint: string;
+  /** What a client of this cloud's DynamoDB signs with (its tables are that key's in a shared DynamoDB Local). */
+  dynamodbCredentials: { accessKeyId: string; secretAccessKey: string };
   template: LocalTemplate;
   routes: HttpRoute[];
   /** Executions found running in the journal at start; they resume in the background (`stepFunctions.resumed()`). */
@@ -132,8 +133,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw new Error(`The local cloud cannot run this template:\n  - ${problems.join('\n  - ')}`);
   }
   const log = options.functionLogs ?? process.stdout;
+  if (options.dataDir && options.sharedDynamoDbEndpoint)
+    throw new Error('A local cloud keeps its data on disk (dataDir) or in a shared DynamoDB Local, not both');
   const [dynamo, database]: [DynamoDbLocal, number] = await timed(() =>
-    startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {}),
+    options.sharedDynamoDbEndpoint
+      ? databaseIn(options.sharedDynamoDbEndpoint)
+      : startDynamoDbLocal(options.dataDir ? { dataDir: options.dataDir } : {}),
   );
   const servers: Server[] = [];
   let lambdas = new Map<string, LocalLambda>();
@@ -154,7 +159,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ? new DynamoDBClient({
           endpoint: meter.endpoint,
           region: await dynamo.client.config.region(),
-          credentials: LOCAL_CREDENTIALS,
+          credentials: dynamo.credentials,
           userAgentAppId: 'LocalCloud',
         })
       : dynamo.client;
@@ -189,7 +194,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     let serveAws: Parameters<typeof listen>[0] = async () => {};
     const aws = await listen((req, res) => serveAws(req, res), options.awsPort ?? 0);
     servers.push(aws.server);
-    const endpoints = {
+    const cloudEnvironment = {
       AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: aws.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
@@ -197,6 +202,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
       AWS_ENDPOINT_URL_SQS: aws.url,
       AWS_ENDPOINT_URL_LAMBDA: aws.url,
+      // The functions' SDK clients sign with the key whose database holds this cloud's tables.
+      AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
       // What only one machine changes for a handler: outbound webhooks go to this machine alone.
       OMS_RUNTIME: 'local',
     };
@@ -204,7 +212,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // few of the template's functions, and each worker loads a ~1 MB bundle. Warming all of them
     // at the start spent seconds of CPU on functions nobody called and held ~3.7 GiB RSS under
     // load; 300 orders placed now leave 10 workers and ~0.85 GiB.
-    lambdas = templateLambdas(template, endpoints, log);
+    lambdas = templateLambdas(template, cloudEnvironment, log);
     const lambda = (nameOrArn: string) => {
       const fn = findLambda(lambdas, nameOrArn);
       if (!fn)
@@ -295,6 +303,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       apiUrl: api.url,
       awsEndpoint: aws.url,
       dynamodbEndpoint: dynamo.endpoint,
+      dynamodbCredentials: dynamo.credentials,
       template,
       routes: http.routes,
       resumedExecutions,

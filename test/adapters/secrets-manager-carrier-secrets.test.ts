@@ -1,6 +1,6 @@
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DynamoDbLocal, databaseIn } from '../../infra/local/dynamodb';
 import { awsJsonEndpoint } from '../../infra/local/endpoint';
 import { close, listen } from '../../infra/local/http-server';
 import { LocalSecretsManager } from '../../infra/local/secrets-manager';
@@ -13,7 +13,7 @@ let client: SecretsManagerClient;
 let arn: string;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await databaseIn(inject('dynamodbEndpoint'));
   const template = new LocalTemplate(
     {
       Resources: {

@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DynamoDbLocal, databaseIn } from '../../infra/local/dynamodb';
 import { awsJsonEndpoint } from '../../infra/local/endpoint';
 import { close, listen } from '../../infra/local/http-server';
 import { LocalSqs } from '../../infra/local/sqs';
@@ -16,7 +16,7 @@ let sqs: LocalSqs;
 let queues: SqsDeadLetterQueues;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await databaseIn(inject('dynamodbEndpoint'));
   const template = new LocalTemplate(
     {
       Resources: { NotifierDeadLetters: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } },

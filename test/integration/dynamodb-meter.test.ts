@@ -5,14 +5,8 @@ import {
   PutItemCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DynamoDbLocal,
-  ensureTables,
-  LOCAL_CREDENTIALS,
-  startDynamoDbLocal,
-  stringKeyedTable,
-} from '../../infra/local/dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DynamoDbLocal, databaseIn, ensureTables, stringKeyedTable } from '../../infra/local/dynamodb';
 import { type DynamoDbMeter, startDynamoDbMeter } from '../../infra/local/dynamodb-meter';
 import { ExecutionJournal, type HistoryEvent } from '../../infra/local/execution-journal';
 
@@ -21,7 +15,7 @@ let meter: DynamoDbMeter;
 const clients: DynamoDBClient[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await databaseIn(inject('dynamodbEndpoint'));
   await ensureTables(dynamo.client, [stringKeyedTable('Things', 'pk')]);
   meter = await startDynamoDbMeter(dynamo.endpoint);
 });
@@ -36,7 +30,7 @@ function caller(appId: string): DynamoDBClient {
   const client = new DynamoDBClient({
     endpoint: meter.endpoint,
     region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
+    credentials: dynamo.credentials,
     userAgentAppId: appId,
   });
   clients.push(client);

@@ -1,7 +1,7 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AslDefinition, AslState } from '../../infra/local/asl';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { type DynamoDbLocal, databaseIn } from '../../infra/local/dynamodb';
 import { ExecutionJournal } from '../../infra/local/execution-journal';
 import { LocalStepFunctions, type TaskIntegrations } from '../../infra/local/step-functions';
 import { LocalTemplate } from '../../infra/local/template';
@@ -11,7 +11,7 @@ let dynamo: DynamoDbLocal;
 let journal: ExecutionJournal;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await databaseIn(inject('dynamodbEndpoint'));
   journal = new ExecutionJournal(dynamo.client);
   await journal.ensureTable();
   await dynamo.client.send(

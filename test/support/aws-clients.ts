@@ -9,7 +9,11 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export function clientsFor(cloud: LocalCloud) {
   const sfn = new SFNClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
   const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
-  const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials });
+  const dynamodb = new DynamoDBClient({
+    endpoint: cloud.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: cloud.dynamodbCredentials,
+  });
   const machines = [...cloud.stepFunctions.definitions().keys()];
   const machine = (name: string) => machines.find((arn) => arn.includes(`:stateMachine:${name}`)) ?? '';
   const stateMachineArn = machine('OrderWorkflow');

@@ -20,7 +20,10 @@ const sink = new Writable({
   },
 });
 
-/** The local cloud on free ports with an in-memory DynamoDB Local, running the synthesized app. */
+/**
+ * The local cloud on free ports running the synthesized app, its tables in a database of its own
+ * in the run's DynamoDB Local (or in a DynamoDB Local of its own on disk, with `dataDir`).
+ */
 export async function startTestCloud(
   options: Pick<
     LocalCloudOptions,
@@ -32,6 +35,7 @@ export async function startTestCloud(
     stackName: inject('stackName'),
     port: 0,
     functionLogs: process.env.OMS_TEST_LOGS ? process.stdout : sink,
+    ...(options.dataDir ? {} : { sharedDynamoDbEndpoint: inject('dynamodbEndpoint') }),
     ...options,
   });
   await learnCarrierSecrets(cloud.awsEndpoint);
