@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { systemClock } from '../../shared/adapters/system';
 import type { WebhookRetries } from '../../shared/application/ports';
-import { deliverEvent, type WebhookDeps } from '../../shared/application/webhooks';
+import {
+  deliverEvent,
+  SUBSCRIPTION_LIST_MAX_AGE_MS,
+  type WebhookDeps,
+  withCachedSubscriptionList,
+} from '../../shared/application/webhooks';
 import { EventMetadataSchema } from '../../shared/contracts/event-schemas';
 import { ValidationError } from '../../shared/domain/errors';
 import { taskHandler } from '../lib/task-handler';
@@ -27,7 +32,7 @@ export const createHandler = (deps: WebhookDeps & { retries: WebhookRetries }) =
   });
 
 export const handler = createHandler({
-  webhooks: awsAdapters.webhooks(),
+  webhooks: withCachedSubscriptionList(awsAdapters.webhooks(), SUBSCRIPTION_LIST_MAX_AGE_MS),
   sender: awsAdapters.webhookSender(),
   retries: awsAdapters.webhookRetries(),
   clock: systemClock,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { awsAdapters, webhookUrlMode } from '../../shared/adapters/aws/dependencies';
 import { newUlid, systemClock } from '../../shared/adapters/system';
 import type { WebhookRetries, WebhookStore } from '../../shared/application/ports';
@@ -5,6 +6,7 @@ import {
   createSubscription,
   enableSubscription,
   redeliver,
+  SUBSCRIPTION_VISIBLE_AFTER_MS,
   subscriptionView,
   type WebhookDeps,
 } from '../../shared/application/webhooks';
@@ -16,7 +18,13 @@ import {
 import { NotFoundError } from '../../shared/domain/errors';
 import { byRouteKey, httpRoute, json } from '../lib/http-route';
 
-type Deps = WebhookDeps & { retries: WebhookRetries; urlMode: 'aws' | 'local'; newId: () => string };
+type Deps = WebhookDeps & {
+  retries: WebhookRetries;
+  urlMode: 'aws' | 'local';
+  newId: () => string;
+  /** Until every sender's list of subscriptions holds a new one. */
+  untilSendersSeeIt: () => Promise<void>;
+};
 
 /**
  * The webhook subscription API's writes, one function for its four operations (its reads are
@@ -29,6 +37,8 @@ export const createHandler = (deps: Deps) => {
   return byRouteKey({
     'POST /webhook-subscriptions': httpRoute({ body: CreateWebhookSubscriptionBody }, async ({ body }) => {
       const subscription = await createSubscription(deps, body);
+      // The answer promises every event from now on: only once no sender's list can lack it.
+      await deps.untilSendersSeeIt();
       return json(201, subscription, { location: `/webhook-subscriptions/${subscription.id}` });
     }),
     'DELETE /webhook-subscriptions/{id}': httpRoute(byId, async ({ params }) => {
@@ -54,4 +64,5 @@ export const handler = createHandler({
   clock: systemClock,
   urlMode: webhookUrlMode(),
   newId: newUlid,
+  untilSendersSeeIt: () => delay(SUBSCRIPTION_VISIBLE_AFTER_MS),
 });

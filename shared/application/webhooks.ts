@@ -23,6 +23,45 @@ export interface WebhookDeps {
   clock: Clock;
 }
 
+/**
+ * How old a sender's list of subscriptions may be. A sender runs for every event the OMS publishes
+ * (16 for a delivered order), and reading the list each time was a query per event for a list
+ * that changes a few times a month. Creating a subscription answers only once this long has
+ * passed (`SUBSCRIPTION_VISIBLE_AFTER_MS`), so every event published after the answer reaches it.
+ */
+export const SUBSCRIPTION_LIST_MAX_AGE_MS = 2_000;
+/** The list's age plus the by-entity index's propagation (eventually consistent, well under 1 s on AWS). */
+export const SUBSCRIPTION_VISIBLE_AFTER_MS = SUBSCRIPTION_LIST_MAX_AGE_MS + 1_000;
+
+/**
+ * The store with its subscription list kept for `maxAgeMs` in this container; callers at once
+ * share one read. Hand-written: one value and one age, a memoizing library would bring more.
+ */
+export function withCachedSubscriptionList(
+  store: WebhookStore,
+  maxAgeMs: number,
+  nowMs: () => number = Date.now,
+): WebhookStore {
+  let cached: { at: number; list: Promise<WebhookSubscription[]> } | undefined;
+  const listSubscriptions = (): Promise<WebhookSubscription[]> => {
+    const now = nowMs();
+    if (cached && now - cached.at < maxAgeMs) return cached.list;
+    const list = store.listSubscriptions();
+    cached = { at: now, list };
+    list.catch(() => {
+      if (cached?.list === list) cached = undefined;
+    });
+    return list;
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'listSubscriptions') return listSubscriptions;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** A subscription as the API shows it: the secret only in the answer that made it. */
 export type SubscriptionView = Omit<WebhookSubscription, 'secret'>;
 export const subscriptionView = ({ secret: _secret, ...view }: WebhookSubscription): SubscriptionView => view;
@@ -157,7 +196,7 @@ export async function deliverEvent(
   await Promise.all(
     wanted.map(async (subscription) => {
       await deps.webhooks.enqueue(newDelivery(event, subscription, at));
-      if (subscription.status !== 'ENABLED') return;
+      // The stream's own read says whether it is enabled: the list may be a moment old.
       await drainStream(deps, subscription.id, stream, 'event', (failed) =>
         deps.retries.start(subscription.id, stream, retryKey(failed)),
       );

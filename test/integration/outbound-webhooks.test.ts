@@ -138,6 +138,28 @@ describe('outbound webhooks', () => {
     await request(api(), 'DELETE', `/webhook-subscriptions/${subscription.id}`);
   });
 
+  it('sends a new subscription every event published after its creation answered, though the senders read the list of subscriptions just before', async () => {
+    // Senders read the list (without the new subscription) for this order's events.
+    await stockUp(api(), 'wh-loc-3', 'WH-SKU-3', 5);
+    const before = await placeLines(api(), [{ sku: 'WH-SKU-3', quantity: 1 }]);
+    await eventually(async () => ((await orderEventIds(before)).length >= 3 ? true : undefined), 20_000);
+    const hooks3 = subscriber();
+    await hooks3.start();
+    try {
+      const subscription = await subscribe(hooks3.url(), ['OrderPlaced']);
+      const after = await placeLines(api(), [{ sku: 'WH-SKU-3', quantity: 1 }]);
+      const placed = await eventually(
+        async () => hooks3.received.find((r) => r.body.orderId === after) ?? undefined,
+        20_000,
+      );
+      expect(placed.body.type).toBe('OrderPlaced');
+      expect(hooks3.received.filter((r) => r.body.orderId === before)).toEqual([]);
+      await request(api(), 'DELETE', `/webhook-subscriptions/${subscription.id}`);
+    } finally {
+      await hooks3.stop();
+    }
+  });
+
   it('disables a subscription whose subscriber kept failing past its retries, with an alert for ops; enabled again, it sends what waited, in order, and a delivery can be sent again by hand', async () => {
     hooks.received.length = 0;
     hooks.answerWith(() => 500);

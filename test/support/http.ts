@@ -48,17 +48,24 @@ export async function request(
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-/** Polls until `check` returns a value or the deadline passes. */
+/** The longest pause between two checks of `eventually`. */
+const MAX_POLL_INTERVAL_MS = 250;
+
+/**
+ * Polls until `check` returns a value or the deadline passes, first every `intervalMs`, then half
+ * as often again each time up to every 250 ms: a check is an API call through the local cloud,
+ * and polls at a steady 20 ms took the cores from the work they waited on.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 5_000,
   intervalMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let pause = intervalMs; ; pause = Math.min(pause * 1.5, Math.max(intervalMs, MAX_POLL_INTERVAL_MS))) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
