@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import { BUSINESS_METRICS } from '../contracts/business-metrics';
 import type { EVENT_DETAIL_SCHEMAS } from '../contracts/event-schemas';
-import { type KpiFact, type KpiReport, kpiIncrement, kpiReport, sincePlacement } from '../domain/kpis';
+import {
+  type KpiFact,
+  type KpiReport,
+  kpiIncrement,
+  kpiNeedsMemory,
+  kpiReport,
+  sincePlacement,
+} from '../domain/kpis';
 import type { KpiStore } from './ports';
 
 type Schemas = typeof EVENT_DETAIL_SCHEMAS;
@@ -150,13 +157,17 @@ export function kpiMetrics(
 
 /**
  * Adds one event to the figures, once: the store refuses a second count of the same event for
- * the same order (EventBridge delivers at least once; Lambda retries).
+ * the same order (EventBridge delivers at least once; Lambda retries). The order's memory is read
+ * only when the figures need it (a parcel's promise, a delivery on time against it):
+ * for the rest, the write's own condition refuses a repeat, and a read per event was one more
+ * request for each of an order's counted events.
  */
 export async function projectKpis(
   deps: { kpis: KpiStore },
   event: KpiEvent,
 ): Promise<{ counted: boolean; fact: KpiFact }> {
   const fact = kpiFactOf(event);
+  if (!kpiNeedsMemory(fact)) return { counted: await deps.kpis.apply(kpiIncrement(fact), fact.at), fact };
   const memory = await deps.kpis.memory(fact.orderId);
   const increment = kpiIncrement(fact, memory);
   if (memory.counted.includes(increment.once)) return { counted: false, fact };

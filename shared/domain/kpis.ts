@@ -90,6 +90,10 @@ function stage(name: KpiStage, placedAt: string | undefined, at: string): Record
 }
 
 /** The counters one event adds to, given what the projection remembers of its order. */
+/** Whether a fact's increment depends on what the projection remembers of its order (its promise). */
+export const kpiNeedsMemory = (fact: KpiFact): boolean =>
+  fact.type === 'delivered' || fact.type === 'shipmentShipped';
+
 export function kpiIncrement(fact: KpiFact, memory: OrderKpiMemory = {}): KpiIncrement {
   const base = { orderId: fact.orderId, skuCounters: {} };
   switch (fact.type) {
