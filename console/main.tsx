@@ -2,6 +2,7 @@ import { type JSX, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized, signIn, signOut, takeTokenFromUrl, token } from './api';
 import { CostPage } from './cost-page';
+import { IntegrationsPage } from './integrations-page';
 import { InventoryPage } from './inventory-page';
 import { KpisPage } from './kpis-page';
 import { OrderPage } from './order-page';
@@ -56,6 +57,7 @@ const PAGES: Record<string, () => JSX.Element> = {
   '/kpis': KpisPage,
   '/inventory': InventoryPage,
   '/cost': CostPage,
+  '/integrations': IntegrationsPage,
 };
 
 function Console() {
@@ -91,6 +93,9 @@ function Console() {
           </li>
           <li>
             <a href="#/cost">Cost</a>
+          </li>
+          <li>
+            <a href="#/integrations">Integrations</a>
           </li>
           <li>
             <button

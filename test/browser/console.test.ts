@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
@@ -247,5 +249,54 @@ describe('ops console in Chromium', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator(`section.order[data-order="${id}"]`).waitFor();
     expect(problems).toEqual([]);
+  });
+
+  it('shows integrations: a failing webhook subscriber with what has not reached it and its last answer, sends it again from the page once the subscriber is back, and lists a bulk job with its counts', async () => {
+    problems.length = 0;
+    let up = false;
+    const subscriber = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(up ? 200 : 503).end());
+    });
+    await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/erp`;
+      const subscription = await request(api(), 'POST', '/webhook-subscriptions', {
+        body: { url, eventTypes: ['OrderPlaced'], description: 'ERP' },
+      });
+      const subscriptionId = String(subscription.body.id);
+      await stockUp(api(), 'console-wh', 'CONSOLE-HOOK', 5);
+      const placed = await request(api(), 'POST', '/orders', {
+        body: orderBody({ lines: [{ sku: 'CONSOLE-HOOK', quantity: 1, unitPrice: 1000 }] }),
+        headers: { 'idempotency-key': newKey() },
+      });
+      const orderId = String(placed.body.id);
+
+      await page.goto(`${api()}/console#/integrations`);
+      await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+      const card = page.locator(`article[data-subscription="${subscriptionId}"]`);
+      const delivery = card.locator('tr[data-delivery]').filter({ hasText: 'OrderPlaced' });
+      await delivery.locator('[data-last-answer]', { hasText: 'HTTP 503' }).waitFor({ timeout: 20_000 });
+      expect(await delivery.textContent()).toContain(`order:${orderId}`);
+
+      up = true;
+      await delivery.locator('[data-action="redeliver"]').click();
+      await page.getByText('Send again: done').waitFor();
+      await card.locator('[data-undelivered="0"]').waitFor();
+
+      const job = await request(api(), 'POST', '/bulk-jobs', {
+        body: { action: 'hold', filter: { sku: 'CONSOLE-HOOK' }, reason: 'fraud' },
+        headers: { 'idempotency-key': newKey() },
+      });
+      const row = page.locator(`tr[data-job="${String(job.body.id)}"]`);
+      await page.reload();
+      await row.locator('[data-job-status]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 20_000 });
+      expect(await row.locator('[data-applied]').textContent()).toBe('1');
+      await shot('console-integrations');
+      await request(api(), 'DELETE', `/webhook-subscriptions/${subscriptionId}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await new Promise((resolve) => subscriber.close(resolve));
+    }
   });
 });
