@@ -3,8 +3,7 @@ import { OrderEventType } from '../domain/order-events';
 import { applyTracking, replayedPost, type ShipmentRecord } from '../domain/shipment';
 import { ShipmentEventType, shipmentEvent } from '../domain/shipment-events';
 import { verifyWebhookSignature } from '../domain/webhook-signature';
-import { advanceOrder, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
-import { getOrder } from './get-order';
+import { advanceOrder, correlationOf, endDeliveryWait, type FulfilmentDeps } from './fulfilment';
 import { type CarrierSecrets, type ReturnRepository, StaleShipment } from './ports';
 import { applyReturnCarrierUpdate } from './return-fulfilment';
 
@@ -111,16 +110,15 @@ export async function applyCarrierUpdate(deps: CarrierWebhookDeps, carrier: stri
 }
 
 async function afterTracking(deps: CarrierWebhookDeps, shipment: ShipmentRecord, moved: string | undefined) {
-  const order = await getOrder(deps, shipment.orderId);
   await deps.events.publish([
-    shipmentEvent(shipment, ShipmentEventType.TRACKING_UPDATED, order.correlationId),
+    shipmentEvent(shipment, ShipmentEventType.TRACKING_UPDATED, await correlationOf(deps, shipment)),
   ]);
   if (moved === 'exception' || moved === 'returned_to_sender') {
     const reason =
       moved === 'exception'
         ? `delivery exception on shipment ${shipment.id}${shipment.history.at(-1)?.detail ? `: ${shipment.history.at(-1)?.detail}` : ''}`
         : `shipment ${shipment.id} was returned to sender`;
-    await advanceOrder(deps, order.id, 'ON_HOLD', OrderEventType.ON_HOLD, () => true, reason);
+    await advanceOrder(deps, shipment.orderId, 'ON_HOLD', OrderEventType.ON_HOLD, () => true, reason);
   }
   await endDeliveryWait(deps, shipment);
 }

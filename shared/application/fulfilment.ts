@@ -75,6 +75,14 @@ async function shipmentOf(deps: Pick<FulfilmentDeps, 'shipments'>, id: string): 
   return shipment;
 }
 
+/** The correlation id its events carry: the shipment's own, or (a record made before it kept one) its order's. */
+export async function correlationOf(
+  deps: Pick<FulfilmentDeps, 'orders'>,
+  shipment: ShipmentRecord,
+): Promise<string> {
+  return shipment.correlationId ?? (await getOrder(deps, shipment.orderId)).correlationId;
+}
+
 /** What the pick/pack wait ends with: ship it, re-route it, or stop its branch. */
 export type PickOutcome =
   | { outcome: 'packed' }
@@ -128,7 +136,11 @@ export async function requestPick(
     await answerPickWait(deps.callbacks, input.taskToken, { outcome: 'cancelled' });
     return;
   }
-  const fresh = newPickRequest({ ...planned, orderId: order.id }, deps.clock.now(), input.slaHours);
+  const fresh = newPickRequest(
+    { ...planned, orderId: order.id, correlationId: order.correlationId },
+    deps.clock.now(),
+    input.slaHours,
+  );
   const pickToken = { wait: 'pick', taskToken: input.taskToken } as const;
   const created = await deps.shipments.create(fresh, pickToken);
   if (!created) await deps.shipments.setWaitToken(fresh.id, 'pick', input.taskToken);
@@ -208,8 +220,9 @@ export async function recordWarehouseEvent(
   const { shipment, changed } = applyWarehouseEvent(current, event, deps.clock.now());
   if (changed) {
     await deps.shipments.update(shipment);
-    const order = await getOrder(deps, shipment.orderId);
-    await deps.events.publish([shipmentEvent(shipment, warehouseEventType[event.type], order.correlationId)]);
+    await deps.events.publish([
+      shipmentEvent(shipment, warehouseEventType[event.type], await correlationOf(deps, shipment)),
+    ]);
   }
   const outcome = pickOutcome(shipment);
   const token = outcome ? await deps.shipments.waitToken(shipment.id, 'pick') : undefined;

@@ -30,7 +30,7 @@ export function shipmentEvent(
   correlationId: string,
   suffix = '',
 ): DomainEvent<ShipmentEventData> {
-  const { history, version, createdAt: _c, updatedAt, id, ...rest } = shipment;
+  const { history, version, createdAt: _c, updatedAt, id, correlationId: _kept, ...rest } = shipment;
   return {
     source: EventSource.FULFILLMENT,
     detailType,

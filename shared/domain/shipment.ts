@@ -58,6 +58,8 @@ export interface ShipmentRecord {
   /** `<orderId>-<n>` */
   id: string;
   orderId: string;
+  /** Its order's, for its events: a carrier's scan then needs no read of the order (absent on records made before). */
+  correlationId?: string;
   locationId: string;
   lines: Array<{ sku: string; quantity: number }>;
   status: ShipmentStatus;
@@ -86,7 +88,7 @@ export interface ShipmentRecord {
 const FULFILMENT_ORDER: ShipmentStatus[] = ['PICK_REQUESTED', 'PICKED', 'PACKED'];
 
 export function requestPick(
-  planned: Pick<ShipmentRecord, 'id' | 'locationId' | 'lines'> & { orderId: string },
+  planned: Pick<ShipmentRecord, 'id' | 'locationId' | 'lines' | 'correlationId'> & { orderId: string },
   at: string,
   slaHours: number,
 ): ShipmentRecord {
