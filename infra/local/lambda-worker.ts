@@ -25,8 +25,9 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const setup = workerData as WorkerSetup;
 // Lambda applies source maps only when NODE_OPTIONS asks for them.
 process.setSourceMapsEnabled((process.env.NODE_OPTIONS ?? '').includes('--enable-source-maps'));
-// Every container of every local cloud loads the same few bundles: V8's code cache on disk spares
-// each worker compiling its bundle again (Lambda's own start-up is not modelled by this cost).
+// Every worker of every local cloud loads one of the same bundles: V8's code cache on disk (checked
+// against the file's content) spares each new worker compiling its bundle again, as the tests
+// start ~45 clouds. A cold start still loads and runs the bundle, as on Lambda.
 enableCompileCache(path.join(tmpdir(), 'oms-lambda-compile-cache'));
 const port = parentPort;
 if (!port) throw new Error('lambda-worker runs in a worker thread');
