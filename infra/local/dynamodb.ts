@@ -96,12 +96,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 export async function databaseIn(endpoint: string): Promise<DynamoDbLocal> {
   const credentials = { accessKeyId: `db${randomUUID().replaceAll('-', '')}`, secretAccessKey: 'local' };
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials });
+  let stopped = false;
   return {
     endpoint,
     credentials,
     pid: undefined,
     client,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       try {
         for (;;) {
           const { TableNames = [] } = await client.send(new ListTablesCommand({}));
