@@ -16,7 +16,7 @@ import { type CancelOrderDeps, cancelOrder } from './cancel-order';
 import { placeHold, type ReleaseDeps, releaseHold } from './holds';
 import { listOrders } from './list-orders';
 import type { BulkJobRunner, BulkJobStore, Clock } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 /** Orders acted on per page: each page is one task run, well inside its timeout. */
 export const BULK_PAGE = 25;
@@ -53,10 +53,7 @@ export async function startBulkJob(
   }
   const first = await deps.jobs.get(id);
   if (!first) throw new Error(`Bulk job ${id} was refused as existing, and does not exist`);
-  if (first.requestHash !== hash)
-    throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
-      idempotencyKey,
-    });
+  requireSameRequest(first, hash, idempotencyKey);
   // Started again: a first attempt may have stopped before its execution started.
   await deps.runner.start(first);
   return { job: first, replayed: true };

@@ -1,6 +1,6 @@
 import type { Principal } from '../domain/access';
 import { type Cancellation, type CancelRequest, openLines, planCancellation } from '../domain/cancellation';
-import { ConflictError, UnprocessableError } from '../domain/errors';
+import { ConflictError } from '../domain/errors';
 import type { Order } from '../domain/order';
 import { orderCancelledEvent } from '../domain/order-events';
 import { cutShipment, type ShipmentRecord, ShipmentStatus } from '../domain/shipment';
@@ -23,7 +23,7 @@ import {
   StaleShipment,
   type WorkflowCallbacks,
 } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
@@ -75,11 +75,7 @@ export async function cancelOrder(
     const order = await getOrder(deps, input.orderId, input.principal);
     const earlier = order.cancellations?.find((c) => c.key === key);
     if (earlier) {
-      if (earlier.requestHash !== hash) {
-        throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
-          idempotencyKey: input.idempotencyKey,
-        });
-      }
+      requireSameRequest(earlier, hash, input.idempotencyKey);
       return { order: await settle(deps, order, earlier), cancellation: earlier, replayed: true };
     }
     const records = order.shipments ? await deps.shipments.ofOrder(order.id) : [];

@@ -12,7 +12,7 @@ import { answerPickWait } from './fulfilment';
 import { getOrder } from './get-order';
 import { voidCancelled } from './payments';
 import { StaleOrderVersion, StaleShipment } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 export type EditOrderDeps = CancelOrderDeps;
 
@@ -42,10 +42,7 @@ export async function editOrder(
     const order = await getOrder(deps, input.orderId, input.principal);
     const earlier = order.edits?.find((e) => e.key === key);
     if (earlier) {
-      if (earlier.requestHash !== hash)
-        throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
-          idempotencyKey: input.idempotencyKey,
-        });
+      requireSameRequest(earlier, hash, input.idempotencyKey);
       return { order: await settle(deps, order, earlier), edit: earlier, replayed: true };
     }
     const records = order.shipments ? await deps.shipments.ofOrder(order.id) : [];

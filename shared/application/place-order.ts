@@ -1,4 +1,4 @@
-import { ConflictError, UnprocessableError } from '../domain/errors';
+import { ConflictError } from '../domain/errors';
 import { createOrder, type Order, type OrderDraft } from '../domain/order';
 import {
   type Clock,
@@ -9,7 +9,7 @@ import {
   type OrderRepository,
   type OrderWorkflow,
 } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 export interface PlaceOrderDeps {
   orders: OrderRepository;
@@ -60,11 +60,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     await deps.orders.create(order, { key, requestHash: hash, result: first, createdAt: now });
   } catch (error) {
     if (error instanceof IdempotencyKeyUsed) {
-      if (error.record.requestHash !== hash) {
-        throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
-          idempotencyKey: input.idempotencyKey,
-        });
-      }
+      requireSameRequest(error.record, hash, input.idempotencyKey);
       const { orderId } = error.record.result as PlacedRecord;
       const first = await deps.orders.get(orderId);
       if (!first)

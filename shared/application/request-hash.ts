@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UnprocessableError } from '../domain/errors';
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -17,4 +18,19 @@ export function requestHash(body: unknown): string {
   return createHash('sha256')
     .update(JSON.stringify(canonical(body)))
     .digest('hex');
+}
+
+/**
+ * What every idempotent write does when its key was used before: the same body goes on to answer
+ * the first result again, another body is refused (422, naming the key).
+ */
+export function requireSameRequest(
+  first: { requestHash: string },
+  hash: string,
+  idempotencyKey: string,
+): void {
+  if (first.requestHash !== hash)
+    throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
+      idempotencyKey,
+    });
 }

@@ -28,7 +28,7 @@ import {
   StaleReturn,
   type WorkflowCallbacks,
 } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 export interface ReturnDeps {
   orders: OrderRepository;
@@ -178,13 +178,7 @@ export async function requestReturn(
         continue;
     } catch (error) {
       if (error instanceof IdempotencyKeyUsed) {
-        if (error.record.requestHash !== hash)
-          throw new UnprocessableError(
-            'This Idempotency-Key was already used with a different request body',
-            {
-              idempotencyKey: input.idempotencyKey,
-            },
-          );
+        requireSameRequest(error.record, hash, input.idempotencyKey);
         return replay(error.record.result as RequestedRecord);
       }
       if (error instanceof IdempotencyKeyInFlight)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Principal, requireChannel } from '../domain/access';
-import { NotFoundError, UnprocessableError } from '../domain/errors';
+import { NotFoundError } from '../domain/errors';
 import {
   SubscriptionEventType as Events,
   type SubscriptionEventType,
@@ -23,7 +23,7 @@ import {
 } from '../domain/subscriptions';
 import { type PlaceOrderDeps, placeOrder } from './place-order';
 import { type Clock, type EventPublisher, StaleSubscription, type SubscriptionStore } from './ports';
-import { requestHash } from './request-hash';
+import { requestHash, requireSameRequest } from './request-hash';
 
 export interface SubscriptionDeps {
   subscriptions: SubscriptionStore;
@@ -76,10 +76,7 @@ export async function createSubscription(
   }
   const first = await deps.subscriptions.get(id);
   if (!first) throw new Error(`Subscription ${id} was refused as existing, and does not exist`);
-  if (first.requestHash !== hash)
-    throw new UnprocessableError('This Idempotency-Key was already used with a different request body', {
-      idempotencyKey,
-    });
+  requireSameRequest(first, hash, idempotencyKey);
   // The first attempt may have stopped before publishing: again, under the same event id.
   if (first.version === 1)
     await deps.events.publish([subscriptionEvent(first, Events.CREATED, first.createdAt)]);

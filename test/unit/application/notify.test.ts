@@ -2,19 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { notify } from '../../../shared/application/notify';
 import { MessageRejected } from '../../../shared/application/ports';
 import { createOrder } from '../../../shared/domain/order';
+import { sampleDraft } from '../../support/drafts';
 import { fixedClock, InMemoryOrders, InMemoryOutbox, ScriptedMailer } from '../../support/fakes';
 
 async function setup(script: Array<Error | 'sent'> = []) {
   const orders = new InMemoryOrders();
   const order = createOrder(
-    {
-      channel: 'web',
+    sampleDraft({
       customer: { email: 'ana@example.com', name: 'Ana' },
       shippingAddress: { name: 'Ana', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
       lines: [{ sku: 'A', quantity: 1, unitPrice: 500 }],
-      currency: 'BRL',
-      payment: { method: 'card', token: 'tok_visa' },
-    },
+    }),
     { id: 'o1', now: '2026-11-22T10:00:00.000Z' },
   );
   await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });

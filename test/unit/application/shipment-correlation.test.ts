@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { correlationOf } from '../../../shared/application/fulfilment';
 import { createOrder } from '../../../shared/domain/order';
 import type { ShipmentRecord } from '../../../shared/domain/shipment';
+import { sampleDraft } from '../../support/drafts';
 import { InMemoryOrders } from '../../support/fakes';
 
 async function ordersWith(correlationId: string) {
   const orders = new InMemoryOrders();
-  const order = createOrder(
-    {
-      channel: 'web',
-      customer: { email: 'ana@example.com', name: 'Ana' },
-      shippingAddress: { name: 'Ana', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
-      lines: [{ sku: 'A', quantity: 1, unitPrice: 500 }],
-      currency: 'BRL',
-      payment: { method: 'card', token: 'tok_visa' },
-    },
-    { id: 'o1', now: '2026-12-07T10:00:00.000Z', correlationId },
-  );
+  const order = createOrder(sampleDraft(), { id: 'o1', now: '2026-12-07T10:00:00.000Z', correlationId });
   await orders.create(order, { key: 'k', requestHash: 'h', result: order, createdAt: order.createdAt });
   return orders;
 }

@@ -3,25 +3,13 @@ import { InvalidStateError, ValidationError } from '../../../shared/domain/error
 import { createOrder, type Order } from '../../../shared/domain/order';
 import { awaitsRouting, planEdit } from '../../../shared/domain/order-edits';
 import type { ShipmentRecord } from '../../../shared/domain/shipment';
+import { sampleDraft } from '../../support/drafts';
 
 const at = '2026-12-06T10:00:00.000Z';
 const meta = { id: 'o1-E1', key: 'ops:k', requestHash: 'h', at, by: 'ops' };
 
 function fulfilling(): Order {
-  const order = createOrder(
-    {
-      channel: 'web',
-      customer: { email: 'a@example.com', name: 'A' },
-      shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
-      lines: [
-        { sku: 'A', quantity: 3, unitPrice: 1000 },
-        { sku: 'B', quantity: 1, unitPrice: 250 },
-      ],
-      currency: 'BRL',
-      payment: { method: 'card', token: 'tok_visa' },
-    },
-    { id: 'o1', now: at },
-  );
+  const order = createOrder(sampleDraft(), { id: 'o1', now: at });
   return {
     ...order,
     status: 'FULFILLING',

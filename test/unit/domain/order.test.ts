@@ -10,18 +10,9 @@ import {
 } from '../../../shared/domain/order';
 import { orderEvent } from '../../../shared/domain/order-events';
 import { canTransition, isTerminal } from '../../../shared/domain/order-status';
+import { sampleDraft } from '../../support/drafts';
 
-const draft: OrderDraft = {
-  channel: 'web',
-  customer: { id: 'c1', email: 'a@example.com', name: 'A' },
-  shippingAddress: { name: 'A', line1: 'x', city: 'y', postalCode: '1', country: 'BR' },
-  lines: [
-    { sku: 'A', quantity: 3, unitPrice: 1000 },
-    { sku: 'B', quantity: 1, unitPrice: 250 },
-  ],
-  currency: 'BRL',
-  payment: { method: 'card', token: 'tok_visa' },
-};
+const draft: OrderDraft = sampleDraft({ customer: { id: 'c1', email: 'a@example.com', name: 'A' } });
 
 describe('createOrder', () => {
   it('computes line totals, item count and totals in integer minor units', () => {
