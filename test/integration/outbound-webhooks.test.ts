@@ -215,7 +215,11 @@ describe('outbound webhooks', () => {
       return ok.length === 2 ? ok : undefined;
     }, 20_000);
     expect(sent.map((r) => r.body.type)).toEqual(['OrderPlaced', 'OrderConfirmed']);
-    const all = await deliveriesOf(subscription.id);
+    // The subscriber has its answer a moment before the sender records it.
+    const all = await eventually(async () => {
+      const list = await deliveriesOf(subscription.id);
+      return list.items.every((d) => d.status === 'DELIVERED') ? list : undefined;
+    }, 20_000);
     expect(all.items.map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
 
     // By hand: the same delivery again, signed anew, with a manual attempt in the log.
