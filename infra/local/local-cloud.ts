@@ -23,6 +23,7 @@ import { LocalLambdaApi } from './lambda-api';
 import { LocalAsyncInvoker } from './lambda-async';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalSqs } from './sqs';
+import { LocalEventSourceMappings } from './event-source-mappings';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTemplate } from './template';
 import type { CloudUsage } from './usage';
@@ -107,6 +108,7 @@ export function unsupportedParts(template: LocalTemplate): string[] {
     ...LocalEventBus.unsupported(template),
     ...LocalAsyncInvoker.unsupported(template),
     ...LocalSqs.unsupported(template),
+    ...LocalEventSourceMappings.unsupported(template),
     ...LocalStepFunctions.unsupported(template),
   ];
 }
@@ -229,6 +231,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       async (arn, input) => {
         if (arn.includes(':states:') && stepFunctions) {
           await stepFunctions.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
+        } else if (arn.startsWith('arn:aws:sqs:')) {
+          // EventBridge sends a queue the event itself as the message body.
+          await sendToQueue(arn, JSON.stringify(input));
         } else {
           asyncInvoker.invoke(lambda(arn), input);
         }
@@ -270,6 +275,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       options.retryIntervalOverrides,
     );
+    // Functions that read a queue in batches (AWS::Lambda::EventSourceMapping) run in the same lane.
+    const mappings = LocalEventSourceMappings.fromTemplate(template, sqs, (name, event) =>
+      background(() => lambda(name).invoke(event)),
+    );
     const email = new LocalEmail(options.mailDir);
     const jsonProtocol = awsJsonEndpoint({ sfn: stepFunctions, bus: eventBus, secrets, cognito, sqs });
     const lambdaApi = new LocalLambdaApi(
@@ -297,6 +306,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     servers.push(api.server);
     const [resumedExecutions, resume] = await timed(() => stepFunctions.resumeInterrupted());
     eventBus.startSchedules();
+    mappings.start();
 
     const sfn = stepFunctions;
     return {
@@ -331,7 +341,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           await sfn.idle();
           await asyncInvoker.idle();
           await eventBus.idle();
-        } while (sfn.busyCount() > 0 || asyncInvoker.busy());
+          await mappings.idle();
+        } while (sfn.busyCount() > 0 || asyncInvoker.busy() || mappings.busy());
       },
       stop: async () => {
         // No new requests; deliveries and invocations under way get a moment to land while the
@@ -349,8 +360,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           await sfn.shutdown();
           // Functions still running end now; what they leave undone (and what still queued) goes
           // to its dead-letter queue while the database is still up to keep it.
+          const batchesEnded = mappings.stop();
           await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
-          await Promise.all([eventBus.idle(), asyncInvoker.idle()]);
+          await Promise.all([eventBus.idle(), asyncInvoker.idle(), batchesEnded]);
+          await sqs.keepHeldMessages();
         } finally {
           await release();
         }

@@ -1,88 +1,96 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsServiceError } from './aws-error';
-import { ensureTables, stringKeyedTable } from './dynamodb';
+import {
+  DynamoMessageStore,
+  MemoryMessageStore,
+  type MessageAttribute,
+  type MessageStore,
+  type StoredMessage,
+} from './sqs-message-stores';
 import { type LocalTemplate, queueArn, queueUrl } from './template';
 
-/** The local cloud's own table for queued messages: a dead letter survives a restart, as on SQS. */
-const QUEUES_TABLE = 'LocalCloudQueues';
-const MAX_MESSAGE_BYTES = 256 * 1024;
+export type { MessageAttribute } from './sqs-message-stores';
 
-export interface MessageAttribute {
-  DataType: string;
-  StringValue?: string;
-}
+const MAX_MESSAGE_BYTES = 256 * 1024;
 
 interface Queue {
   name: string;
   retentionSeconds: number;
   visibilitySeconds: number;
+  /** SQS's redrive policy: received this often without being deleted, a message moves to the queue named. */
+  redrive?: { deadLetterQueue: string; maxReceiveCount: number };
+  store: MessageStore;
 }
 
-interface StoredMessage {
-  queue: string;
-  /** Sort key: the send time first, so a queue reads oldest first. */
-  id: string;
-  messageId: string;
-  body: string;
-  attributes?: Record<string, MessageAttribute>;
-  sentAt: number;
-  visibleAt: number;
-  receiveCount: number;
-  receipt?: string;
-}
-
+/** The queues that event source mappings read, by name. */
+const mappedQueues = (template: LocalTemplate) =>
+  new Set(
+    template
+      .resourcesOfType('AWS::Lambda::EventSourceMapping')
+      .map(({ properties }) => nameOf(properties.EventSourceArn)),
+  );
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+const nameOf = (reference: unknown) =>
+  String(reference ?? '')
+    .split(/[/:]/)
+    .pop();
 
 /**
- * The template's SQS queues (standard queues: the OMS's dead-letter queues), kept in DynamoDB
- * Local and served through the SQS JSON protocol on the local AWS endpoint, so the unchanged SDK
- * client sends, receives, deletes and counts messages as it does on AWS. Retention and visibility
- * timeouts are honoured; FIFO queues and redrive policies are refused at start (not emulated).
+ * The template's SQS queues (standard queues), served through the SQS JSON protocol on the local
+ * AWS endpoint, so the unchanged SDK client sends, receives, deletes and counts messages as it does
+ * on AWS. Retention, visibility timeouts and redrive policies are honoured; FIFO queues are refused
+ * at start (not emulated). Dead-letter queues are kept in DynamoDB Local, so a dead letter survives
+ * a restart; a queue that an event source mapping reads is kept in memory (MemoryMessageStore says why).
  */
 export class LocalSqs {
   private constructor(
-    private readonly db: DynamoDBClient,
     private readonly queues: Map<string, Queue>,
+    readonly inMemory: MemoryMessageStore,
   ) {}
 
   static unsupported(template: LocalTemplate): string[] {
-    return template
-      .resourcesOfType('AWS::SQS::Queue')
-      .flatMap(({ logicalId, properties }) => [
-        ...(properties.FifoQueue ? [`${logicalId}: FIFO queues are not emulated`] : []),
-        ...(properties.RedrivePolicy ? [`${logicalId}: RedrivePolicy is not emulated`] : []),
-      ]);
+    return template.resourcesOfType('AWS::SQS::Queue').flatMap(({ logicalId, properties }) => [
+      ...(properties.FifoQueue ? [`${logicalId}: FIFO queues are not emulated`] : []),
+      // Kept in memory, it would lose what it holds at a stop without a dead-letter queue to move it to.
+      ...(mappedQueues(template).has(logicalId) && !properties.RedrivePolicy
+        ? [`${logicalId}: a queue an event source mapping reads needs a RedrivePolicy`]
+        : []),
+    ]);
   }
 
   static async fromTemplate(db: DynamoDBClient, template: LocalTemplate): Promise<LocalSqs> {
-    await ensureTables(db, [stringKeyedTable(QUEUES_TABLE, 'queue', 'id')]);
+    const kept = await DynamoMessageStore.create(db);
+    const inMemory = new MemoryMessageStore();
+    const mapped = mappedQueues(template);
     const queues = new Map(
-      template.resourcesOfType('AWS::SQS::Queue').map(({ logicalId, properties }) => [
-        logicalId,
-        {
+      template.resourcesOfType('AWS::SQS::Queue').map(({ logicalId, properties }) => {
+        const redrive = properties.RedrivePolicy as
+          | { deadLetterTargetArn?: string; maxReceiveCount?: number }
+          | undefined;
+        const queue: Queue = {
           name: logicalId,
           retentionSeconds: Number(properties.MessageRetentionPeriod ?? 4 * 24 * 3600),
           visibilitySeconds: Number(properties.VisibilityTimeout ?? 30),
-        },
-      ]),
+          ...(redrive?.deadLetterTargetArn
+            ? {
+                redrive: {
+                  deadLetterQueue: nameOf(redrive.deadLetterTargetArn) ?? '',
+                  maxReceiveCount: Number(redrive.maxReceiveCount ?? 10),
+                },
+              }
+            : {}),
+          store: mapped.has(logicalId) ? inMemory : kept,
+        };
+        return [logicalId, queue] as const;
+      }),
     );
-    return new LocalSqs(db, queues);
+    return new LocalSqs(queues, inMemory);
   }
 
   /** A queue by its URL, ARN or name (SendMessage takes a URL; destinations and DLQ configs an ARN). */
   private queue(reference: unknown): Queue {
-    const name = String(reference ?? '')
-      .split(/[/:]/)
-      .pop();
+    const name = nameOf(reference);
     const queue = name ? this.queues.get(name) : undefined;
     if (!queue) throw new AwsServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
     return queue;
@@ -111,12 +119,7 @@ export class LocalSqs {
       visibleAt: now + (input.DelaySeconds ?? 0) * 1000,
       receiveCount: 0,
     };
-    await this.db.send(
-      new PutItemCommand({
-        TableName: QUEUES_TABLE,
-        Item: marshall(message, { removeUndefinedValues: true }),
-      }),
-    );
+    await queue.store.put(message);
     return { MessageId: messageId, MD5OfMessageBody: md5(message.body) };
   }
 
@@ -166,79 +169,51 @@ export class LocalSqs {
     }
   }
 
-  /** Leases up to `max` visible messages, oldest first; a message already leased by another caller is skipped. */
+  /**
+   * Leases up to `max` visible messages, oldest first; a message already leased by another caller
+   * is skipped. One received as often as the redrive policy allows moves to its dead-letter queue
+   * instead, as SQS moves it.
+   */
   private async take(queue: Queue, max: number, visibilityMs: number): Promise<StoredMessage[]> {
     const now = Date.now();
     const taken: StoredMessage[] = [];
-    for (const message of await this.messages(queue)) {
+    for (const message of await queue.store.list(queue.name)) {
       if (taken.length >= max) break;
       if (message.sentAt + queue.retentionSeconds * 1000 <= now) {
-        await this.delete(message);
+        await queue.store.delete(message);
         continue;
       }
       if (message.visibleAt > now) continue;
-      const receipt = randomUUID();
-      try {
-        await this.db.send(
-          new UpdateItemCommand({
-            TableName: QUEUES_TABLE,
-            Key: marshall({ queue: message.queue, id: message.id }),
-            UpdateExpression: 'SET visibleAt = :until, receipt = :receipt ADD receiveCount :one',
-            ConditionExpression: 'visibleAt <= :now',
-            ExpressionAttributeValues: marshall({
-              ':until': now + visibilityMs,
-              ':receipt': receipt,
-              ':one': 1,
-              ':now': now,
-            }),
-          }),
-        );
-        taken.push({ ...message, receipt, receiveCount: message.receiveCount + 1 });
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (queue.redrive && message.receiveCount >= queue.redrive.maxReceiveCount) {
+        await this.moveToDeadLetters(queue, message);
+        continue;
       }
+      const receipt = randomUUID();
+      if (await queue.store.lease(message, { now, until: now + visibilityMs, receipt }))
+        taken.push({ ...message, receipt, receiveCount: message.receiveCount + 1 });
     }
     return taken;
   }
 
-  private async messages(queue: Queue): Promise<StoredMessage[]> {
-    const messages: StoredMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: QUEUES_TABLE,
-          KeyConditionExpression: '#queue = :queue',
-          ExpressionAttributeNames: { '#queue': 'queue' },
-          ExpressionAttributeValues: marshall({ ':queue': queue.name }),
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
-        }),
-      );
-      messages.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredMessage));
-      start = page.LastEvaluatedKey ? unmarshall(page.LastEvaluatedKey) : undefined;
-    } while (start);
-    return messages;
+  /** At a stop: what a queue in memory still holds goes to its dead-letter queue, which is kept. */
+  async keepHeldMessages(): Promise<number> {
+    let moved = 0;
+    for (const queue of this.queues.values()) {
+      if (queue.store !== this.inMemory) continue;
+      for (const message of await queue.store.list(queue.name)) {
+        await this.moveToDeadLetters(queue, message);
+        moved++;
+      }
+    }
+    return moved;
   }
 
-  private async delete(message: Pick<StoredMessage, 'queue' | 'id'>, receipt?: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteItemCommand({
-          TableName: QUEUES_TABLE,
-          Key: marshall({ queue: message.queue, id: message.id }),
-          ...(receipt
-            ? {
-                ConditionExpression: 'receipt = :receipt',
-                ExpressionAttributeValues: marshall({ ':receipt': receipt }),
-              }
-            : {}),
-        }),
-      );
-    } catch (error) {
-      // As on SQS: deleting with a receipt handle older than the latest receive succeeds and deletes nothing.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /** As SQS moves it: the same message (id, body, attributes, first sent time), received no more here. */
+  private async moveToDeadLetters(queue: Queue, message: StoredMessage): Promise<void> {
+    const target = this.queue(queue.redrive?.deadLetterQueue);
+    const { receipt: _receipt, ...moved } = message;
+    await target.store.put({ ...moved, queue: target.name, visibleAt: Date.now(), receiveCount: 0 });
+    await queue.store.delete(message);
   }
 
   private parseReceipt(queue: Queue, handle: unknown): { id: string; receipt: string } {
@@ -259,7 +234,7 @@ export class LocalSqs {
   async deleteMessage(input: { QueueUrl?: unknown; ReceiptHandle?: unknown }) {
     const queue = this.queue(input.QueueUrl);
     const { id, receipt } = this.parseReceipt(queue, input.ReceiptHandle);
-    await this.delete({ queue: queue.name, id }, receipt);
+    await queue.store.delete({ queue: queue.name, id }, receipt);
     return {};
   }
 
@@ -270,30 +245,18 @@ export class LocalSqs {
   }) {
     const queue = this.queue(input.QueueUrl);
     const { id, receipt } = this.parseReceipt(queue, input.ReceiptHandle);
-    try {
-      await this.db.send(
-        new UpdateItemCommand({
-          TableName: QUEUES_TABLE,
-          Key: marshall({ queue: queue.name, id }),
-          UpdateExpression: 'SET visibleAt = :at',
-          ConditionExpression: 'receipt = :receipt',
-          ExpressionAttributeValues: marshall({
-            ':at': Date.now() + (input.VisibilityTimeout ?? 0) * 1000,
-            ':receipt': receipt,
-          }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const at = Date.now() + (input.VisibilityTimeout ?? 0) * 1000;
+    if (!(await queue.store.setVisibleAt({ queue: queue.name, id }, receipt, at)))
       throw new AwsServiceError('MessageNotInflight', 'The message referred to is not in flight.');
-    }
     return {};
   }
 
   async getQueueAttributes(input: { QueueUrl?: unknown }) {
     const queue = this.queue(input.QueueUrl);
     const now = Date.now();
-    const live = (await this.messages(queue)).filter((m) => m.sentAt + queue.retentionSeconds * 1000 > now);
+    const live = (await queue.store.list(queue.name)).filter(
+      (m) => m.sentAt + queue.retentionSeconds * 1000 > now,
+    );
     const visible = live.filter((m) => m.visibleAt <= now).length;
     return {
       Attributes: {
@@ -308,7 +271,7 @@ export class LocalSqs {
 
   async purgeQueue(input: { QueueUrl?: unknown }) {
     const queue = this.queue(input.QueueUrl);
-    for (const message of await this.messages(queue)) await this.delete(message);
+    for (const message of await queue.store.list(queue.name)) await queue.store.delete(message);
     return {};
   }
 

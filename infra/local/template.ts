@@ -41,6 +41,7 @@ const EMULATED = new Set([
   'AWS::Cognito::UserPoolResourceServer',
   'AWS::SQS::Queue',
   'AWS::Lambda::EventInvokeConfig',
+  'AWS::Lambda::EventSourceMapping',
 ]);
 const AWS_ONLY = new Set([
   // IAM is not enforced locally: least privilege is proven by the infra tests on the template.
