@@ -8,6 +8,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import { KPI_EVENTS } from '../shared/application/kpis';
@@ -15,6 +16,7 @@ import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
 import { EventSource } from '../shared/domain/order-events';
 import { consoleBuild } from './console-build';
 import type { AdapterName } from './constructs/adapter-access';
+import { BatchQueue } from './constructs/batch-queue';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { OmsAuth } from './constructs/oms-auth';
 import { OmsFunction, type OmsFunctionProps, type OmsResources } from './constructs/oms-function';
@@ -97,33 +99,53 @@ export class OmsStack extends Stack {
 
     // Functions fed by events: each has a dead-letter queue, for EventBridge's delivery failures
     // and for Lambda's after the function failed every attempt. Ops redrive them through the API.
-    const consumers: Record<string, { fn: OmsFunction; deadLetters: DeadLetterQueue }> = {};
-    const consumer = (name: string, entry: string, adapters: AdapterName[], extra: Extra = {}) => {
+    // A projection (`batched`) reads its events from a queue in batches instead (BatchQueue says why).
+    type Consumer = { fn: OmsFunction; deadLetters: DeadLetterQueue; queue?: sqs.IQueue };
+    const consumers: Record<string, Consumer> = {};
+    const consumer = (
+      name: string,
+      entry: string,
+      adapters: AdapterName[],
+      extra: Extra = {},
+      { batched = false } = {},
+    ) => {
       const deadLetters = new DeadLetterQueue(this, `${name}DeadLetters`, {
         consumer: name,
         alarmTopic: alarms,
       });
-      consumers[name] = {
-        fn: fn(name, entry, adapters, extra).onAsyncFailure(deadLetters.queue),
-        deadLetters,
-      };
+      const handler = fn(name, entry, adapters, extra);
+      consumers[name] = batched
+        ? {
+            fn: handler,
+            deadLetters,
+            queue: new BatchQueue(this, `${name}Batches`, {
+              consumer: handler.fn,
+              deadLetters: deadLetters.queue,
+            }).queue,
+          }
+        : { fn: handler.onAsyncFailure(deadLetters.queue), deadLetters };
       return consumers[name];
     };
     const onEvents = (
       name: string,
       description: string,
       eventPattern: events.EventPattern,
-      target: { fn: OmsFunction; deadLetters: DeadLetterQueue },
+      target: Consumer,
     ) =>
       new events.Rule(this, name, {
         eventBus: bus,
         description,
         eventPattern,
         targets: [
-          new targets.LambdaFunction(target.fn.fn, {
-            retryAttempts: 8,
-            deadLetterQueue: target.deadLetters.queue,
-          }),
+          target.queue
+            ? new targets.SqsQueue(target.queue, {
+                retryAttempts: 8,
+                deadLetterQueue: target.deadLetters.queue,
+              })
+            : new targets.LambdaFunction(target.fn.fn, {
+                retryAttempts: 8,
+                deadLetterQueue: target.deadLetters.queue,
+              }),
         ],
       });
     // Workflow tasks
@@ -311,13 +333,21 @@ export class OmsStack extends Stack {
         source: Object.keys(KPI_EVENTS),
         detailType: Object.values(KPI_EVENTS).flat(),
       },
-      consumer('ProjectKpis', 'functions/events/project-kpis.ts', ['kpis']),
+      consumer('ProjectKpis', 'functions/events/project-kpis.ts', ['kpis'], {}, { batched: true }),
     );
     onEvents(
       'OrderEventsToActivity',
       'Every order event lands in the order activity log ops read',
       { source: ['oms.orders'] },
-      consumer('RecordOrderActivity', 'functions/events/record-order-activity.ts', ['activity']),
+      consumer(
+        'RecordOrderActivity',
+        'functions/events/record-order-activity.ts',
+        ['activity'],
+        {},
+        {
+          batched: true,
+        },
+      ),
     );
     // Bulk jobs: ops act on every order a filter matches, a page at a time.
     const bulkJobPage = fn(
@@ -400,7 +430,11 @@ export class OmsStack extends Stack {
     resources.deadLetterQueues = Object.fromEntries(
       Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
     );
-    resources.redriveTargets = Object.values(consumers).map((c) => c.fn.fn);
+    // A letter goes back where it came from: a batched consumer's queue, or the function itself.
+    resources.redriveQueues = Object.fromEntries(
+      Object.entries(consumers).flatMap(([name, c]) => (c.queue ? [[name, c.queue]] : [])),
+    );
+    resources.redriveTargets = Object.values(consumers).flatMap((c) => (c.queue ? [] : [c.fn.fn]));
 
     // HTTP: one function per operation of the API contract
     const http = (file: string) => `functions/http/${file}`;

@@ -2,38 +2,53 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
-import { type KpiEvent, kpiMetrics, projectKpis } from '../../shared/application/kpis';
+import { type KpiEvent, kpiMetrics, projectKpiBatch } from '../../shared/application/kpis';
 import type { KpiStore } from '../../shared/application/ports';
 import { EVENT_DETAIL_SCHEMAS } from '../../shared/contracts/event-schemas';
-import { ValidationError } from '../../shared/domain/errors';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
+import { batchItemFailures, queuedEvents } from '../lib/sqs-events';
 
-/** Rule target for the events the figures count (KPI_EVENTS). A malformed event fails loudly: retried, then dead-lettered. */
+/**
+ * Reads the events the figures count (KPI_EVENTS) from its queue, a batch at a time. A malformed
+ * event fails alone, loudly: received again, then dead-lettered; the rest of its batch is counted.
+ */
 export const createHandler = (deps: { kpis: KpiStore }) =>
-  middy<EventBridgeEvent<string, unknown>>()
+  middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async (event) => {
+    .handler(async (batch) => {
+      const { events, unreadable } = queuedEvents(batch);
       const schemas = EVENT_DETAIL_SCHEMAS as Record<string, Record<string, ZodType>>;
-      const parsed = schemas[event.source]?.[event['detail-type']]?.safeParse(event.detail);
-      if (!parsed?.success)
-        throw new ValidationError(`Malformed ${event.source} ${event['detail-type']} event ${event.id}`, []);
-      const { counted, fact } = await projectKpis(deps, {
-        source: event.source,
-        detailType: event['detail-type'],
-        detail: parsed.data,
-      } as KpiEvent);
-      if (!counted) {
-        logger.info('event already counted', { eventId: event.id });
-        return;
+      const malformed = [...unreadable];
+      const counting: KpiEvent[] = [];
+      for (const { messageId, event } of events) {
+        const parsed = schemas[event.source]?.[event['detail-type']]?.safeParse(event.detail);
+        if (!parsed?.success) {
+          logger.error('malformed event', { messageId, eventId: event.id, detailType: event['detail-type'] });
+          malformed.push(messageId);
+          continue;
+        }
+        counting.push({
+          source: event.source,
+          detailType: event['detail-type'],
+          detail: parsed.data,
+        } as KpiEvent);
       }
+      const { counted } = await projectKpiBatch(deps, counting);
+      logger.info('batch counted', {
+        events: counting.length,
+        counted: counted.length,
+        malformed: malformed.length,
+      });
       // Counted once here, so the dashboard's figures agree with GET /kpis.
-      for (const metric of kpiMetrics(fact))
-        metrics.addMetric(metric.name, MetricUnit[metric.unit], metric.value);
+      for (const fact of counted)
+        for (const metric of kpiMetrics(fact))
+          metrics.addMetric(metric.name, MetricUnit[metric.unit], metric.value);
+      return batchItemFailures(malformed);
     });
 
 export const handler = createHandler({ kpis: awsAdapters.kpis() });

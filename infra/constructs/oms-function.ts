@@ -41,6 +41,8 @@ export interface OmsResources {
   deadLetterQueues?: Record<string, IQueue>;
   /** The functions a dead-letter redrive may invoke again (those fed by events). */
   redriveTargets?: IFunction[];
+  /** The queue a redrive sends a letter back to, by dead-letter queue, for a consumer that reads one in batches. */
+  redriveQueues?: Record<string, IQueue>;
 }
 
 /**
@@ -166,9 +168,16 @@ export class OmsFunction extends Construct {
       return value;
     };
     if (needs.has('deadLetterQueues'))
-      this.bindDeadLetterQueues(required(resources.deadLetterQueues, 'dead-letter queues'), options);
+      this.bindDeadLetterQueues(
+        required(resources.deadLetterQueues, 'dead-letter queues'),
+        resources.redriveQueues ?? {},
+        options,
+      );
     if (needs.has('redriveTargets'))
-      this.bindRedriveTargets(required(resources.redriveTargets, 'redrive targets'));
+      this.bindRedriveTargets(
+        required(resources.redriveTargets, 'redrive targets'),
+        resources.redriveQueues ?? {},
+      );
     if (needs.has('workflowHistory'))
       this.bindWorkflowHistory(required(resources.stateMachine, 'the order workflow'));
     if (options.readOnly) return this;
@@ -298,7 +307,11 @@ export class OmsFunction extends Construct {
   }
 
   /** Peeks at the dead-letter queues, or (not read-only) also takes, returns and removes letters. */
-  private bindDeadLetterQueues(queues: Record<string, IQueue>, { readOnly }: { readOnly?: boolean }): void {
+  private bindDeadLetterQueues(
+    queues: Record<string, IQueue>,
+    sources: Record<string, IQueue>,
+    { readOnly }: { readOnly?: boolean },
+  ): void {
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [
@@ -315,16 +328,34 @@ export class OmsFunction extends Construct {
         Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])),
       ),
     );
+    // Where a batched consumer's letters came from: a letter there is redriven back to its queue.
+    if (Object.keys(sources).length > 0)
+      this.fn.addEnvironment(
+        'DEAD_LETTER_SOURCES',
+        Stack.of(this).toJsonString(
+          Object.fromEntries(Object.entries(sources).map(([name, q]) => [name, q.queueUrl])),
+        ),
+      );
   }
 
-  /** Invokes again (asynchronously) the functions whose dead letters it redrives, and no other. */
-  private bindRedriveTargets(functions: IFunction[]): void {
+  /**
+   * Invokes again (asynchronously) the functions whose dead letters it redrives, and sends a
+   * batched consumer's letters back to its queue; nothing else.
+   */
+  private bindRedriveTargets(functions: IFunction[], queues: Record<string, IQueue>): void {
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: functions.map((f) => f.functionArn),
       }),
     );
+    if (Object.keys(queues).length > 0)
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:SendMessage'],
+          resources: Object.values(queues).map((q) => q.queueArn),
+        }),
+      );
   }
 
   /** Reads the order workflow's executions (list, status, definition, history), and nothing else of it. */

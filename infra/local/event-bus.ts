@@ -143,8 +143,8 @@ export class LocalEventBus {
           problems.push(`${logicalId}: EventBridge refuses its event pattern: ${problem}`);
       for (const target of (properties.Targets ?? []) as Array<Record<string, unknown>>) {
         const arn = String(target.Arn);
-        if (!arn.includes(':lambda:') && !arn.includes(':states:'))
-          problems.push(`${logicalId}: target ${arn} is not a function or state machine`);
+        if (!arn.includes(':lambda:') && !arn.includes(':states:') && !arn.startsWith('arn:aws:sqs:'))
+          problems.push(`${logicalId}: target ${arn} is not a function, state machine or queue`);
         if (target.InputTransformer) problems.push(`${logicalId}: InputTransformer is not emulated`);
         const deadLetter = (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
         if (deadLetter !== undefined && !deadLetter.startsWith('arn:aws:sqs:'))

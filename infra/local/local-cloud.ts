@@ -85,7 +85,7 @@ export interface LocalCloud {
   secrets: LocalSecretsManager;
   /** The template's user pools: app clients, their secrets, tokens (the JWT authorizers trust these). */
   cognito: LocalCognito;
-  /** The template's SQS queues (the dead-letter queues). */
+  /** The template's SQS queues (the dead-letter queues, and the queues projections read in batches). */
   sqs: LocalSqs;
   /** Item writes and requests so far by caller (function logical id, `LocalCloud` for its own tables); with meterDynamoDb only. */
   dynamoMeter?: Pick<DynamoDbMeter, 'writes' | 'writesByKind' | 'requests' | 'capacity'>;
@@ -354,12 +354,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           eventBus.stop();
           asyncInvoker.stop();
           await Promise.race([
-            Promise.all([eventBus.idle(), asyncInvoker.idle()]),
+            Promise.all([eventBus.idle(), asyncInvoker.idle(), mappings.idle()]),
             new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
           ]);
           await sfn.shutdown();
           // Functions still running end now; what they leave undone (and what still queued) goes
-          // to its dead-letter queue while the database is still up to keep it.
+          // to its dead-letter queue while the database is still up to keep it, and what the
+          // batched consumers' queues hold is kept for the next start.
           const batchesEnded = mappings.stop();
           await Promise.allSettled([...lambdas.values()].map((l) => l.stop()));
           await Promise.all([eventBus.idle(), asyncInvoker.idle(), batchesEnded]);

@@ -148,8 +148,9 @@ export class DynamoMessageStore implements MessageStore {
  * Messages held in the local cloud's memory. For a queue a function reads through an event source
  * mapping: such a queue is a pipe between the bus and a function, as the bus's own deliveries in
  * flight are (also in memory), and here it costs DynamoDB Local nothing per message, where a kept
- * message is three writes (send, receive, delete). At a stop, what it still holds goes to its
- * dead-letter queue, which is kept (`drain`).
+ * message is three writes (send, receive, delete). A stop writes what it still holds to DynamoDB
+ * Local, and the next start reads it back (LocalSqs.keepHeldMessages); a crash loses it, as it
+ * loses the bus's deliveries in flight.
  */
 export class MemoryMessageStore implements MessageStore {
   private readonly queues = new Map<string, Map<string, StoredMessage>>();

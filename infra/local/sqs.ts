@@ -46,6 +46,7 @@ const nameOf = (reference: unknown) =>
 export class LocalSqs {
   private constructor(
     private readonly queues: Map<string, Queue>,
+    private readonly kept: MessageStore,
     readonly inMemory: MemoryMessageStore,
   ) {}
 
@@ -85,7 +86,15 @@ export class LocalSqs {
         return [logicalId, queue] as const;
       }),
     );
-    return new LocalSqs(queues, inMemory);
+    // What the last stop kept of the queues held in memory comes back to memory.
+    for (const name of mapped) {
+      if (!name || !queues.has(name)) continue;
+      for (const message of await kept.list(name)) {
+        await inMemory.put(message);
+        await kept.delete(message);
+      }
+    }
+    return new LocalSqs(queues, kept, inMemory);
   }
 
   /** A queue by its URL, ARN or name (SendMessage takes a URL; destinations and DLQ configs an ARN). */
@@ -195,17 +204,23 @@ export class LocalSqs {
     return taken;
   }
 
-  /** At a stop: what a queue in memory still holds goes to its dead-letter queue, which is kept. */
+  /**
+   * At a stop: what a queue in memory still holds is written to DynamoDB Local, and the next start
+   * reads it back (`fromTemplate`), so a stop loses nothing a queue accepted. Visible at once then,
+   * as a message whose receiver stopped is.
+   */
   async keepHeldMessages(): Promise<number> {
-    let moved = 0;
+    let kept = 0;
     for (const queue of this.queues.values()) {
       if (queue.store !== this.inMemory) continue;
       for (const message of await queue.store.list(queue.name)) {
-        await this.moveToDeadLetters(queue, message);
-        moved++;
+        const { receipt: _receipt, ...held } = message;
+        await this.kept.put({ ...held, visibleAt: 0 });
+        await queue.store.delete(message);
+        kept++;
       }
     }
-    return moved;
+    return kept;
   }
 
   /** As SQS moves it: the same message (id, body, attributes, first sent time), received no more here. */

@@ -42,7 +42,7 @@ export interface RedriveResult {
 
 /**
  * Sends up to `max` letters of a queue back to their target (asynchronously, so the function's
- * retries and dead-letter queue apply again) and removes each one sent. Only letters that failed
+ * retries and dead-letter queue apply again; a batched consumer's, to its queue) and removes each one sent. Only letters that failed
  * before the redrive started are sent, each once: one that fails again comes back as a new letter
  * and waits for the next redrive instead of looping. A letter that names no function stays.
  */
@@ -68,9 +68,12 @@ export async function redriveDeadLetters(
         }
         tried.add(letter.id);
         try {
-          if (!letter.target?.startsWith('arn:aws:lambda:'))
-            throw new Error(`names no function to send it to (target ${letter.target ?? 'unknown'})`);
-          await deps.functions.invokeAsync(letter.target, letter.payload);
+          // A batched consumer's letter goes back to its queue; any other to its function.
+          if (!(await deps.deadLetters.sendToSource(queue, letter.payload))) {
+            if (!letter.target?.startsWith('arn:aws:lambda:'))
+              throw new Error(`names no function to send it to (target ${letter.target ?? 'unknown'})`);
+            await deps.functions.invokeAsync(letter.target, letter.payload);
+          }
           await deps.deadLetters.remove(queue, letter.receipt);
           result.redriven++;
         } catch (error) {

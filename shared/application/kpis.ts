@@ -5,6 +5,7 @@ import {
   type KpiFact,
   type KpiReport,
   kpiIncrement,
+  kpiIncrementsInOrder,
   kpiNeedsMemory,
   kpiReport,
   sincePlacement,
@@ -167,11 +168,54 @@ export async function projectKpis(
   event: KpiEvent,
 ): Promise<{ counted: boolean; fact: KpiFact }> {
   const fact = kpiFactOf(event);
-  if (!kpiNeedsMemory(fact)) return { counted: await deps.kpis.apply(kpiIncrement(fact), fact.at), fact };
+  return { counted: await countFact(deps, fact), fact };
+}
+
+async function countFact(deps: { kpis: KpiStore }, fact: KpiFact): Promise<boolean> {
+  if (!kpiNeedsMemory(fact)) return deps.kpis.apply(kpiIncrement(fact), fact.at);
   const memory = await deps.kpis.memory(fact.orderId);
   const increment = kpiIncrement(fact, memory);
-  if (memory.counted.includes(increment.once)) return { counted: false, fact };
-  return { counted: await deps.kpis.apply(increment, fact.at), fact };
+  if (memory.counted.includes(increment.once)) return false;
+  return deps.kpis.apply(increment, fact.at);
+}
+
+/**
+ * Adds a batch of events (the projection reads its queue in batches) to the figures, each once:
+ * an order's events of the batch count together under one condition, and each counter row is
+ * written once for the whole batch. An order refused because one of its events was counted
+ * before (a repeat delivery) is counted event by event instead, each refusing its own repeat.
+ * Returns the facts that were counted (for the business metrics).
+ */
+export async function projectKpiBatch(
+  deps: { kpis: KpiStore },
+  events: readonly KpiEvent[],
+): Promise<{ counted: KpiFact[] }> {
+  const byOrder = new Map<string, KpiFact[]>();
+  for (const fact of events.map(kpiFactOf))
+    byOrder.set(fact.orderId, [...(byOrder.get(fact.orderId) ?? []), fact]);
+  const orders = await Promise.all(
+    [...byOrder].map(async ([orderId, facts]) => {
+      const memory = facts.some(kpiNeedsMemory) ? await deps.kpis.memory(orderId) : { counted: [] };
+      const steps = kpiIncrementsInOrder(facts, memory);
+      return {
+        orderId,
+        facts,
+        steps,
+        at: facts.map((f) => f.at).reduce((a, b) => (a > b ? a : b)),
+      };
+    }),
+  );
+  const toApply = orders.filter((o) => o.steps.length > 0);
+  const { refused } = await deps.kpis.applyMany(
+    toApply.map(({ orderId, steps, at }) => ({ orderId, increments: steps.map((s) => s.increment), at })),
+  );
+  const counted = toApply
+    .filter((o) => !refused.includes(o.orderId))
+    .flatMap((o) => o.steps.map((s) => s.fact));
+  for (const order of toApply.filter((o) => refused.includes(o.orderId)))
+    for (const fact of [...order.facts].sort((a, b) => a.at.localeCompare(b.at)))
+      if (await countFact(deps, fact)) counted.push(fact);
+  return { counted };
 }
 
 /** The figures of the days `from`..`to` (inclusive, UTC), of one channel or all. */

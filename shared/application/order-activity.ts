@@ -3,24 +3,30 @@ import type { EventMetadata } from '../domain/order-events';
 import { getOrder } from './get-order';
 import type { OrderActivity, OrderActivityLog, OrderRepository } from './ports';
 
-/** Records one order event in the order's activity log; the same event twice is recorded once. */
+/** An order event as the activity log keeps it. */
+export interface ActivityEvent {
+  detailType: string;
+  source: string;
+  detail: { metadata: EventMetadata & { orderId: string }; data: unknown };
+}
+
+/** Records order events (a batch, of any orders) in their orders' activity logs; an event twice is read once. */
 export async function recordOrderActivity(
   deps: { activity: OrderActivityLog },
-  event: {
-    detailType: string;
-    source: string;
-    detail: { metadata: EventMetadata & { orderId: string }; data: unknown };
-  },
+  events: readonly ActivityEvent[],
 ): Promise<void> {
-  await deps.activity.record({
-    orderId: event.detail.metadata.orderId,
-    eventId: event.detail.metadata.eventId,
-    sequence: event.detail.metadata.sequence,
-    type: event.detailType,
-    source: event.source,
-    occurredAt: event.detail.metadata.occurredAt,
-    data: event.detail.data,
-  });
+  if (events.length === 0) return;
+  await deps.activity.record(
+    events.map((event) => ({
+      orderId: event.detail.metadata.orderId,
+      eventId: event.detail.metadata.eventId,
+      sequence: event.detail.metadata.sequence,
+      type: event.detailType,
+      source: event.source,
+      occurredAt: event.detail.metadata.occurredAt,
+      data: event.detail.data,
+    })),
+  );
 }
 
 /** Every event recorded for an order, in sequence order; NotFoundError for an unknown order. */

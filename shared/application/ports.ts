@@ -135,11 +135,23 @@ export interface OrderExecutions {
 }
 
 /** The KPI projection's counters (shared/domain/kpis.ts) and what it remembers per order. */
+/** One order's increments of a batch, counted together; `at` is the latest fact's time. */
+export interface OrderKpiIncrements {
+  orderId: string;
+  increments: readonly KpiIncrement[];
+  at: string;
+}
+
 export interface KpiStore {
   /** The events already counted for the order (by `once`) and what it remembers of it. */
   memory(orderId: string): Promise<OrderKpiMemory & { counted: string[] }>;
   /** Adds the increment unless its `once` was counted for the order already (then false). */
   apply(increment: KpiIncrement, at: string): Promise<boolean>;
+  /**
+   * Adds several orders' increments (a batch), each order's under one condition: none of its
+   * `once`s was counted yet. The orders refused because one was are returned, and added nothing.
+   */
+  applyMany(orders: readonly OrderKpiIncrements[]): Promise<{ refused: string[] }>;
   rows(range: {
     from: string;
     to: string;
@@ -212,8 +224,8 @@ export interface OrderActivity {
 }
 
 export interface OrderActivityLog {
-  /** Idempotent by eventId. */
-  record(entry: OrderActivity): Promise<void>;
+  /** Events of one or more orders (a batch); idempotent by eventId. */
+  record(entries: readonly OrderActivity[]): Promise<void>;
   /** In sequence order. */
   list(orderId: string): Promise<OrderActivity[]>;
 }
@@ -601,6 +613,8 @@ export interface DeadLetterQueues {
   lease(queue: string, max: number, seconds: number): Promise<LeasedDeadLetter[]>;
   remove(queue: string, receipt: string): Promise<void>;
   putBack(queue: string, receipt: string): Promise<void>;
+  /** Sends a payload back to the queue a batched consumer reads (its letters' way back); false for another consumer. */
+  sendToSource(queue: string, payload: unknown): Promise<boolean>;
 }
 
 /** Invokes a function asynchronously, as EventBridge does: its retries and dead-letter queue apply again. */

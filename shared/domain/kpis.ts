@@ -89,10 +89,33 @@ function stage(name: KpiStage, placedAt: string | undefined, at: string): Record
   return { [name]: 1, ...(ms === undefined ? {} : { [`t#${name}#${bucketOf(ms)}`]: 1 }) };
 }
 
-/** The counters one event adds to, given what the projection remembers of its order. */
 /** Whether a fact's increment depends on what the projection remembers of its order (its promise). */
 export const kpiNeedsMemory = (fact: KpiFact): boolean =>
   fact.type === 'delivered' || fact.type === 'shipmentShipped';
+
+/**
+ * One order's facts of a batch as increments, in the order they happened, each seeing what the
+ * ones before it left in the memory (a parcel's promise before its delivery); a fact counted
+ * already (in `memory.counted`, or earlier in the batch) adds nothing.
+ */
+export function kpiIncrementsInOrder(
+  facts: readonly KpiFact[],
+  memory: OrderKpiMemory & { counted: readonly string[] },
+): Array<{ fact: KpiFact; increment: KpiIncrement }> {
+  const counted = new Set(memory.counted);
+  let remembered: OrderKpiMemory = memory.promisedBy ? { promisedBy: memory.promisedBy } : {};
+  const increments: Array<{ fact: KpiFact; increment: KpiIncrement }> = [];
+  for (const fact of [...facts].sort((a, b) => a.at.localeCompare(b.at))) {
+    const increment = kpiIncrement(fact, remembered);
+    if (counted.has(increment.once)) continue;
+    counted.add(increment.once);
+    if (increment.remember) remembered = { ...remembered, ...increment.remember };
+    increments.push({ fact, increment });
+  }
+  return increments;
+}
+
+/** The counters one event adds to, given what the projection remembers of its order. */
 
 export function kpiIncrement(fact: KpiFact, memory: OrderKpiMemory = {}): KpiIncrement {
   const base = { orderId: fact.orderId, skuCounters: {} };

@@ -38,6 +38,12 @@ const ruleTargets = () => [
     target: r.Properties.Target as RuleTarget,
   })),
 ];
+/** The queues batched consumers read (an event source mapping's source): not dead-letter queues. */
+const batchQueues = () =>
+  new Set(ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => attOf(m.Properties.EventSourceArn)?.[0]));
+const deadLetterQueues = () => ofType('AWS::SQS::Queue').filter(([id]) => !batchQueues().has(id));
+const targetsFunction = (target: RuleTarget) => !batchQueues().has(attOf(target.Arn)?.[0]);
+
 /** A schedule's dead-letter queue is written by the schedule's role, not through the queue's policy. */
 const scheduleQueues = () =>
   new Map(
@@ -65,7 +71,7 @@ describe('dead letters on AWS', () => {
         c.Properties,
       ]),
     );
-    for (const { rule, target } of ruleTargets()) {
+    for (const { rule, target } of ruleTargets().filter(({ target }) => targetsFunction(target))) {
       const [fn] = attOf(target.Arn) ?? [];
       const config = configs.get(fn);
       expect(config, `${rule} -> ${fn}`).toBeDefined();
@@ -75,10 +81,27 @@ describe('dead letters on AWS', () => {
     }
   });
 
+  it("sends a batched consumer's messages, failed in 5 batches, to the same queue as its rule's delivery failures", () => {
+    const queues = Object.fromEntries(ofType('AWS::SQS::Queue'));
+    const batched = ruleTargets().filter(({ target }) => !targetsFunction(target));
+    expect(batched.map(({ rule }) => rule).sort()).toEqual([
+      expect.stringMatching(/^KpiProjection/),
+      expect.stringMatching(/^OrderEventsToActivity/),
+    ]);
+    for (const { rule, target } of batched) {
+      const [queue] = attOf(target.Arn) ?? [];
+      const redrive = queues[queue ?? '']?.Properties.RedrivePolicy as
+        | { deadLetterTargetArn: unknown; maxReceiveCount: number }
+        | undefined;
+      expect(redrive?.maxReceiveCount, rule).toBe(5);
+      expect(attOf(redrive?.deadLetterTargetArn), rule).toEqual(attOf(target.DeadLetterConfig?.Arn));
+    }
+  });
+
   it('encrypts each dead-letter queue, refuses plain HTTP to it, keeps letters 14 days, and lets only its rules (or schedule) and function write to it', () => {
-    const queues = ofType('AWS::SQS::Queue');
-    // One per function fed by events (the sweeper's schedule included).
-    expect(queues.length).toBe(ofType('AWS::Lambda::EventInvokeConfig').length);
+    const queues = deadLetterQueues();
+    // One per function fed by events (the sweeper's schedule included), batched consumers too.
+    expect(queues.length).toBe(ofType('AWS::Lambda::EventInvokeConfig').length + batchQueues().size);
     expect(queues.length).toBeGreaterThanOrEqual(7);
     for (const [id, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
@@ -112,7 +135,7 @@ describe('dead letters on AWS', () => {
   });
 
   it('alarms the minute a dead-letter queue holds a letter, to the ops topic (subscribed from context alarmEmail)', () => {
-    const queueIds = new Set(ofType('AWS::SQS::Queue').map(([id]) => id));
+    const queueIds = new Set(deadLetterQueues().map(([id]) => id));
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
       (a.Properties.Dimensions as Array<{ Name: string; Value: unknown }>).some(
         (d) => d.Name === 'QueueName' && queueIds.has(attOf(d.Value)?.[0] ?? ''),
@@ -139,8 +162,12 @@ describe('dead letters on AWS', () => {
     });
   });
 
-  it('lets the redrive invoke only the functions fed by events, and the listing only peek', () => {
-    const fnIds = new Set(ruleTargets().map(({ target }) => attOf(target.Arn)?.[0]));
+  it("lets the redrive invoke only the functions fed by events and send only to batched consumers' queues, and the listing only peek", () => {
+    const fnIds = new Set(
+      ruleTargets()
+        .filter(({ target }) => targetsFunction(target))
+        .map(({ target }) => attOf(target.Arn)?.[0]),
+    );
     const statementsOf = (name: string) => {
       const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name}Function`)) ?? [];
       const role = attOf(fn?.Properties.Role)?.[0];
@@ -148,6 +175,8 @@ describe('dead letters on AWS', () => {
     };
     const invoke = statementsOf('RedriveDeadLetters').find((s) => s.Action === 'lambda:InvokeFunction');
     expect(new Set([invoke?.Resource].flat().map((r) => attOf(r)?.[0]))).toEqual(fnIds);
+    const send = statementsOf('RedriveDeadLetters').find((s) => s.Action === 'sqs:SendMessage');
+    expect(new Set([send?.Resource].flat().map((r) => attOf(r)?.[0]))).toEqual(batchQueues());
     const listing = statementsOf('ListDeadLetters').flatMap((s) => [s.Action].flat());
     expect(listing.filter((a) => String(a).startsWith('sqs:')).sort()).toEqual([
       'sqs:GetQueueAttributes',

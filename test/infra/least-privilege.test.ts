@@ -66,6 +66,7 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   DeleteMessageCommand: ['sqs:DeleteMessage'],
   ChangeMessageVisibilityCommand: ['sqs:ChangeMessageVisibility'],
   InvokeCommand: ['lambda:InvokeFunction'],
+  SendMessageCommand: ['sqs:SendMessage'],
 };
 const WRITES = new Set([
   'dynamodb:PutItem',
@@ -79,6 +80,7 @@ const WRITES = new Set([
   'ses:SendEmail',
   'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibility',
+  'sqs:SendMessage',
   'lambda:InvokeFunction',
 ]);
 /** What every function needs, whatever the code: writing its own log group, and active tracing. */
@@ -149,6 +151,14 @@ function destinationActions(functionId: string): string[] {
   return configs.some((c) => c.Properties.DestinationConfig) ? ['sqs:SendMessage'] : [];
 }
 
+/** What Lambda's poller sends with a function's role when it reads a queue in batches (an event source mapping). */
+function eventSourceActions(functionId: string): string[] {
+  const mappings = Object.values(
+    template.findResources('AWS::Lambda::EventSourceMapping') as Resources,
+  ).filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === functionId);
+  return mappings.length > 0 ? ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'] : [];
+}
+
 /** Logical ids of the functions behind the API's GET routes, read from the routes' integrations. */
 function getRouteFunctions(): Set<string> {
   const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
@@ -188,7 +198,9 @@ describe('least privilege', () => {
       const needed = adapters
         .flatMap((a) => byAdapter.get(a) ?? [])
         .filter((action) => !(readOnly && WRITES.has(action)));
-      const expected = [...new Set([...needed, ...destinationActions(id), ...RUNTIME])].sort();
+      const expected = [
+        ...new Set([...needed, ...destinationActions(id), ...eventSourceActions(id), ...RUNTIME]),
+      ].sort();
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
       const granted = grantedActions(roleId);
       if (JSON.stringify(granted) !== JSON.stringify(expected))

@@ -24,6 +24,15 @@ function functionId(name: string): string {
   return ids[0] as string;
 }
 
+/** Logical id of the queue a batched consumer reads (its BatchQueue). */
+function batchQueueOf(consumer: string): string {
+  const ids = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+    id.startsWith(`${consumer}BatchesQueue`),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
 /** Every IAM statement granted to a function's role. */
 function statementsOfFunction(name: string) {
   const fn = template.findResources('AWS::Lambda::Function')[functionId(name)] as {
@@ -611,12 +620,39 @@ describe('the OMS stack', () => {
     expect(actionsOf('GetInventory')).not.toContain('dynamodb:PutItem');
   });
 
-  it('sends every order event from the bus to the activity recorder', () => {
+  it('sends every order event from the bus to the activity recorder, through a queue it reads in batches', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
+    const queue = batchQueueOf('RecordOrderActivity');
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['oms.orders'] },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('RecordOrderActivity'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } })],
     });
+  });
+
+  it('feeds the projections (KPIs, the activity log) batches of up to 100 events gathered for up to 2 s, retrying only the events a batch failed, then dead-lettering them where their delivery failures go', () => {
+    for (const consumer of ['ProjectKpis', 'RecordOrderActivity']) {
+      const queue = batchQueueOf(consumer);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(consumer) },
+        EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 2,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const deadLetters = Object.keys(template.findResources('AWS::SQS::Queue') as Resources).find((id) =>
+        id.startsWith(`${consumer}DeadLetters`),
+      );
+      const props = (template.findResources('AWS::SQS::Queue') as Resources)[queue]?.Properties;
+      expect(props?.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+        maxReceiveCount: 5,
+      });
+      // Six times the function's timeout, so a batch still running is not handed out twice.
+      const timeout = (template.findResources('AWS::Lambda::Function') as Resources)[functionId(consumer)]
+        ?.Properties.Timeout as number;
+      expect(props?.VisibilityTimeout).toBe(6 * timeout);
+      expect(props?.SqsManagedSseEnabled).toBe(true);
+    }
   });
 });
 

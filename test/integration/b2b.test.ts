@@ -61,8 +61,11 @@ describe('B2B orders', () => {
       (t) => t.status === 'CONFIRMED',
     )?.at as string;
     expect(Date.parse(payment.dueAt) - Date.parse(confirmedAt)).toBe(45 * 86_400_000);
-    const events = await request(api(), 'GET', `/orders/${id}/events`);
-    const first = (events.body.items as Array<{ type: string; data: Record<string, unknown> }>)[0];
+    // The activity log is a projection: it lags the order by up to its batch window.
+    const first = await eventually(async () => {
+      const events = await request(api(), 'GET', `/orders/${id}/events`);
+      return (events.body.items as Array<{ type: string; data: Record<string, unknown> }>)[0];
+    }, 20_000);
     expect(first?.type).toBe('OrderPlaced');
     expect(first?.data).toMatchObject({ purchaseOrderNumber: 'PO-7781', companyId: 'acme-br' });
   });

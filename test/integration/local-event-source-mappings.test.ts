@@ -167,17 +167,23 @@ describe('event source mappings from SQS, locally', () => {
     }
   });
 
-  it('keeps what a queue in memory still holds at a stop in its dead-letter queue, which is kept in DynamoDB Local', async () => {
+  it('keeps what a queue in memory still holds at a stop in DynamoDB Local, and the next start hands it to the function', async () => {
     const { sqs, send } = await mapped({ BatchSize: 10 });
     await send('in flight at the stop');
     expect(await sqs.keepHeldMessages()).toBe(1);
-    // A new LocalSqs over the same database (a restart) still finds the letter.
-    const restarted = await LocalSqs.fromTemplate(dynamo.client, template({ BatchSize: 10 }));
-    const letters = await restarted.receiveMessage({
-      QueueUrl: 'ProjectionDeadLetters',
-      MaxNumberOfMessages: 10,
-    });
-    expect(letters.Messages?.map((m) => m.Body)).toEqual(['in flight at the stop']);
+    expect(sqs.inMemory.size('ProjectionQueue')).toBe(0);
+    // A new LocalSqs over the same database (a restart) holds it in memory again, for its mapping.
+    const restarted = await mapped({ BatchSize: 10 });
+    expect(restarted.sqs.inMemory.size('ProjectionQueue')).toBe(1);
+    restarted.mappings.start();
+    try {
+      await restarted.mappings.idle();
+      expect(restarted.batches.flat().map((r) => r.body)).toEqual(['in flight at the stop']);
+    } finally {
+      await restarted.mappings.stop();
+    }
+    // Read back once: a third start finds nothing.
+    expect((await mapped({ BatchSize: 10 })).sqs.inMemory.size('ProjectionQueue')).toBe(0);
   });
 
   it('refuses at start a mapping it cannot run: a source that is not SQS, event filtering, a mapped queue without a redrive policy', () => {

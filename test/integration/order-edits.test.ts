@@ -116,8 +116,13 @@ describe('order edits before the pick', () => {
     await orderIs(id, 'FULFILLING');
     expect(await network('EDIT-A')).toMatchObject({ reserved: 3 });
     expect(await network('EDIT-B')).toMatchObject({ reserved: 1 });
-    const events = await request(api(), 'GET', `/orders/${id}/events`);
-    expect((events.body.items as Array<{ type: string }>).map((e) => e.type)).toContain('OrderEdited');
+    // The activity log is a projection: it lags the order by up to its batch window.
+    const types = await eventually(async () => {
+      const events = await request(api(), 'GET', `/orders/${id}/events`);
+      const found = (events.body.items as Array<{ type: string }>).map((e) => e.type);
+      return found.includes('OrderEdited') ? found : undefined;
+    }, 20_000);
+    expect(types).toContain('OrderEdited');
     // The customer is told what the order now holds and costs.
     const notice = await eventually(async () => {
       const page = await request(api(), 'GET', '/notifications?limit=100');

@@ -77,10 +77,16 @@ async function deliveredOrder(sku: string, location: string): Promise<string> {
   return id;
 }
 
-/** The order events the OMS itself recorded for the order (its activity log), by id. */
-async function orderEventIds(orderId: string): Promise<string[]> {
-  const events = await request(api(), 'GET', `/orders/${orderId}/events`);
-  return (events.body.items as Array<{ eventId: string }>).map((e) => e.eventId);
+/**
+ * The order events the OMS itself recorded for the order (its activity log), by id; with `last`,
+ * once the log holds it (the log is a projection, a batch window behind the order).
+ */
+async function orderEventIds(orderId: string, last?: string): Promise<string[]> {
+  return eventually(async () => {
+    const events = await request(api(), 'GET', `/orders/${orderId}/events`);
+    const items = events.body.items as Array<{ eventId: string; type: string }>;
+    return !last || items.some((e) => e.type === last) ? items.map((e) => e.eventId) : undefined;
+  }, 20_000);
 }
 
 const deliveriesOf = async (subscriptionId: string, query = '') =>
@@ -104,7 +110,7 @@ describe('outbound webhooks', () => {
     hooks.answerWith((n) => (n <= 3 ? 503 : 200));
 
     const orderId = await deliveredOrder('WH-SKU-1', 'wh-loc-1');
-    const published = await orderEventIds(orderId);
+    const published = await orderEventIds(orderId, 'OrderDelivered');
     expect(published.length).toBeGreaterThanOrEqual(6);
     const accepted = await eventually(async () => {
       const ok = hooks.received.filter((r) => r.answered === 200 && r.body.orderId === orderId);

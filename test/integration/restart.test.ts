@@ -147,9 +147,13 @@ describe('stopping the local cloud mid-flight', () => {
       // One label, one pick request, one delivery: nothing happened twice.
       expect(shipment?.history.filter((h) => h.tracking === 'label_created')).toHaveLength(1);
       expect(shipment?.history.filter((h) => h.status === 'PICK_REQUESTED')).toHaveLength(1);
-      const events = (
-        (await request(api, 'GET', `/orders/${id}/events`)).body.items as Array<{ type: string }>
-      ).map((e) => e.type);
+      // The activity log is a projection, a batch window behind the order.
+      const events = await eventually(async () => {
+        const types = (
+          (await request(api, 'GET', `/orders/${id}/events`)).body.items as Array<{ type: string }>
+        ).map((e) => e.type);
+        return types.includes('OrderDelivered') ? types : undefined;
+      }, 20_000);
       expect(events.filter((t) => t === 'OrderPlaced')).toHaveLength(1);
       expect(events.filter((t) => t === 'OrderDelivered')).toHaveLength(1);
     }

@@ -98,6 +98,7 @@ export const awsAdapters = {
     new SqsDeadLetterQueues(
       sqsClient(),
       JSON.parse(requiredEnv('DEAD_LETTER_QUEUES')) as Record<string, string>,
+      JSON.parse(process.env.DEAD_LETTER_SOURCES ?? '{}') as Record<string, string>,
     ),
   functions: () => new LambdaFunctionInvoker(lambdaClient()),
   webhooks: () => new DynamoWebhookStore(dynamoDocumentClient(), requiredEnv('TABLE_NAME')),

@@ -1,5 +1,6 @@
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Backorder, BackorderBook } from '../../application/ports';
+import { writeInBatches } from './batch-write';
 import { conditionFailed } from './dynamo-errors';
 import { queryAll } from './query-pages';
 
@@ -22,15 +23,7 @@ export class DynamoBackorderBook implements BackorderBook {
   ) {}
 
   private async write(requests: Array<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let batch = requests.slice(i, i + 25);
-      while (batch.length > 0) {
-        const result = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
-        );
-        batch = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof batch;
-      }
-    }
+    await writeInBatches(this.db, this.tableName, requests);
   }
 
   async add(backorder: Backorder): Promise<void> {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { KpiStore } from '../../application/ports';
+import type { KpiStore, OrderKpiIncrements } from '../../application/ports';
 import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../../domain/kpis';
 import { orderKey } from './order-item';
 import { queryAll } from './query-pages';
@@ -13,6 +13,8 @@ import { queryAll } from './query-pages';
 const KPI_PK = 'KPI';
 const SHARDS = 4;
 const CONFLICT_RETRIES = 10;
+/** DynamoDB's limit of items in one transaction. */
+const TRANSACTION_ITEMS = 100;
 const channelSk = (day: string, channel: string, shard: number) => `C#${day}#${channel}#${shard}`;
 const skuSk = (day: string, channel: string, shard: number, sku: string) =>
   `S#${day}#${channel}#${shard}#${sku}`;
@@ -86,6 +88,92 @@ export class DynamoKpiStore implements KpiStore {
         await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * A batch's orders in as few transactions as DynamoDB's 100 items allow: per order one memory
+   * update (conditioned on none of its events counted yet), and the counters of all its orders
+   * summed per row, so a batch writes each row it touches once. An order whose condition fails is
+   * taken out and the rest tried again.
+   */
+  async applyMany(orders: readonly OrderKpiIncrements[]): Promise<{ refused: string[] }> {
+    const refused: string[] = [];
+    let chunk: OrderKpiIncrements[] = [];
+    const flush = async () => {
+      refused.push(...(await this.applyChunk(chunk)));
+      chunk = [];
+    };
+    for (const order of orders) {
+      if (this.batchItems([...chunk, order]).length > TRANSACTION_ITEMS) await flush();
+      chunk.push(order);
+    }
+    if (chunk.length > 0) await flush();
+    return { refused };
+  }
+
+  private async applyChunk(chunk: readonly OrderKpiIncrements[]): Promise<string[]> {
+    const refused: string[] = [];
+    let left = [...chunk];
+    for (let attempt = 0; left.length > 0; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: this.batchItems(left) }));
+        return refused;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        // The memory updates come first, one per order, in the chunk's order.
+        const failed = left.filter((_, i) => codes[i] === 'ConditionalCheckFailed');
+        if (failed.length > 0) {
+          refused.push(...failed.map((o) => o.orderId));
+          left = left.filter((o) => !failed.includes(o));
+          continue;
+        }
+        if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_RETRIES) throw error;
+        await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+      }
+    }
+    return refused;
+  }
+
+  /** The transaction's items: each order's memory update, then every counter row the orders add to, once. */
+  private batchItems(orders: readonly OrderKpiIncrements[]) {
+    const rows = new Map<string, Record<string, number>>();
+    const add = (sk: string, counters: Record<string, number>) => {
+      const row = rows.get(sk) ?? {};
+      for (const [name, n] of Object.entries(counters)) row[name] = (row[name] ?? 0) + n;
+      rows.set(sk, row);
+    };
+    const memories = orders.map(({ orderId, increments, at }) => {
+      const shard = shardOf(orderId);
+      let promisedBy: string | undefined;
+      for (const { day, channel, counters, skuCounters, remember } of increments) {
+        if (remember?.promisedBy) promisedBy = remember.promisedBy;
+        if (!day || !channel) continue;
+        if (Object.keys(counters).length > 0) add(channelSk(day, channel, shard), counters);
+        for (const [sku, own] of Object.entries(skuCounters)) add(skuSk(day, channel, shard, sku), own);
+      }
+      const onces = increments.map((i) => i.once);
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key: memoryKey(orderId),
+          UpdateExpression: `ADD counted :onces SET entity = :entity, updatedAt = :at${promisedBy ? ', promisedBy = :promise' : ''}`,
+          ConditionExpression: `attribute_not_exists(counted) OR (${onces.map((_, i) => `NOT contains(counted, :o${i})`).join(' AND ')})`,
+          ExpressionAttributeValues: {
+            ':onces': new Set(onces),
+            ...Object.fromEntries(onces.map((once, i) => [`:o${i}`, once])),
+            ':entity': 'ORDER_KPI',
+            ':at': at,
+            ...(promisedBy ? { ':promise': promisedBy } : {}),
+          },
+        },
+      };
+    });
+    return [
+      ...memories,
+      ...[...rows].map(([sk, counters]) => ({
+        Update: { TableName: this.tableName, Key: { pk: KPI_PK, sk }, ...addAll(counters) },
+      })),
+    ];
   }
 
   private transaction(increment: KpiIncrement, at: string): TransactWriteCommand {

@@ -1,41 +1,62 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderActivity, OrderActivityLog } from '../../application/ports';
-import { conditionFailed } from './dynamo-errors';
+import { writeInBatches } from './batch-write';
 import { orderKey } from './order-item';
 import { queryAll } from './query-pages';
 
-const activitySk = (entry: OrderActivity) =>
-  `EVENT#${String(entry.sequence).padStart(8, '0')}#${entry.eventId}`;
+/**
+ * Sort key of a group of one order's events recorded together: its first event's. Records made
+ * one event an item (`EVENT#...`) before batches are read alike: both start with `EVENT`.
+ */
+const groupSk = (first: OrderActivity) =>
+  `EVENTS#${String(first.sequence).padStart(8, '0')}#${first.eventId}`;
+const bySequence = (a: OrderActivity, b: OrderActivity) => a.sequence - b.sequence;
 
-/** Order events stored beside the order (same partition), so one query reads an order's history. */
+/**
+ * Order events stored beside the order (same partition), so one query reads an order's history.
+ * A batch writes one item per order it holds events of. A batch received twice writes the same
+ * items again; an event in two different batches is read once (by its id).
+ */
 export class DynamoOrderActivityLog implements OrderActivityLog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async record(entry: OrderActivity): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: orderKey(entry.orderId).pk, sk: activitySk(entry), entity: 'ORDER_EVENT', ...entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      // Already recorded: EventBridge delivers at least once.
-      if (conditionFailed(error)) return;
-      throw error;
-    }
+  async record(entries: readonly OrderActivity[]): Promise<void> {
+    const byOrder = new Map<string, OrderActivity[]>();
+    for (const entry of entries) byOrder.set(entry.orderId, [...(byOrder.get(entry.orderId) ?? []), entry]);
+    await writeInBatches(
+      this.db,
+      this.tableName,
+      [...byOrder].map(([orderId, events]) => {
+        const sorted = [...events].sort(bySequence);
+        return {
+          PutRequest: {
+            Item: {
+              pk: orderKey(orderId).pk,
+              sk: groupSk(sorted[0] as OrderActivity),
+              entity: 'ORDER_EVENTS',
+              events: sorted,
+            },
+          },
+        };
+      }),
+    );
   }
 
   async list(orderId: string): Promise<OrderActivity[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':prefix': 'EVENT#' },
+      ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':prefix': 'EVENT' },
     });
-    return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...entry }) => entry as unknown as OrderActivity);
+    const seen = new Map<string, OrderActivity>();
+    for (const item of items) {
+      const { pk: _pk, sk: _sk, entity: _entity, events, ...single } = item;
+      for (const entry of (events as OrderActivity[] | undefined) ?? [single as unknown as OrderActivity])
+        if (!seen.has(entry.eventId)) seen.set(entry.eventId, entry);
+    }
+    return [...seen.values()].sort(bySequence);
   }
 }

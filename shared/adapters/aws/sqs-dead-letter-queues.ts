@@ -4,6 +4,7 @@ import {
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterQueues, LeasedDeadLetter } from '../../application/ports';
@@ -16,6 +17,8 @@ interface InvocationRecord {
   responsePayload?: { errorType?: string; errorMessage?: string } | null;
 }
 
+const queueName = (url: string) => url.split('/').pop() ?? url;
+
 const parse = (body: string): unknown => {
   try {
     return JSON.parse(body);
@@ -25,12 +28,13 @@ const parse = (body: string): unknown => {
 };
 
 /**
- * A queue message as a dead letter. Two senders write to these queues: EventBridge, when it
+ * A queue message as a dead letter. Three senders write to these queues: EventBridge, when it
  * could not deliver an event to its target (the body is the event, the reasons are message
- * attributes), and Lambda, when an asynchronous invocation failed on every attempt (the body is
- * an invocation record holding the event).
+ * attributes); Lambda, when an asynchronous invocation failed on every attempt (the body is an
+ * invocation record holding the event); and SQS, when a batched consumer's queue (`source`) moved
+ * a message its batches failed too often (the body is the event, as EventBridge queued it).
  */
-export function deadLetterOf(queue: string, message: Message): DeadLetter {
+export function deadLetterOf(queue: string, message: Message, source?: string): DeadLetter {
   const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
   const sentAt = Number(message.Attributes?.SentTimestamp ?? Date.now());
   const body = parse(message.Body ?? '');
@@ -69,20 +73,35 @@ export function deadLetterOf(queue: string, message: Message): DeadLetter {
       payload: record.requestPayload,
     };
   }
+  if (source)
+    return {
+      ...base,
+      failedAt: new Date(sentAt).toISOString(),
+      stage: 'function',
+      target: source,
+      error: {
+        message: `the function failed it in every batch it came in, until ${queueName(source)} gave it up`,
+      },
+      payload: body,
+    };
   return {
     ...base,
     failedAt: new Date(sentAt).toISOString(),
     stage: 'delivery',
-    error: { message: 'A message in a dead-letter queue that neither EventBridge nor Lambda wrote' },
+    error: { message: 'A message in a dead-letter queue that neither EventBridge, Lambda nor SQS wrote' },
     payload: body,
   };
 }
 
-/** The stack's dead-letter queues (SQS), by name: DEAD_LETTER_QUEUES maps each to its URL. */
+/**
+ * The stack's dead-letter queues (SQS), by name: DEAD_LETTER_QUEUES maps each to its URL, and
+ * DEAD_LETTER_SOURCES a batched consumer's to the URL of the queue it reads.
+ */
 export class SqsDeadLetterQueues implements DeadLetterQueues {
   constructor(
     private readonly sqs: SQSClient,
     private readonly urls: Record<string, string>,
+    private readonly sources: Record<string, string> = {},
   ) {}
 
   names(): readonly string[] {
@@ -122,13 +141,28 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
     const count = (name: string) => Number(attributes.Attributes?.[name as never] ?? 0);
     return {
       approximateCount: count('ApproximateNumberOfMessages') + count('ApproximateNumberOfMessagesNotVisible'),
-      letters: messages.map((m) => deadLetterOf(queue, m)),
+      letters: messages.map((m) => deadLetterOf(queue, m, this.sources[queue])),
     };
   }
 
   async lease(queue: string, max: number, seconds: number): Promise<LeasedDeadLetter[]> {
     const messages = await this.receive(queue, max, seconds);
-    return messages.map((m) => ({ ...deadLetterOf(queue, m), receipt: m.ReceiptHandle ?? '' }));
+    return messages.map((m) => ({
+      ...deadLetterOf(queue, m, this.sources[queue]),
+      receipt: m.ReceiptHandle ?? '',
+    }));
+  }
+
+  async sendToSource(queue: string, payload: unknown): Promise<boolean> {
+    const source = this.sources[queue];
+    if (!source) return false;
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: source,
+        MessageBody: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      }),
+    );
+    return true;
   }
 
   async remove(queue: string, receipt: string): Promise<void> {

@@ -11,10 +11,17 @@ import { NotFoundError } from '../../../shared/domain/errors';
 /** Queues held in memory with SQS's lease semantics: a leased letter is out of sight until put back or removed. */
 class InMemoryDeadLetters implements DeadLetterQueues {
   readonly letters: Array<DeadLetter & { leased?: string }> = [];
+  /** What went back to the queue of a batched consumer (Kpis reads one). */
+  readonly resent: Array<{ queue: string; payload: unknown }> = [];
   private receipts = 0;
 
   names() {
-    return ['Notifier', 'Alerts'];
+    return ['Notifier', 'Alerts', 'Kpis'];
+  }
+  async sendToSource(queue: string, payload: unknown) {
+    if (queue !== 'Kpis') return false;
+    this.resent.push({ queue, payload });
+    return true;
   }
   add(letter: Partial<DeadLetter> & { id: string }) {
     this.letters.push({
@@ -94,6 +101,24 @@ describe('dead letters: list and redrive', () => {
     ]);
   });
 
+  it("sends a batched consumer's letters back to the queue it reads, not to its function", async () => {
+    const queues = new InMemoryDeadLetters();
+    queues.add({ id: 'k1', queue: 'Kpis', target: 'https://sqs.us-east-1.amazonaws.com/1/KpiQueue' });
+    queues.add({ id: 'k2', queue: 'Kpis', stage: 'delivery', target: 'arn:aws:sqs:us-east-1:1:KpiQueue' });
+    const functions = new RecordingInvoker();
+    const result = await redriveDeadLetters(
+      { deadLetters: queues, functions, clock },
+      { queue: 'Kpis', max: 10 },
+    );
+    expect(result).toEqual({ queue: 'Kpis', redriven: 2, failed: [] });
+    expect(queues.resent).toEqual([
+      { queue: 'Kpis', payload: { n: 'k1' } },
+      { queue: 'Kpis', payload: { n: 'k2' } },
+    ]);
+    expect(functions.calls).toEqual([]);
+    expect(queues.letters).toEqual([]);
+  });
+
   it('stops at max letters, leaving the rest in the queue', async () => {
     const queues = new InMemoryDeadLetters();
     for (const id of ['1', '2', '3', '4', '5']) queues.add({ id });
@@ -117,6 +142,7 @@ describe('dead letters: list and redrive', () => {
       queues: [
         { queue: 'Notifier', approximateCount: 1, letters: [expect.objectContaining({ id: 'a' })] },
         { queue: 'Alerts', approximateCount: 0, letters: [] },
+        { queue: 'Kpis', approximateCount: 0, letters: [] },
       ],
     });
     await expect(listDeadLetters({ deadLetters: queues }, { queue: 'Nope' })).rejects.toBeInstanceOf(

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type KpiEvent, projectKpis } from '../../../shared/application/kpis';
+import { type KpiEvent, projectKpiBatch, projectKpis } from '../../../shared/application/kpis';
 import type { KpiStore } from '../../../shared/application/ports';
 import type { KpiIncrement, OrderKpiMemory } from '../../../shared/domain/kpis';
 
 /** A store that counts each `once` per order a single time, as the table's condition does, and counts its reads. */
 function memoryStore() {
   const orders = new Map<string, OrderKpiMemory & { counted: string[] }>();
-  const state = { reads: 0, applied: [] as KpiIncrement[] };
+  const state = { reads: 0, applied: [] as KpiIncrement[], batches: [] as string[][] };
   const store: KpiStore = {
     async memory(orderId) {
       state.reads++;
@@ -23,17 +23,34 @@ function memoryStore() {
       state.applied.push(increment);
       return true;
     },
+    async applyMany(batch) {
+      state.batches.push(batch.map((o) => o.orderId));
+      const refused: string[] = [];
+      for (const { orderId, increments } of batch) {
+        const memory = orders.get(orderId) ?? { counted: [] };
+        if (increments.some((i) => memory.counted.includes(i.once))) {
+          refused.push(orderId);
+          continue;
+        }
+        for (const increment of increments) {
+          const now = orders.get(orderId) ?? { counted: [] };
+          orders.set(orderId, { ...now, ...increment.remember, counted: [...now.counted, increment.once] });
+          state.applied.push(increment);
+        }
+      }
+      return { refused };
+    },
     rows: async () => ({ rows: [], skuRows: [] }),
   };
   return { state, store };
 }
 
-const metadata = (sequence: number, occurredAt: string) => ({
-  eventId: `o1-${sequence}`,
-  orderId: 'o1',
+const metadata = (sequence: number, occurredAt: string, orderId = 'o1') => ({
+  eventId: `${orderId}-${sequence}`,
+  orderId,
   sequence,
   occurredAt,
-  correlationId: 'o1',
+  correlationId: orderId,
 });
 const confirmed = {
   source: 'oms.orders',
@@ -64,6 +81,35 @@ describe('the KPI projection', () => {
     await projectKpis({ kpis: store }, shipped);
     await projectKpis({ kpis: store }, delivered);
     expect(state.reads).toBe(2);
+    expect(state.applied.at(-1)?.counters).toMatchObject({ onTime: 1 });
+  });
+
+  it("counts a batch in one call to the store, each order's events together; a parcel's promise and its delivery in the same batch still make the delivery on time", async () => {
+    const { state, store } = memoryStore();
+    const otherOrder = {
+      source: 'oms.orders',
+      detailType: 'OrderConfirmed',
+      detail: { metadata: metadata(2, '2026-12-07T10:00:02.000Z', 'o2'), data: { channel: 'web' } },
+    } as unknown as KpiEvent;
+    // Delivered first in the batch: the projection orders an order's facts by when they happened.
+    const { counted } = await projectKpiBatch({ kpis: store }, [delivered, confirmed, otherOrder, shipped]);
+    expect(counted.map((f) => `${f.orderId}:${f.type}`)).toEqual([
+      'o1:confirmed',
+      'o1:shipmentShipped',
+      'o1:delivered',
+      'o2:confirmed',
+    ]);
+    expect(state.batches).toEqual([['o1', 'o2']]);
+    expect(state.reads).toBe(1);
+    expect(state.applied.find((i) => i.once === 'delivered')?.counters).toMatchObject({ onTime: 1 });
+  });
+
+  it('counts an order the store refused (one of its events was counted before) event by event: the repeat once, the new events too', async () => {
+    const { state, store } = memoryStore();
+    await projectKpis({ kpis: store }, confirmed);
+    const { counted } = await projectKpiBatch({ kpis: store }, [confirmed, shipped, delivered]);
+    expect(counted.map((f) => f.type)).toEqual(['shipmentShipped', 'delivered']);
+    expect(state.applied.map((i) => i.once)).toEqual(['confirmed', 'shipped#o1-1', 'delivered']);
     expect(state.applied.at(-1)?.counters).toMatchObject({ onTime: 1 });
   });
 });
