@@ -100,6 +100,49 @@ describe('dead letters in the local cloud', () => {
     expect(again).toMatchObject({ attempts: 3, error: { type: 'ValidationError' } });
   });
 
+  it("dead-letters an event a batched projection's function cannot read after 5 batches failed it, the rest of its batch counted, and a redrive sends it back to the projection's queue", async () => {
+    const malformed = { metadata: { eventId: 'evt-malformed-kpi' }, data: { channel: 'web' } };
+    await env.cloud.idle();
+    const placedBefore = ((await request(api(), 'GET', '/kpis')).body.totals as { placed: number }).placed;
+    await env.aws.events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: env.aws.busName,
+            Source: 'oms.orders',
+            DetailType: 'OrderConfirmed',
+            Detail: JSON.stringify(malformed),
+          },
+        ],
+      }),
+    );
+    await stockForOrders(api());
+    const id = await placeLines(api(), [{ sku: 'MUG-01', quantity: 1 }]);
+    await env.cloud.idle();
+    const ofThisEvent = (view: QueueView) =>
+      view.letters.filter((l) => JSON.stringify(l.payload.detail) === JSON.stringify(malformed));
+    const [first, ...others] = ofThisEvent(await queue('ProjectKpis'));
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({
+      stage: 'function',
+      target: expect.stringMatching(/ProjectKpisBatchesQueue/),
+      error: { message: expect.stringMatching(/failed it in every batch/) },
+      payload: { 'detail-type': 'OrderConfirmed' },
+    });
+    // The order placed beside it was counted, once.
+    const placed = async () =>
+      ((await request(api(), 'GET', '/kpis')).body.totals as { placed: number }).placed;
+    expect(await placed()).toBe(placedBefore + 1);
+    expect((await request(api(), 'GET', `/orders/${id}`)).status).toBe(200);
+
+    const redrive = await request(api(), 'POST', '/dead-letters/ProjectKpis/redrive', { body: {} });
+    expect(redrive.status, redrive.text).toBe(200);
+    expect(redrive.body).toMatchObject({ queue: 'ProjectKpis', redriven: 1, failed: [] });
+    await env.cloud.idle();
+    // Still unreadable: back in the dead-letter queue after its 5 batches, never lost.
+    expect(ofThisEvent(await queue('ProjectKpis'))).toHaveLength(1);
+  });
+
   it('lists every queue when none is named, answers 404 problem+json for an unknown queue, 400 with the field at fault for a bad max, and refuses a channel', async () => {
     const all = await request(api(), 'GET', '/dead-letters');
     expect(all.status).toBe(200);
