@@ -18,6 +18,8 @@ const tokenOf = (clientName: string, options?: Parameters<typeof issueFor>[2]) =
 
 /** Everything the OMS keeps, as one digest: an attack that changed anything changes it. */
 async function stateDigest(): Promise<string> {
+  // Settled first: the projections write a batch window after the events that feed them.
+  await env.cloud.idle();
   const items = await env.aws.items();
   const rows = items.map((i) => JSON.stringify(i)).sort();
   return createHash('sha256').update(rows.join('\n')).digest('hex');
