@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -63,7 +64,17 @@ const JOURNAL_TABLE_SPEC: TableSpec = {
 };
 
 /** Executions and their history, kept in DynamoDB Local so ops can list them after a restart. */
+/** An append waiting for the next group commit. */
+interface Append {
+  items: Array<Record<string, AttributeValue>>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 export class ExecutionJournal {
+  private readonly waiting: Append[] = [];
+  private committing: Promise<void> | undefined;
+
   constructor(private readonly db: DynamoDBClient) {}
 
   async ensureTable(): Promise<void> {
@@ -118,9 +129,9 @@ export class ExecutionJournal {
    * Appends history events and, when given, saves the execution record in the same batch write.
    * The events of one append share one item (split only near DynamoDB's 400 KB item limit): a
    * flush is one write however many states it covers, where an item per event made the journal
-   * most of an order's writes.
+   * most of an order's writes. Resolves once the items are in DynamoDB Local.
    */
-  async appendHistory(executionArn: string, events: HistoryEvent[], record?: ExecutionRecord): Promise<void> {
+  appendHistory(executionArn: string, events: HistoryEvent[], record?: ExecutionRecord): Promise<void> {
     const items = [
       ...(record ? [this.item(record)] : []),
       ...chunksOf(events).map((chunk) =>
@@ -131,14 +142,51 @@ export class ExecutionJournal {
         }),
       ),
     ];
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (requests.length > 0) {
-        const result = await this.db.send(
-          new BatchWriteItemCommand({ RequestItems: { [JOURNAL_TABLE]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[JOURNAL_TABLE] ?? []) as typeof requests;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ items, resolve, reject });
+      if (!this.committing) this.committing = this.commit();
+    });
+  }
+
+  /**
+   * Group commit: the appends of every execution that queued while the last commit was under way
+   * go together, 25 items a BatchWriteItem. Under load an order's flushes then share requests with
+   * other orders' (DynamoDB Local's time goes per request); alone, an append is written at once.
+   * One execution's appends never meet in a commit (the runner waits for each), so no batch holds
+   * one key twice.
+   */
+  private async commit(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const appends = this.waiting.splice(0);
+      const items = appends.flatMap((append) => append.items.map((item) => ({ item, append })));
+      const failed = new Map<Append, Error>();
+      const batches: Array<typeof items> = [];
+      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+      await Promise.all(
+        batches.map(async (batch) => {
+          try {
+            await this.writeBatch(batch.map(({ item }) => item));
+          } catch (error) {
+            for (const { append } of batch) failed.set(append, error as Error);
+          }
+        }),
+      );
+      for (const append of appends) {
+        const error = failed.get(append);
+        if (error) append.reject(error);
+        else append.resolve();
       }
+    }
+    this.committing = undefined;
+  }
+
+  private async writeBatch(items: Array<Record<string, AttributeValue>>): Promise<void> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const result = await this.db.send(
+        new BatchWriteItemCommand({ RequestItems: { [JOURNAL_TABLE]: requests } }),
+      );
+      requests = (result.UnprocessedItems?.[JOURNAL_TABLE] ?? []) as typeof requests;
     }
   }
 
