@@ -59,11 +59,17 @@ export async function advanceOrder(
   event: OrderEventType,
   when: (order: Order) => boolean,
   reason?: string,
+  known?: Order,
 ): Promise<Order> {
-  const { order, written } = await rewriteOrder(deps, orderId, (current) =>
-    current.status === to || !canTransition(current.status, to) || !when(current)
-      ? undefined
-      : transitionOrder(current, to, deps.clock.now(), reason === undefined ? {} : { reason }),
+  const { order, written } = await rewriteOrder(
+    deps,
+    orderId,
+    (current) =>
+      current.status === to || !canTransition(current.status, to) || !when(current)
+        ? undefined
+        : transitionOrder(current, to, deps.clock.now(), reason === undefined ? {} : { reason }),
+    undefined,
+    known,
   );
   if (written) await deps.events.publish([orderEvent(order, event)]);
   return order;
@@ -243,7 +249,8 @@ export async function shipShipment(
   input: { shipmentId: string; deliveryToken?: string },
 ) {
   let shipment = await shipmentOf(deps, input.shipmentId);
-  const order = await getOrder(deps, shipment.orderId);
+  // Read once and handed on: the capture and the SHIPPED write start from it (both versioned).
+  let order = await getOrder(deps, shipment.orderId);
   let labelledNow = false;
   if (shipment.status === ShipmentStatus.CANCELLED) {
     return { shipmentId: shipment.id, status: shipment.status, cancelled: true, labelledNow };
@@ -265,7 +272,7 @@ export async function shipShipment(
     // still held; the order goes ON_HOLD for ops and this branch waits for its release (then
     // captures again, under a new key) or its cancellation.
     try {
-      await captureShipment(deps, order.id, shipment);
+      order = await captureShipment(deps, order.id, shipment, order);
     } catch (error) {
       if (!(error instanceof PaymentCaptureFailed)) throw error;
       await deps.shipments.update(stopShipping(shipment, deps.clock.now()));
@@ -313,7 +320,7 @@ export async function shipShipment(
       `Shipment ${shipment.id} is ${shipment.status}: only a packed shipment ships`,
     );
   }
-  await advanceIfAllShipped(deps, order.id);
+  await advanceIfAllShipped(deps, order.id, order);
   return {
     shipmentId: shipment.id,
     status: shipment.status,
@@ -327,6 +334,7 @@ export async function shipShipment(
 export async function advanceIfAllShipped(
   deps: Pick<FulfilmentDeps, 'orders' | 'shipments' | 'events' | 'clock'>,
   orderId: string,
+  known?: Order,
 ): Promise<Order> {
   const all = await deps.shipments.ofOrder(orderId);
   const shipped = (s: ShipmentRecord) => s.trackingNumber !== undefined;
@@ -339,6 +347,8 @@ export async function advanceIfAllShipped(
       o.status !== 'ON_HOLD' &&
       livePlannedShipments(o, all).length > 0 &&
       livePlannedShipments(o, all).every((planned) => all.some((s) => s.id === planned.id && shipped(s))),
+    undefined,
+    known,
   );
 }
 

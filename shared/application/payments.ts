@@ -48,24 +48,32 @@ async function moveMoney(
     key,
     amountOf,
     refused,
+    known,
   }: {
     kind: MovementKind;
     key: string;
     amountOf: (order: Order) => number;
     refused: (amount: number, reason: string, code: string) => DomainError;
+    /** The order as the caller just read it: the first attempt starts from it (its write is versioned). */
+    known?: Order | undefined;
   },
 ): Promise<Order> {
   for (let attempt = 1; ; attempt++) {
-    const order = await getOrder(deps, orderId);
+    const fromKnown = attempt === 1 && known?.id === orderId;
+    const order = fromKnown ? known : await getOrder(deps, orderId);
     const { payment } = order;
-    if (payment.status !== PaymentStatus.AUTHORIZED || !payment.authorizationId) return order;
     const earlier = payment.movements?.find((m) => m.key === key);
+    const amount = amountOf(order);
+    const nothingToMove =
+      payment.status !== PaymentStatus.AUTHORIZED || !payment.authorizationId || earlier || amount <= 0;
+    // Moving nothing is decided on a fresh read only: a stale copy is caught by the versioned write.
+    if (nothingToMove && fromKnown) continue;
+    if (payment.status !== PaymentStatus.AUTHORIZED || !payment.authorizationId) return order;
     if (earlier) {
       // Recorded by an attempt that may have stopped before telling anyone (same event id).
       await deps.events.publish([paymentMovedEvent(order, earlier)]);
       return order;
     }
-    const amount = amountOf(order);
     if (amount <= 0) return order;
     const request = {
       authorizationId: payment.authorizationId,
@@ -102,8 +110,10 @@ export function captureShipment(
   deps: PaymentDeps,
   orderId: string,
   shipment: { id: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; captureRefusals?: number },
+  known?: Order,
 ): Promise<Order> {
   return moveMoney(deps, orderId, {
+    known,
     kind: 'capture',
     key: captureKey(shipment.id, shipment.captureRefusals),
     amountOf: (order) =>
