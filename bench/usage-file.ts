@@ -33,6 +33,7 @@ export function measuredUsage(usage: CloudUsage, orders: number): MeasuredUsage 
     events: usage.events,
     apiRequests: usage.apiRequests,
     emails: usage.emails,
+    sqsRequests: usage.sqsRequests,
   };
 }
 

@@ -431,9 +431,10 @@ export class OmsStack extends Stack {
       Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
     );
     // A letter goes back where it came from: a batched consumer's queue, or the function itself.
-    resources.redriveQueues = Object.fromEntries(
+    const batchQueues = Object.fromEntries(
       Object.entries(consumers).flatMap(([name, c]) => (c.queue ? [[name, c.queue]] : [])),
     );
+    resources.redriveQueues = batchQueues;
     resources.redriveTargets = Object.values(consumers).flatMap((c) => (c.queue ? [] : [c.fn.fn]));
 
     // HTTP: one function per operation of the API contract
@@ -644,6 +645,7 @@ export class OmsStack extends Stack {
       deadLetterQueues: Object.fromEntries(
         Object.entries(consumers).map(([name, c]) => [name, c.deadLetters.queue]),
       ),
+      projectionQueues: batchQueues,
       httpApi: api.api,
       table,
     };

@@ -15,6 +15,8 @@ export interface OpsMonitoringProps {
   /** The workflows whose failed executions page ops, by the name the dashboard shows. */
   workflows: Record<string, IStateMachine>;
   deadLetterQueues: Record<string, IQueue>;
+  /** The queues the projections (KPIs, the activity log) read in batches, by consumer. */
+  projectionQueues: Record<string, IQueue>;
   httpApi: apigw.HttpApi;
   table: ITableV2;
 }
@@ -34,9 +36,9 @@ export function businessMetric(name: string, statistic: string, period = Duratio
 
 /**
  * What ops watch on AWS: one dashboard (orders per minute, the time orders take to each stage,
- * failed executions, dead letters, API errors, throttles) and the alarms that page them through
- * the alarm topic: a failed execution, a dead letter (DeadLetterQueue has its own), a missed
- * pick SLA, any throttling, API 5xx.
+ * failed executions, dead letters, projection lag, API errors, throttles) and the alarms that page
+ * them through the alarm topic: a failed execution, a dead letter (DeadLetterQueue has its own), a
+ * projection 5 minutes behind, a missed pick SLA, any throttling, API 5xx.
  */
 export class OpsMonitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -67,6 +69,20 @@ export class OpsMonitoring extends Construct {
       );
       // Labelled for the dashboard only: a labelled metric makes the alarm a metric-math one.
       return metric.with({ label: `${name} failed` });
+    });
+    // A projection behind: its oldest event waited 5 minutes (its function failing or throttled).
+    const lag = Object.entries(props.projectionQueues).map(([name, queue]) => {
+      const metric = queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      });
+      alarm(
+        `${name}Behind`,
+        metric,
+        `${name} is more than 5 minutes behind the events (GET /kpis and the activity log lag): look at its function's errors and throttles`,
+        300,
+      );
+      return metric.with({ label: name });
     });
     const pickSla = businessMetric(BUSINESS_METRICS.pickSlaBreaches, 'Sum', FIVE_MINUTES);
     alarm(
@@ -122,7 +138,7 @@ export class OpsMonitoring extends Construct {
           }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Failed executions', left: failed, width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Failed executions', left: failed, width: 6 }),
           new cloudwatch.GraphWidget({
             title: 'Dead letters waiting',
             left: Object.entries(props.deadLetterQueues).map(([name, queue]) =>
@@ -132,12 +148,13 @@ export class OpsMonitoring extends Construct {
                 label: name,
               }),
             ),
-            width: 8,
+            width: 6,
           }),
+          new cloudwatch.GraphWidget({ title: 'Projection lag (s)', left: lag, width: 6 }),
           new cloudwatch.GraphWidget({
             title: 'Pick SLA breaches',
             left: [pickSla.with({ label: 'breaches' })],
-            width: 8,
+            width: 6,
           }),
         ],
         [

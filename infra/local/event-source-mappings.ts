@@ -84,6 +84,7 @@ function failedIds(response: unknown, batch: Message[]): Set<string> {
  */
 export class LocalEventSourceMappings {
   private running = 0;
+  private billed = 0;
   private hurry = 0;
   private stopped = false;
   private readonly pollers: Array<Promise<void>> = [];
@@ -125,6 +126,15 @@ export class LocalEventSourceMappings {
           : [`${logicalId}: only SQS event sources are emulated`]),
         ...(properties.FilterCriteria ? [`${logicalId}: FilterCriteria is not emulated`] : []),
       ]);
+  }
+
+  /**
+   * The SQS requests Lambda's pollers would have been billed for the batches so far: a
+   * ReceiveMessage and a DeleteMessageBatch per 10 messages. Their long polls of an empty queue
+   * are a fixed cost per queue, not per event, and are left out.
+   */
+  billedRequests(): number {
+    return this.billed;
   }
 
   start(): void {
@@ -190,6 +200,8 @@ export class LocalEventSourceMappings {
       } catch {
         failed = new Set(batch.map((m) => m.MessageId ?? ''));
       }
+      const tens = (n: number) => Math.ceil(n / RECEIVE_MAX);
+      this.billed += tens(batch.length) + tens(batch.length - failed.size);
       for (const message of batch) {
         if (failed.has(message.MessageId ?? ''))
           await this.sqs

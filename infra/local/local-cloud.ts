@@ -333,6 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         events: eventBus.eventsPublished(),
         ...sfn.usage(),
         emails: email.sent().length,
+        sqsRequests: sqs.sendRequests() + mappings.billedRequests(),
         ...(meter ? { dynamodb: Object.fromEntries(meter.capacity()) } : {}),
       }),
       idle: async () => {

@@ -13,6 +13,7 @@ import { type LocalTemplate, queueArn, queueUrl } from './template';
 export type { MessageAttribute } from './sqs-message-stores';
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
+const BILLED_CHUNK_BYTES = 64 * 1024;
 
 interface Queue {
   name: string;
@@ -44,6 +45,9 @@ const nameOf = (reference: unknown) =>
  * a restart; a queue that an event source mapping reads is kept in memory (MemoryMessageStore says why).
  */
 export class LocalSqs {
+  /** SendMessage requests as SQS bills them (one per 64 KB of body). */
+  private billed = 0;
+
   private constructor(
     private readonly queues: Map<string, Queue>,
     private readonly kept: MessageStore,
@@ -53,7 +57,7 @@ export class LocalSqs {
   static unsupported(template: LocalTemplate): string[] {
     return template.resourcesOfType('AWS::SQS::Queue').flatMap(({ logicalId, properties }) => [
       ...(properties.FifoQueue ? [`${logicalId}: FIFO queues are not emulated`] : []),
-      // Kept in memory, it would lose what it holds at a stop without a dead-letter queue to move it to.
+      // Without one, a message its function always fails would come back every second, for days.
       ...(mappedQueues(template).has(logicalId) && !properties.RedrivePolicy
         ? [`${logicalId}: a queue an event source mapping reads needs a RedrivePolicy`]
         : []),
@@ -129,6 +133,7 @@ export class LocalSqs {
       receiveCount: 0,
     };
     await queue.store.put(message);
+    this.billed += Math.max(1, Math.ceil(Buffer.byteLength(message.body) / BILLED_CHUNK_BYTES));
     return { MessageId: messageId, MD5OfMessageBody: md5(message.body) };
   }
 
@@ -202,6 +207,11 @@ export class LocalSqs {
         taken.push({ ...message, receipt, receiveCount: message.receiveCount + 1 });
     }
     return taken;
+  }
+
+  /** Messages sent so far, in billed requests (the bus's deliveries to queue targets, redrives). */
+  sendRequests(): number {
+    return this.billed;
   }
 
   /**

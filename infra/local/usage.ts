@@ -1,7 +1,7 @@
 /**
  * What the local cloud's run would have used on AWS, in the units AWS bills: each function's
  * invocations and billed milliseconds at its memory, HTTP API requests, events put on the bus,
- * Standard state transitions, Express requests and billed duration, emails sent, and (with the
+ * Standard state transitions, Express requests and billed duration, emails sent, SQS requests, and (with the
  * DynamoDB meter) read and write capacity units by caller.
  */
 export interface CloudUsage {
@@ -12,6 +12,8 @@ export interface CloudUsage {
   expressRequests: number;
   expressBilledMs: number;
   emails: number;
+  /** SQS requests as billed: messages sent to queues, and Lambda's receives and deletes of their batches. */
+  sqsRequests: number;
   /** By caller: a function's logical id, or `LocalCloud` for the local cloud's own tables (not on AWS). */
   dynamodb?: Record<string, { readUnits: number; writeUnits: number }>;
 }
@@ -32,6 +34,7 @@ export function usageBetween(before: CloudUsage, after: CloudUsage): CloudUsage 
     expressRequests: after.expressRequests - before.expressRequests,
     expressBilledMs: after.expressBilledMs - before.expressBilledMs,
     emails: after.emails - before.emails,
+    sqsRequests: after.sqsRequests - before.sqsRequests,
     ...(after.dynamodb ? { dynamodb: each(after.dynamodb, before.dynamodb) } : {}),
   };
 }

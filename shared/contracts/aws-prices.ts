@@ -23,6 +23,8 @@ export interface AwsPriceTable {
     event: number;
     /** HTTP API requests (512 KB each), first 300 million a month. */
     apiRequest: number;
+    /** SQS standard queue requests (64 KB each), past the first million a month. */
+    sqsRequest: number;
     email: number;
   };
   notCounted: string[];
@@ -43,6 +45,7 @@ export const AWS_PRICES: AwsPriceTable = {
     dynamoReadUnit: 0.125 / 1e6,
     event: 1 / 1e6,
     apiRequest: 1 / 1e6,
+    sqsRequest: 0.4 / 1e6,
     email: 0.1 / 1000,
   },
   notCounted: [
@@ -51,7 +54,7 @@ export const AWS_PRICES: AwsPriceTable = {
     'DynamoDB storage ($0.25/GB-month) and backups',
     'Cognito machine-to-machine token requests',
     'Secrets Manager API calls (cached per cold start)',
-    'SQS: only failed deliveries reach the dead-letter queues',
+    "SQS: Lambda's pollers long-poll each projection queue while it is empty (a fixed few requests a minute per queue, not per order); the dead-letter queues only on failures",
     'data transfer out',
   ],
 };

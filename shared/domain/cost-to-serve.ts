@@ -12,6 +12,8 @@ export interface MeasuredUsage {
   events: number;
   apiRequests: number;
   emails: number;
+  /** Absent in a usage file measured before the projections read queues. */
+  sqsRequests?: number;
 }
 
 export interface CostLine {
@@ -54,6 +56,7 @@ export function costPer1000(usage: MeasuredUsage, table: AwsPriceTable) {
     line('DynamoDB', per1000(usage.readUnits), 'read request units', p.dynamoReadUnit),
     line('EventBridge', per1000(usage.events), 'events', p.event),
     line('API Gateway (HTTP API)', per1000(usage.apiRequests), 'requests', p.apiRequest),
+    line('SQS', per1000(usage.sqsRequests ?? 0), 'requests', p.sqsRequest),
     line('SES', per1000(usage.emails), 'emails', p.email),
   ];
   const byFunction = fns

@@ -48,7 +48,7 @@ describe('CloudWatch on AWS', () => {
     }
   });
 
-  it('alarms on a missed pick SLA from the business metric the task emits, on any throttling (Lambda, the table) and on API 5xx', () => {
+  it('alarms on a missed pick SLA from the business metric the task emits, on a projection 5 minutes behind its events, on any throttling (Lambda, the table) and on API 5xx', () => {
     expect(alarmNamed('PickSlaBreached')).toMatchObject({
       Namespace: METRICS_NAMESPACE,
       MetricName: BUSINESS_METRICS.pickSlaBreaches,
@@ -64,6 +64,13 @@ describe('CloudWatch on AWS', () => {
       MetricName: '5xx',
       Threshold: 5,
     });
+    for (const projection of ['ProjectKpis', 'RecordOrderActivity'])
+      expect(alarmNamed(`${projection}Behind`)).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Statistic: 'Maximum',
+        Threshold: 300,
+      });
     for (const [, alarm] of alarms()) expect(alarm.Properties.AlarmActions).toEqual([topic()]);
     // And every dead-letter queue keeps its own alarm, in the Oms stack: a letter waiting pages ops.
     const deadLetters = Object.values(
@@ -72,7 +79,7 @@ describe('CloudWatch on AWS', () => {
     expect(deadLetters.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('draws one dashboard: orders per minute, time from placement per stage, failed executions, dead letters, pick SLA, API 4xx/5xx, throttles and the alarms', () => {
+  it('draws one dashboard: orders per minute, time from placement per stage, failed executions, dead letters, projection lag, pick SLA, API 4xx/5xx, throttles and the alarms', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(
       (Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as Alarm).Properties
@@ -83,6 +90,7 @@ describe('CloudWatch on AWS', () => {
       'Time from placement (ms)',
       'Failed executions',
       'Dead letters waiting',
+      'Projection lag (s)',
       'Pick SLA breaches',
       'HTTP API 4xx / 5xx',
       'Throttles',

@@ -241,6 +241,9 @@ describe('cost to serve: what one order uses, counted by the local cloud', () =>
     });
     // Confirmed, shipped, delivered.
     expect(used.emails).toBe(3);
+    // SQS: each event a projection counts sent to its queue (6 to the KPIs', the 8 order events to
+    // the activity log's), and per batch one receive and one delete (3 batches each).
+    expect(used.sqsRequests).toBe(6 + orderEvents.length + 2 * (3 + 3));
     for (const [name, fn] of Object.entries(measuredUsage(used, 1).functions))
       if (fn.invocations > 0) expect(fn.billedMs, name).toBeGreaterThan(0);
     // Each function asked DynamoDB for its capacity: every writer and reader reports some.

@@ -16,6 +16,7 @@ const prices: AwsPriceTable = {
     dynamoReadUnit: 0.0000002,
     event: 0.000001,
     apiRequest: 0.000001,
+    sqsRequest: 0.0000004,
     email: 0.0001,
   },
 };
@@ -36,6 +37,7 @@ const usage: MeasuredUsage = {
   events: 20,
   apiRequests: 6,
   emails: 8,
+  sqsRequests: 30,
 };
 
 describe('cost to serve', () => {
@@ -63,8 +65,10 @@ describe('cost to serve', () => {
     expect(line('EventBridge', 'events')?.usd).toBeCloseTo(0.01, 12);
     expect(line('API Gateway (HTTP API)', 'requests')?.usd).toBeCloseTo(0.003, 12);
     expect(line('SES', 'emails')?.usd).toBeCloseTo(0.4, 12);
-    // 0.125 + 0.001 (Express requests) + 0.000375 + 0.0004 + 0.011 + 0.05 + 0.003 + 0.01 + 0.003 + 0.4
-    expect(report.totalUsd).toBeCloseTo(0.603775, 10);
+    // 30 / 2 x 1,000 = 15,000 requests x $0.0000004 = $0.006
+    expect(line('SQS', 'requests')?.usd).toBeCloseTo(0.006, 12);
+    // 0.125 + 0.001 (Express requests) + 0.000375 + 0.0004 + 0.011 + 0.05 + 0.003 + 0.01 + 0.003 + 0.006 + 0.4
+    expect(report.totalUsd).toBeCloseTo(0.609775, 10);
     expect(report.byFunction.map((f) => f.name)).toEqual(['ShipShipment', 'PlaceOrder']);
     expect(report.byFunction[0]).toMatchObject({ invocations: 1000, gbSeconds: 1000 });
   });
