@@ -166,6 +166,7 @@ describe('ops console in Chromium', () => {
         'DynamoDB',
         'EventBridge',
         'API Gateway (HTTP API)',
+        'SQS',
         'SES',
       ]),
     );

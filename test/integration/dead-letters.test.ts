@@ -29,6 +29,26 @@ async function queue(name: string): Promise<QueueView> {
   return (reply.body.queues as QueueView[])[0] as QueueView;
 }
 
+/** Puts an event on the bus as any producer would, whatever its detail. */
+async function putEvent(source: string, detailType: string, detail: unknown): Promise<void> {
+  await env.aws.events.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: env.aws.busName,
+          Source: source,
+          DetailType: detailType,
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
+}
+
+/** A queue's letters that carry this detail. */
+const lettersOf = (detail: unknown) => (view: QueueView) =>
+  view.letters.filter((l) => JSON.stringify(l.payload.detail) === JSON.stringify(detail));
+
 describe('dead letters in the local cloud', () => {
   it("lands a notification the mail service refused on every attempt in its function's dead-letter queue, lists it for ops, and sends it exactly once on redrive", async () => {
     await stockForOrders(api());
@@ -66,21 +86,9 @@ describe('dead letters in the local cloud', () => {
 
   it('keeps an event its function cannot read: listed with the reason, and on redrive it fails again and comes back as a new letter, never lost', async () => {
     const malformed = { metadata: { eventId: 'evt-malformed-1' }, data: { sku: 'X' } };
-    await env.aws.events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: env.aws.busName,
-            Source: 'oms.inventory',
-            DetailType: 'StockLow',
-            Detail: JSON.stringify(malformed),
-          },
-        ],
-      }),
-    );
+    await putEvent('oms.inventory', 'StockLow', malformed);
     await env.cloud.idle();
-    const ofThisEvent = (view: QueueView) =>
-      view.letters.filter((l) => JSON.stringify(l.payload.detail) === JSON.stringify(malformed));
+    const ofThisEvent = lettersOf(malformed);
     const [first, ...others] = ofThisEvent(await queue('RecordStockAlert'));
     expect(others).toEqual([]);
     expect(first).toMatchObject({
@@ -104,23 +112,11 @@ describe('dead letters in the local cloud', () => {
     const malformed = { metadata: { eventId: 'evt-malformed-kpi' }, data: { channel: 'web' } };
     await env.cloud.idle();
     const placedBefore = ((await request(api(), 'GET', '/kpis')).body.totals as { placed: number }).placed;
-    await env.aws.events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: env.aws.busName,
-            Source: 'oms.orders',
-            DetailType: 'OrderConfirmed',
-            Detail: JSON.stringify(malformed),
-          },
-        ],
-      }),
-    );
+    await putEvent('oms.orders', 'OrderConfirmed', malformed);
     await stockForOrders(api());
     const id = await placeLines(api(), [{ sku: 'MUG-01', quantity: 1 }]);
     await env.cloud.idle();
-    const ofThisEvent = (view: QueueView) =>
-      view.letters.filter((l) => JSON.stringify(l.payload.detail) === JSON.stringify(malformed));
+    const ofThisEvent = lettersOf(malformed);
     const [first, ...others] = ofThisEvent(await queue('ProjectKpis'));
     expect(others).toEqual([]);
     expect(first).toMatchObject({
