@@ -107,7 +107,10 @@ export class OmsStack extends Stack {
       entry: string,
       adapters: AdapterName[],
       extra: Extra = {},
-      { batched = false } = {},
+      {
+        batched = false,
+        batching,
+      }: { batched?: boolean; batching?: { size: number; window: Duration } } = {},
     ) => {
       const deadLetters = new DeadLetterQueue(this, `${name}DeadLetters`, {
         consumer: name,
@@ -121,6 +124,7 @@ export class OmsStack extends Stack {
             queue: new BatchQueue(this, `${name}Batches`, {
               consumer: handler.fn,
               deadLetters: deadLetters.queue,
+              ...(batching ? { batching } : {}),
             }).queue,
           }
         : { fn: handler.onAsyncFailure(deadLetters.queue), deadLetters };
@@ -382,6 +386,8 @@ export class OmsStack extends Stack {
         'functions/events/deliver-webhooks.ts',
         [...webhookStream, 'webhookRetries'],
         slow,
+        // Subscribers wait on these: up to 10 at once, as soon as the poller has them (no window).
+        { batched: true, batching: { size: 10, window: Duration.seconds(0) } },
       ),
     );
     // The sweeper: orders whose StartExecution failed after they were written are started again.

@@ -1,35 +1,56 @@
-import type { EventBridgeEvent } from 'aws-lambda';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { awsAdapters } from '../../shared/adapters/aws/dependencies';
 import { systemClock } from '../../shared/adapters/system';
 import type { WebhookRetries } from '../../shared/application/ports';
 import {
-  deliverEvent,
+  deliverEvents,
   SUBSCRIPTION_LIST_MAX_AGE_MS,
   type WebhookDeps,
   withCachedSubscriptionList,
 } from '../../shared/application/webhooks';
 import { EventMetadataSchema } from '../../shared/contracts/event-schemas';
-import { ValidationError } from '../../shared/domain/errors';
-import { taskHandler } from '../lib/task-handler';
+import type { WebhookSourceEvent } from '../../shared/domain/webhooks';
+import { logger } from '../lib/logger';
+import { batchItemFailures, queuedEvents } from '../lib/sqs-events';
 
 const Envelope = z.object({ metadata: EventMetadataSchema, data: z.unknown() });
 
 /**
- * Rule target for every OMS event: files and sends it to each subscription that wants it. Only
- * the envelope is checked (metadata and a data object): subscribers get each event as published.
+ * Reads every OMS event from its queue, a batch at a time, and files and sends each to the
+ * subscriptions that want it. Only the envelope is checked (metadata and a data object):
+ * subscribers get each event as published. An event that is malformed, or could not be filed,
+ * fails alone: received again, then dead-lettered. (A subscriber that fails is the stream's
+ * retries' business, not this function's.)
  */
 export const createHandler = (deps: WebhookDeps & { retries: WebhookRetries }) =>
-  taskHandler(async (event: EventBridgeEvent<string, unknown>) => {
-    const envelope = Envelope.safeParse(event.detail);
-    if (!envelope.success)
-      throw new ValidationError(`Malformed ${event['detail-type']} event ${event.id}`, []);
-    return deliverEvent(deps, {
-      source: event.source,
-      detailType: event['detail-type'],
-      detail: { metadata: envelope.data.metadata, data: envelope.data.data },
+  middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (batch) => {
+      const { events, unreadable } = queuedEvents(batch);
+      const malformed = [...unreadable];
+      const sending: Array<{ key: string; event: WebhookSourceEvent }> = [];
+      for (const { messageId, event } of events) {
+        const envelope = Envelope.safeParse(event.detail);
+        if (!envelope.success) {
+          logger.error('malformed event', { messageId, eventId: event.id, detailType: event['detail-type'] });
+          malformed.push(messageId);
+          continue;
+        }
+        sending.push({
+          key: messageId,
+          event: {
+            source: event.source,
+            detailType: event['detail-type'],
+            detail: { metadata: envelope.data.metadata, data: envelope.data.data },
+          },
+        });
+      }
+      const { failed } = await deliverEvents(deps, sending);
+      return batchItemFailures([...malformed, ...failed]);
     });
-  });
 
 export const handler = createHandler({
   webhooks: withCachedSubscriptionList(awsAdapters.webhooks(), SUBSCRIPTION_LIST_MAX_AGE_MS),

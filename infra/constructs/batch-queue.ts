@@ -9,18 +9,19 @@ export interface BatchQueueProps {
   consumer: lambda.Function;
   /** Where a message goes once its batch failed it `maxReceiveCount` times. */
   deadLetters: sqs.IQueue;
+  /** A consumer someone waits on (a webhook subscriber) takes smaller batches, at once. */
+  batching?: { size: number; window: Duration };
 }
 
 /** Up to this many events a batch; Lambda hands them over when it holds them or the window ends. */
-export const BATCH_SIZE = 100;
-export const BATCH_WINDOW = Duration.seconds(2);
+export const PROJECTION_BATCHING = { size: 100, window: Duration.seconds(2) };
 /** A message failed this often (its batch retried each time) goes to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
 
 /**
- * The queue between EventBridge and a function that reads its events in batches (a projection):
- * one invocation, and one write per item a batch touches, for up to BATCH_SIZE events, where a
- * rule target on the function costs both per event. The function answers with the messages it
+ * The queue between EventBridge and a function that reads its events in batches (a projection,
+ * the webhook senders): one invocation, and one write per item a batch touches, for a batch of
+ * events, where a rule target on the function costs both per event. The function answers with the messages it
  * failed (ReportBatchItemFailures): only those come back, and after MAX_RECEIVE_COUNT tries they go
  * to the consumer's dead-letter queue, as EventBridge's undeliverable events do.
  */
@@ -41,8 +42,8 @@ export class BatchQueue extends Construct {
     new lambda.EventSourceMapping(this, 'Mapping', {
       target: props.consumer,
       eventSourceArn: this.queue.queueArn,
-      batchSize: BATCH_SIZE,
-      maxBatchingWindow: BATCH_WINDOW,
+      batchSize: (props.batching ?? PROJECTION_BATCHING).size,
+      maxBatchingWindow: (props.batching ?? PROJECTION_BATCHING).window,
       reportBatchItemFailures: true,
     });
     props.consumer.addToRolePolicy(

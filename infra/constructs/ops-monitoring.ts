@@ -15,7 +15,7 @@ export interface OpsMonitoringProps {
   /** The workflows whose failed executions page ops, by the name the dashboard shows. */
   workflows: Record<string, IStateMachine>;
   deadLetterQueues: Record<string, IQueue>;
-  /** The queues the projections (KPIs, the activity log) read in batches, by consumer. */
+  /** The queues consumers read their events from in batches (KPIs, the activity log, webhooks), by consumer. */
   projectionQueues: Record<string, IQueue>;
   httpApi: apigw.HttpApi;
   table: ITableV2;
@@ -79,7 +79,7 @@ export class OpsMonitoring extends Construct {
       alarm(
         `${name}Behind`,
         metric,
-        `${name} is more than 5 minutes behind the events (GET /kpis and the activity log lag): look at its function's errors and throttles`,
+        `${name} is more than 5 minutes behind the events it reads (the figures, the activity log or the webhooks lag): look at its function's errors and throttles`,
         300,
       );
       return metric.with({ label: name });

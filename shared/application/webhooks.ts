@@ -205,6 +205,37 @@ export async function deliverEvent(
   return { subscriptions: wanted.length };
 }
 
+/**
+ * A batch of events (the senders read their queue in batches): each stream's events in its order,
+ * one after another, so a subscriber still sees an order's events in sequence; streams side by
+ * side, so one slow subscriber's stream does not hold the others up. Answers, per event (by the
+ * caller's key), whether it failed to be filed or sent.
+ */
+export async function deliverEvents<K>(
+  deps: WebhookDeps & { retries: WebhookRetries },
+  events: ReadonlyArray<{ key: K; event: WebhookSourceEvent }>,
+): Promise<{ failed: K[] }> {
+  const streams = new Map<string, Array<{ key: K; event: WebhookSourceEvent }>>();
+  for (const item of events)
+    streams.set(streamOf(item.event), [...(streams.get(streamOf(item.event)) ?? []), item]);
+  const failed: K[] = [];
+  await Promise.all(
+    [...streams.values()].map(async (stream) => {
+      const inOrder = [...stream].sort(
+        (a, b) => a.event.detail.metadata.sequence - b.event.detail.metadata.sequence,
+      );
+      for (const { key, event } of inOrder) {
+        try {
+          await deliverEvent(deps, event);
+        } catch {
+          failed.push(key);
+        }
+      }
+    }),
+  );
+  return { failed };
+}
+
 export class WebhookDeliveryFailed extends Error {
   override readonly name = 'WebhookDeliveryFailed';
 }

@@ -87,6 +87,7 @@ describe('dead letters on AWS', () => {
     expect(batched.map(({ rule }) => rule).sort()).toEqual([
       expect.stringMatching(/^KpiProjection/),
       expect.stringMatching(/^OrderEventsToActivity/),
+      expect.stringMatching(/^OutboundWebhooks/),
     ]);
     for (const { rule, target } of batched) {
       const [queue] = attOf(target.Arn) ?? [];

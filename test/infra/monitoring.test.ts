@@ -64,7 +64,7 @@ describe('CloudWatch on AWS', () => {
       MetricName: '5xx',
       Threshold: 5,
     });
-    for (const projection of ['ProjectKpis', 'RecordOrderActivity'])
+    for (const projection of ['ProjectKpis', 'RecordOrderActivity', 'DeliverWebhooks'])
       expect(alarmNamed(`${projection}Behind`)).toMatchObject({
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateAgeOfOldestMessage',

@@ -361,7 +361,7 @@ describe('the OMS stack', () => {
     expect(States.GiveUpWebhookStream?.End).toBe(true);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: Object.values(EventSource) },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('DeliverWebhooks'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [batchQueueOf('DeliverWebhooks'), 'Arn'] } })],
     });
     // Only what starts retries may start them; the retry task itself only sends.
     expect(actionsOf('DeliverWebhooks')).toContain('states:StartExecution');
@@ -653,6 +653,16 @@ describe('the OMS stack', () => {
       expect(props?.VisibilityTimeout).toBe(6 * timeout);
       expect(props?.SqsManagedSseEnabled).toBe(true);
     }
+  });
+
+  it('feeds the webhook senders every event through a queue too, in batches of up to 10 handed over at once (subscribers wait on them), retrying only the events a batch failed', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('DeliverWebhooks') },
+      EventSourceArn: { 'Fn::GetAtt': [batchQueueOf('DeliverWebhooks'), 'Arn'] },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 0,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 });
 
