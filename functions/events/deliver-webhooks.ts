@@ -14,7 +14,7 @@ import {
 import { EventMetadataSchema } from '../../shared/contracts/event-schemas';
 import type { WebhookSourceEvent } from '../../shared/domain/webhooks';
 import { logger } from '../lib/logger';
-import { batchItemFailures, queuedEvents } from '../lib/sqs-events';
+import { batchItemFailures, readBatch } from '../lib/sqs-events';
 
 const Envelope = z.object({ metadata: EventMetadataSchema, data: z.unknown() });
 
@@ -29,25 +29,17 @@ export const createHandler = (deps: WebhookDeps & { retries: WebhookRetries }) =
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (batch) => {
-      const { events, unreadable } = queuedEvents(batch);
-      const malformed = [...unreadable];
-      const sending: Array<{ key: string; event: WebhookSourceEvent }> = [];
-      for (const { messageId, event } of events) {
+      const { read, malformed } = readBatch(batch, (event): WebhookSourceEvent | undefined => {
         const envelope = Envelope.safeParse(event.detail);
-        if (!envelope.success) {
-          logger.error('malformed event', { messageId, eventId: event.id, detailType: event['detail-type'] });
-          malformed.push(messageId);
-          continue;
-        }
-        sending.push({
-          key: messageId,
-          event: {
-            source: event.source,
-            detailType: event['detail-type'],
-            detail: { metadata: envelope.data.metadata, data: envelope.data.data },
-          },
-        });
-      }
+        return envelope.success
+          ? {
+              source: event.source,
+              detailType: event['detail-type'],
+              detail: { metadata: envelope.data.metadata, data: envelope.data.data },
+            }
+          : undefined;
+      });
+      const sending = read.map(({ messageId, value }) => ({ key: messageId, event: value }));
       const { failed } = await deliverEvents(deps, sending);
       return batchItemFailures([...malformed, ...failed]);
     });

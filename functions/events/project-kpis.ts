@@ -10,7 +10,7 @@ import type { KpiStore } from '../../shared/application/ports';
 import { EVENT_DETAIL_SCHEMAS } from '../../shared/contracts/event-schemas';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
-import { batchItemFailures, queuedEvents } from '../lib/sqs-events';
+import { batchItemFailures, readBatch } from '../lib/sqs-events';
 
 /**
  * Reads the events the figures count (KPI_EVENTS) from its queue, a batch at a time. A malformed
@@ -21,23 +21,14 @@ export const createHandler = (deps: { kpis: KpiStore }) =>
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (batch) => {
-      const { events, unreadable } = queuedEvents(batch);
       const schemas = EVENT_DETAIL_SCHEMAS as Record<string, Record<string, ZodType>>;
-      const malformed = [...unreadable];
-      const counting: KpiEvent[] = [];
-      for (const { messageId, event } of events) {
+      const { read, malformed } = readBatch(batch, (event) => {
         const parsed = schemas[event.source]?.[event['detail-type']]?.safeParse(event.detail);
-        if (!parsed?.success) {
-          logger.error('malformed event', { messageId, eventId: event.id, detailType: event['detail-type'] });
-          malformed.push(messageId);
-          continue;
-        }
-        counting.push({
-          source: event.source,
-          detailType: event['detail-type'],
-          detail: parsed.data,
-        } as KpiEvent);
-      }
+        return parsed?.success
+          ? ({ source: event.source, detailType: event['detail-type'], detail: parsed.data } as KpiEvent)
+          : undefined;
+      });
+      const counting = read.map((r) => r.value);
       const { counted } = await projectKpiBatch(deps, counting);
       logger.info('batch counted', {
         events: counting.length,
