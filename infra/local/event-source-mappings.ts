@@ -11,6 +11,8 @@ interface QueueMapping {
   windowMs: number;
   /** FunctionResponseTypes holds ReportBatchItemFailures: the function names the messages it failed. */
   reportsItemFailures: boolean;
+  /** Batches in flight at once: ScalingConfig.MaximumConcurrency, or LOCAL_CONCURRENCY. */
+  concurrency: number;
 }
 
 /** Runs a function synchronously with an event (the local cloud's background lane). */
@@ -22,6 +24,12 @@ const RECEIVE_MAX = 10;
 const POLL_MS = 20;
 /** Lambda's default batch size for SQS. */
 const DEFAULT_BATCH_SIZE = 10;
+/**
+ * Batches of one mapping in flight at once without a ScalingConfig. Lambda scales its pollers far
+ * beyond this; here the background lane bounds the work anyway, and a few are enough that one slow
+ * batch (a webhook subscriber timing out) does not hold up the rest of its queue.
+ */
+const LOCAL_CONCURRENCY = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const queueName = (arn: unknown) =>
@@ -80,7 +88,7 @@ function failedIds(response: unknown, batch: Message[]): Set<string> {
  * the function threw; the messages it named with ReportBatchItemFailures) is received again later,
  * and the queue's redrive policy moves a message received too often to its dead-letter queue.
  * SQS would show a failed message again when its visibility timeout ends; here after a second, so
- * a local run shows the outcome in seconds. One batch per mapping runs at a time.
+ * a local run shows the outcome in seconds. A few batches of a mapping run at once (LOCAL_CONCURRENCY).
  */
 export class LocalEventSourceMappings {
   private running = 0;
@@ -111,6 +119,10 @@ export class LocalEventSourceMappings {
         windowMs: Number(properties.MaximumBatchingWindowInSeconds ?? 0) * 1000,
         reportsItemFailures: ((properties.FunctionResponseTypes ?? []) as string[]).includes(
           'ReportBatchItemFailures',
+        ),
+        concurrency: Number(
+          (properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ??
+            LOCAL_CONCURRENCY,
         ),
       }));
     return new LocalEventSourceMappings(mappings, sqs, invoke);
@@ -162,12 +174,23 @@ export class LocalEventSourceMappings {
     await Promise.all(this.pollers);
   }
 
+  /** Gathers batches and runs up to the mapping's concurrency of them at once, as Lambda's pollers do. */
   private async poll(mapping: QueueMapping): Promise<void> {
+    const running = new Set<Promise<void>>();
     while (!this.stopped) {
+      if (running.size >= mapping.concurrency) {
+        await Promise.race(running);
+        continue;
+      }
       const batch = await this.gather(mapping);
-      if (batch.length === 0) await sleep(POLL_MS);
-      else await this.run(mapping, batch);
+      if (batch.length === 0) {
+        await sleep(POLL_MS);
+        continue;
+      }
+      const run: Promise<void> = this.run(mapping, batch).finally(() => running.delete(run));
+      running.add(run);
     }
+    await Promise.all(running);
   }
 
   private async gather(mapping: QueueMapping): Promise<Message[]> {

@@ -167,6 +167,26 @@ describe('event source mappings from SQS, locally', () => {
     }
   });
 
+  it('runs a few batches of a mapping at once, so a slow one does not hold up the rest of its queue', async () => {
+    const finished: string[] = [];
+    const { mappings, send } = await mapped({ BatchSize: 1 }, async (records) => {
+      const body = records[0]?.body ?? '';
+      if (body === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_500));
+      finished.push(body);
+      return {};
+    });
+    await send('slow');
+    await send('fast 1');
+    await send('fast 2');
+    mappings.start();
+    try {
+      await mappings.idle();
+      expect(finished).toEqual(['fast 1', 'fast 2', 'slow']);
+    } finally {
+      await mappings.stop();
+    }
+  });
+
   it('keeps what a queue in memory still holds at a stop in DynamoDB Local, and the next start hands it to the function', async () => {
     const { sqs, send } = await mapped({ BatchSize: 10 });
     await send('in flight at the stop');
