@@ -55,10 +55,11 @@ export class LocalSqs {
   ) {}
 
   static unsupported(template: LocalTemplate): string[] {
+    const mapped = mappedQueues(template);
     return template.resourcesOfType('AWS::SQS::Queue').flatMap(({ logicalId, properties }) => [
       ...(properties.FifoQueue ? [`${logicalId}: FIFO queues are not emulated`] : []),
       // Without one, a message its function always fails would come back every second, for days.
-      ...(mappedQueues(template).has(logicalId) && !properties.RedrivePolicy
+      ...(mapped.has(logicalId) && !properties.RedrivePolicy
         ? [`${logicalId}: a queue an event source mapping reads needs a RedrivePolicy`]
         : []),
     ]);

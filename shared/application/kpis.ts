@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { BUSINESS_METRICS } from '../contracts/business-metrics';
 import type { EVENT_DETAIL_SCHEMAS } from '../contracts/event-schemas';
+import { groupBy } from '../domain/group-by';
 import {
   type KpiFact,
   type KpiReport,
@@ -190,9 +191,7 @@ export async function projectKpiBatch(
   deps: { kpis: KpiStore },
   events: readonly KpiEvent[],
 ): Promise<{ counted: KpiFact[] }> {
-  const byOrder = new Map<string, KpiFact[]>();
-  for (const fact of events.map(kpiFactOf))
-    byOrder.set(fact.orderId, [...(byOrder.get(fact.orderId) ?? []), fact]);
+  const byOrder = groupBy(events.map(kpiFactOf), (fact) => fact.orderId);
   const orders = await Promise.all(
     [...byOrder].map(async ([orderId, facts]) => {
       const memory = facts.some(kpiNeedsMemory) ? await deps.kpis.memory(orderId) : { counted: [] };

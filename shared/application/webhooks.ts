@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { groupBy } from '../domain/group-by';
 import type { WebhookDelivery, WebhookSubscription, WebhookTrigger } from '../domain/webhook-types';
 import {
   afterAttempt,
@@ -215,9 +216,7 @@ export async function deliverEvents<K>(
   deps: WebhookDeps & { retries: WebhookRetries },
   events: ReadonlyArray<{ key: K; event: WebhookSourceEvent }>,
 ): Promise<{ failed: K[] }> {
-  const streams = new Map<string, Array<{ key: K; event: WebhookSourceEvent }>>();
-  for (const item of events)
-    streams.set(streamOf(item.event), [...(streams.get(streamOf(item.event)) ?? []), item]);
+  const streams = groupBy(events, (item) => streamOf(item.event));
   const failed: K[] = [];
   await Promise.all(
     [...streams.values()].map(async (stream) => {

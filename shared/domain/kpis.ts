@@ -1,3 +1,4 @@
+import { groupBy } from './group-by';
 /**
  * The business figures ops watch, kept as counters per day and channel (and per day, channel and
  * SKU) that each order event adds to once. Reading a period sums its days: no order is read at
@@ -274,12 +275,6 @@ function merge(rows: readonly KpiRow[]): Record<string, number> {
   const total: Record<string, number> = {};
   for (const row of rows) for (const [k, v] of Object.entries(row.counters)) total[k] = (total[k] ?? 0) + v;
   return total;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
 }
 
 /**

@@ -47,6 +47,46 @@ describe('DynamoKpiStore', () => {
     expect((await kpis.rows({ from: '2026-12-02', to: '2026-12-31' })).rows).toEqual([]);
   });
 
+  it('counts a batch of 150 orders, each with its own SKU row, in as many transactions as 100 items allow, refusing only the order counted before', async () => {
+    const kpis = store();
+    const bulkDay = '2026-11-01';
+    const orderOf = (i: number) => ({
+      orderId: `03${String(i).padStart(3, '0')}`,
+      increments: [
+        kpiIncrement({
+          type: 'placed',
+          orderId: `03${String(i).padStart(3, '0')}`,
+          channel: 'bulk',
+          at: `${bulkDay}T10:00:00.000Z`,
+          currency: 'BRL',
+          grandTotal: 100,
+          lines: [{ sku: `SKU-${i}`, quantity: 1, lineTotal: 100 }],
+        }),
+      ],
+      at: `${bulkDay}T10:00:00.000Z`,
+    });
+    const orders = Array.from({ length: 150 }, (_, i) => orderOf(i));
+    expect(await kpis.apply(orders[7]?.increments[0] as never, `${bulkDay}T10:00:00.000Z`)).toBe(true);
+    let transactions = 0;
+    const counting = {
+      send: async (command: unknown) => {
+        if (command instanceof TransactWriteCommand) {
+          transactions++;
+          expect(command.input.TransactItems?.length).toBeLessThanOrEqual(100);
+        }
+        return table.db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const { refused } = await new DynamoKpiStore(counting, TABLE).applyMany(orders);
+    expect(refused).toEqual(['03007']);
+    // 150 memory updates and 150 SKU rows plus 4 channel rows: 4 chunks, one more try for the refused.
+    expect(transactions).toBeGreaterThanOrEqual(4);
+    expect(transactions).toBeLessThanOrEqual(5);
+    const { rows, skuRows } = await kpis.rows({ from: bulkDay, to: bulkDay, channel: 'bulk' });
+    expect(rows[0]?.counters.placed).toBe(150);
+    expect(skuRows).toHaveLength(150);
+  });
+
   it('tries a transaction again when it conflicted with another on the same counters, and counts it once', async () => {
     let conflicts = 1;
     const flaky = {

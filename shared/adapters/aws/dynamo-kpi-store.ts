@@ -55,6 +55,25 @@ function sumShards<R extends { counters: Record<string, number> }>(rows: R[], ke
   return [...merged.values()];
 }
 
+/** Adds counters to the row with this sort key. */
+function addRow(rows: Map<string, Record<string, number>>, sk: string, counters: Record<string, number>) {
+  const row = rows.get(sk) ?? {};
+  for (const [name, n] of Object.entries(counters)) row[name] = (row[name] ?? 0) + n;
+  rows.set(sk, row);
+}
+
+/** The counter rows one order's increments add to (its shard's), by sort key, summed. */
+function rowsOf({ orderId, increments }: OrderKpiIncrements): Map<string, Record<string, number>> {
+  const shard = shardOf(orderId);
+  const rows = new Map<string, Record<string, number>>();
+  for (const { day, channel, counters, skuCounters } of increments) {
+    if (!day || !channel) continue;
+    if (Object.keys(counters).length > 0) addRow(rows, channelSk(day, channel, shard), counters);
+    for (const [sku, own] of Object.entries(skuCounters)) addRow(rows, skuSk(day, channel, shard, sku), own);
+  }
+  return rows;
+}
+
 export class DynamoKpiStore implements KpiStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -99,13 +118,19 @@ export class DynamoKpiStore implements KpiStore {
   async applyMany(orders: readonly OrderKpiIncrements[]): Promise<{ refused: string[] }> {
     const refused: string[] = [];
     let chunk: OrderKpiIncrements[] = [];
+    // The chunk's items: one memory update per order, one update per distinct counter row.
+    let rows = new Set<string>();
     const flush = async () => {
       refused.push(...(await this.applyChunk(chunk)));
       chunk = [];
+      rows = new Set();
     };
     for (const order of orders) {
-      if (this.batchItems([...chunk, order]).length > TRANSACTION_ITEMS) await flush();
+      const own = [...rowsOf(order).keys()];
+      const more = own.filter((sk) => !rows.has(sk)).length;
+      if (chunk.length > 0 && chunk.length + 1 + rows.size + more > TRANSACTION_ITEMS) await flush();
       chunk.push(order);
+      for (const sk of own) rows.add(sk);
     }
     if (chunk.length > 0) await flush();
     return { refused };
@@ -137,20 +162,9 @@ export class DynamoKpiStore implements KpiStore {
   /** The transaction's items: each order's memory update, then every counter row the orders add to, once. */
   private batchItems(orders: readonly OrderKpiIncrements[]) {
     const rows = new Map<string, Record<string, number>>();
-    const add = (sk: string, counters: Record<string, number>) => {
-      const row = rows.get(sk) ?? {};
-      for (const [name, n] of Object.entries(counters)) row[name] = (row[name] ?? 0) + n;
-      rows.set(sk, row);
-    };
+    for (const order of orders) for (const [sk, counters] of rowsOf(order)) addRow(rows, sk, counters);
     const memories = orders.map(({ orderId, increments, at }) => {
-      const shard = shardOf(orderId);
-      let promisedBy: string | undefined;
-      for (const { day, channel, counters, skuCounters, remember } of increments) {
-        if (remember?.promisedBy) promisedBy = remember.promisedBy;
-        if (!day || !channel) continue;
-        if (Object.keys(counters).length > 0) add(channelSk(day, channel, shard), counters);
-        for (const [sku, own] of Object.entries(skuCounters)) add(skuSk(day, channel, shard, sku), own);
-      }
+      const promisedBy = increments.findLast((i) => i.remember?.promisedBy)?.remember?.promisedBy;
       const onces = increments.map((i) => i.once);
       return {
         Update: {

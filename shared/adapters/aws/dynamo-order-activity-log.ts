@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderActivity, OrderActivityLog } from '../../application/ports';
+import { groupBy } from '../../domain/group-by';
 import { writeInBatches } from './batch-write';
 import { orderKey } from './order-item';
 import { queryAll } from './query-pages';
@@ -24,12 +25,10 @@ export class DynamoOrderActivityLog implements OrderActivityLog {
   ) {}
 
   async record(entries: readonly OrderActivity[]): Promise<void> {
-    const byOrder = new Map<string, OrderActivity[]>();
-    for (const entry of entries) byOrder.set(entry.orderId, [...(byOrder.get(entry.orderId) ?? []), entry]);
     await writeInBatches(
       this.db,
       this.tableName,
-      [...byOrder].map(([orderId, events]) => {
+      [...groupBy(entries, (entry) => entry.orderId)].map(([orderId, events]) => {
         const sorted = [...events].sort(bySequence);
         return {
           PutRequest: {
