@@ -1,8 +1,11 @@
 import { Agent, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, listen, readBody } from './http-server';
 
-/** The caller of a request, from the `app/<id>` the SDK adds to its user agent (AWS_SDK_UA_APP_ID). */
-const APP_ID = /(?:^|\s)app\/(\S+)/;
+/**
+ * The caller of a request, from the `app/<id>` the SDK adds to its user agent (AWS_SDK_UA_APP_ID),
+ * up to Powertools' own `PT/...` tag, which follows it (escaped by the SDK to `-PT-...`).
+ */
+const APP_ID = /(?:^|\s)app\/([^\s/-]+)/;
 
 type Attribute = { S?: string };
 type Keyed = { Key?: Record<string, Attribute>; Item?: Record<string, Attribute> };
@@ -75,7 +78,11 @@ export interface DynamoDbMeter {
  * one JSON POST per call, so reading the target header and body is all it takes. Off by default:
  * the hop costs a little, and only the bench asks for it.
  */
-export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter> {
+export async function startDynamoDbMeter(
+  target: string,
+  /** The caller an app id stands for (the local cloud gives functions short ids). */
+  callerOf: (appId: string) => string = (appId) => appId,
+): Promise<DynamoDbMeter> {
   const counts = new Map<string, number>();
   const byKind = new Map<string, number>();
   const requests = new Map<string, number>();
@@ -89,7 +96,8 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
     const kinds = WRITES.has(operation)
       ? writesOf(operation, JSON.parse(body.toString()) as Record<string, unknown>)
       : [];
-    const caller = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+    const appId = APP_ID.exec(String(incoming.headers['user-agent'] ?? ''))?.[1];
+    const caller = appId ? callerOf(appId) : 'unknown';
     const call = `${caller} ${operation}`;
     requests.set(call, (requests.get(call) ?? 0) + 1);
     for (const kind of kinds) {

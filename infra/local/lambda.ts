@@ -209,6 +209,7 @@ export function runtimeEnvironment(
   functionName: string,
   memorySize: number,
   cloudEnvironment: Record<string, string>,
+  appId: string,
 ) {
   return {
     AWS_REGION: LOCAL_REGION,
@@ -220,9 +221,20 @@ export function runtimeEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     // The SDK puts it in its user agent: the local DynamoDB meter tells the callers apart by it.
-    AWS_SDK_UA_APP_ID: functionName,
+    AWS_SDK_UA_APP_ID: appId,
     ...cloudEnvironment,
   };
+}
+
+/**
+ * A short user-agent app id per function (`f<n>`, by template order), and the function each names.
+ * Why not the logical id: Powertools appends its own 42 characters to AWS_SDK_UA_APP_ID, and past
+ * 50 the SDK warns on every request (a console line per DynamoDB call, ~90 per order).
+ */
+export function functionAppIds(template: LocalTemplate): Map<string, string> {
+  return new Map(
+    template.resourcesOfType('AWS::Lambda::Function').map(({ logicalId }, i) => [logicalId, `f${i}`]),
+  );
 }
 
 /** Every function of the template, ready to invoke from its bundled code. */
@@ -230,6 +242,7 @@ export function templateLambdas(
   template: LocalTemplate,
   cloudEnvironment: Record<string, string>,
   log: Writable,
+  appIds = functionAppIds(template),
 ): Map<string, LocalLambda> {
   const lambdas = new Map<string, LocalLambda>();
   for (const { logicalId, properties } of template.resourcesOfType('AWS::Lambda::Function')) {
@@ -247,7 +260,7 @@ export function templateLambdas(
       ?.Variables ?? {}) as Record<string, unknown>;
     const environment = {
       ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
-      ...runtimeEnvironment(logicalId, memorySize, cloudEnvironment),
+      ...runtimeEnvironment(logicalId, memorySize, cloudEnvironment, appIds.get(logicalId) ?? logicalId),
     };
     const logging = properties.LoggingConfig as { LogGroup?: string } | undefined;
     const spec: LambdaSpec = {

@@ -19,7 +19,7 @@ import { ExecutionJournal } from './execution-journal';
 import { type HttpRoute, httpApiHandler, unsupportedRouteFeatures } from './http-api';
 import { close, listen } from './http-server';
 import { LocalJwtAuthorizers } from './jwt-authorizer';
-import { findLambda, type LocalLambda, templateLambdas } from './lambda';
+import { findLambda, functionAppIds, type LocalLambda, templateLambdas } from './lambda';
 import { LocalLambdaApi } from './lambda-api';
 import { LocalAsyncInvoker } from './lambda-async';
 import { LocalSecretsManager } from './secrets-manager';
@@ -155,7 +155,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await dynamo.stop();
   };
   try {
-    meter = options.meterDynamoDb ? await startDynamoDbMeter(dynamo.endpoint) : undefined;
+    const appIds = functionAppIds(template);
+    const functionOf = new Map([...appIds].map(([logicalId, appId]) => [appId, logicalId]));
+    meter = options.meterDynamoDb
+      ? await startDynamoDbMeter(dynamo.endpoint, (appId) => functionOf.get(appId) ?? appId)
+      : undefined;
     // The local cloud's own writes (journal, queues, secrets) are metered too, under one name.
     storage = meter
       ? new DynamoDBClient({
@@ -214,7 +218,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // few of the template's functions, and each worker loads a ~1 MB bundle. Warming all of them
     // at the start spent seconds of CPU on functions nobody called and held ~3.7 GiB RSS under
     // load; 300 orders placed now leave 10 workers and ~0.85 GiB.
-    lambdas = templateLambdas(template, cloudEnvironment, log);
+    lambdas = templateLambdas(template, cloudEnvironment, log, appIds);
     const lambda = (nameOrArn: string) => {
       const fn = findLambda(lambdas, nameOrArn);
       if (!fn)

@@ -274,4 +274,12 @@ describe('cost to serve: what one order uses, counted by the local cloud', () =>
     );
     expect(measuredUsage(used, 1).writeUnits).toBeGreaterThanOrEqual(60);
   });
+
+  it("names each function's SDK calls within the SDK's 50-character app id, so no call logs a warning, and the meter still counts them by function", () => {
+    // The functions above made dozens of SDK calls each; a long app id logged one warning per call.
+    expect(printed.filter((line) => line.includes('userAgentAppId'))).toEqual([]);
+    const callers = Object.keys(env.cloud.usage().dynamodb ?? {});
+    expect(callers.some((caller) => caller.startsWith('ShipShipmentFunction'))).toBe(true);
+    expect(callers.filter((caller) => /^f\d+$/.test(caller) || caller === 'unknown')).toEqual([]);
+  });
 });
