@@ -63,6 +63,16 @@ const invalid = (description: string): AuthorizerDecision => ({
  * holds can be emulated offline; others refuse the start.
  */
 export class LocalJwtAuthorizers {
+  /**
+   * The key set per issuer, kept while its keys stay the same: jose imports a JWK into a key
+   * object on first use and keeps it in the set, and importing it for every request was most of
+   * a request's authorizer time.
+   */
+  private readonly keySets = new Map<
+    string,
+    { keys: string; getKey: ReturnType<typeof createLocalJWKSet> }
+  >();
+
   private constructor(
     private readonly specs: Map<string, JwtAuthorizerSpec | string>,
     private readonly jwks: JwksSource,
@@ -84,6 +94,15 @@ export class LocalJwtAuthorizers {
     });
   }
 
+  private keySet(issuer: string, keys: { keys: object[] }) {
+    const current = JSON.stringify(keys);
+    const held = this.keySets.get(issuer);
+    if (held?.keys === current) return held.getKey;
+    const getKey = createLocalJWKSet(keys as never);
+    this.keySets.set(issuer, { keys: current, getKey });
+    return getKey;
+  }
+
   async authorize(
     authorizerId: string,
     routeScopes: string[],
@@ -98,7 +117,7 @@ export class LocalJwtAuthorizers {
     if (!keys) return invalid('the issuer has no keys');
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(token, createLocalJWKSet(keys as never), {
+      const verified = await jwtVerify(token, this.keySet(spec.issuer, keys), {
         issuer: spec.issuer,
         algorithms: ['RS256', 'RS384', 'RS512'],
       });

@@ -32,8 +32,11 @@ export type MessageKey = Pick<StoredMessage, 'queue' | 'id'>;
 /** Where a local queue keeps its messages; each call is atomic for one message. */
 export interface MessageStore {
   put(message: StoredMessage): Promise<void>;
-  /** Every message of a queue, oldest first. */
-  list(queue: string): Promise<StoredMessage[]>;
+  /**
+   * Every message of a queue, oldest first, read as the caller goes: a receive stops at its 10,
+   * not after copying a backlog of thousands (which made each receive cost the whole queue).
+   */
+  messages(queue: string): AsyncIterable<StoredMessage>;
   /** Leases the message to `receipt` until `until` when it is visible at `now`; false when another took it. */
   lease(key: MessageKey, lease: { now: number; until: number; receipt: string }): Promise<boolean>;
   /** Deletes the message; with a receipt, only while that receipt holds it (an older one deletes nothing). */
@@ -62,8 +65,7 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
-  async list(queue: string): Promise<StoredMessage[]> {
-    const messages: StoredMessage[] = [];
+  async *messages(queue: string): AsyncIterable<StoredMessage> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -76,10 +78,9 @@ export class DynamoMessageStore implements MessageStore {
           ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
         }),
       );
-      messages.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredMessage));
+      for (const item of page.Items ?? []) yield unmarshall(item) as StoredMessage;
       start = page.LastEvaluatedKey ? unmarshall(page.LastEvaluatedKey) : undefined;
     } while (start);
-    return messages;
   }
 
   async lease(key: MessageKey, lease: { now: number; until: number; receipt: string }): Promise<boolean> {
@@ -169,8 +170,8 @@ export class MemoryMessageStore implements MessageStore {
     this.of(message.queue).set(message.id, { ...message });
   }
 
-  async list(queue: string): Promise<StoredMessage[]> {
-    return [...this.of(queue).values()].map((m) => ({ ...m }));
+  async *messages(queue: string): AsyncIterable<StoredMessage> {
+    for (const message of this.of(queue).values()) yield { ...message };
   }
 
   /** How many messages a queue holds, visible or not (the mapping's idle check). */

@@ -94,7 +94,7 @@ export class LocalSqs {
     // What the last stop kept of the queues held in memory comes back to memory.
     for (const name of mapped) {
       if (!name || !queues.has(name)) continue;
-      for (const message of await kept.list(name)) {
+      for await (const message of kept.messages(name)) {
         await inMemory.put(message);
         await kept.delete(message);
       }
@@ -192,7 +192,7 @@ export class LocalSqs {
   private async take(queue: Queue, max: number, visibilityMs: number): Promise<StoredMessage[]> {
     const now = Date.now();
     const taken: StoredMessage[] = [];
-    for (const message of await queue.store.list(queue.name)) {
+    for await (const message of queue.store.messages(queue.name)) {
       if (taken.length >= max) break;
       if (message.sentAt + queue.retentionSeconds * 1000 <= now) {
         await queue.store.delete(message);
@@ -224,7 +224,7 @@ export class LocalSqs {
     let kept = 0;
     for (const queue of this.queues.values()) {
       if (queue.store !== this.inMemory) continue;
-      for (const message of await queue.store.list(queue.name)) {
+      for await (const message of queue.store.messages(queue.name)) {
         const { receipt: _receipt, ...held } = message;
         await this.kept.put({ ...held, visibleAt: 0 });
         await queue.store.delete(message);
@@ -280,15 +280,18 @@ export class LocalSqs {
   async getQueueAttributes(input: { QueueUrl?: unknown }) {
     const queue = this.queue(input.QueueUrl);
     const now = Date.now();
-    const live = (await queue.store.list(queue.name)).filter(
-      (m) => m.sentAt + queue.retentionSeconds * 1000 > now,
-    );
-    const visible = live.filter((m) => m.visibleAt <= now).length;
+    let live = 0;
+    let visible = 0;
+    for await (const m of queue.store.messages(queue.name)) {
+      if (m.sentAt + queue.retentionSeconds * 1000 <= now) continue;
+      live++;
+      if (m.visibleAt <= now) visible++;
+    }
     return {
       Attributes: {
         QueueArn: queueArn(queue.name),
         ApproximateNumberOfMessages: String(visible),
-        ApproximateNumberOfMessagesNotVisible: String(live.length - visible),
+        ApproximateNumberOfMessagesNotVisible: String(live - visible),
         MessageRetentionPeriod: String(queue.retentionSeconds),
         VisibilityTimeout: String(queue.visibilitySeconds),
       },
@@ -297,7 +300,7 @@ export class LocalSqs {
 
   async purgeQueue(input: { QueueUrl?: unknown }) {
     const queue = this.queue(input.QueueUrl);
-    for (const message of await queue.store.list(queue.name)) await queue.store.delete(message);
+    for await (const message of queue.store.messages(queue.name)) await queue.store.delete(message);
     return {};
   }
 
