@@ -19,6 +19,7 @@ import { startSimulators } from '../infra/local/simulators';
 import { synthesize } from '../infra/local/synthesize';
 import { usageBetween } from '../infra/local/usage';
 import { allocationBenchmark } from './allocation';
+import { cpuMeter, cpuPerOrder } from './cpu';
 import { BENCH_ORDER, omsOrderBody, omsPeer, peerFromFlags, placeThrough } from './peers';
 import { formatRow, percentile, runConcurrently } from './stats';
 import { measuredUsage, saveUsage, USAGE_FILE } from './usage-file';
@@ -301,12 +302,14 @@ async function throughput(
     const floor = await storageFloor(cloud.dynamodbEndpoint);
 
     await stockUp(cloud);
+    const placing = cpuMeter(cloud.dynamodbPid);
     const place = await runConcurrently('OMS POST /orders (201)', orders, concurrency, async () => {
       await placeBenchOrder(cloud.apiUrl);
     });
     const drainStarted = performance.now();
     await cloud.idle();
     const lifecycleSeconds = place.seconds + (performance.now() - drainStarted) / 1000;
+    const toWaiting = placing();
     const confirmLatency = await placeToConfirmed(cloud.apiUrl, Math.min(50, orders));
 
     const check = await apiFetch(`${cloud.apiUrl}/orders?status=FULFILLING&limit=100`);
@@ -340,6 +343,7 @@ async function throughput(
     console.log(
       `Placed -> waiting at the warehouse (confirmed, allocated, routed, pick requested): ${(orders / lifecycleSeconds).toFixed(0)} orders/s (${orders} in ${lifecycleSeconds.toFixed(1)} s; ${confirmedSample >= Math.min(100, orders) ? 'all waiting' : 'NOT all waiting'})`,
     );
+    console.log(`  ${cpuPerOrder(toWaiting, orders)}`);
 
     console.log(formatRow(confirmLatency));
     console.log(
@@ -355,11 +359,14 @@ async function throughput(
     console.log(
       `Reservations vs 2-item transaction floor: hot SKU ${((orders / allocation.hot.seconds / floorTx) * 100).toFixed(0)}%, 1,000 SKUs ${((orders / allocation.spread.seconds / floorTx) * 100).toFixed(0)}%; invariant check ${allocation.clean ? 'clean' : 'DRIFT FOUND'}`,
     );
+    const delivering = cpuMeter(cloud.dynamodbPid);
     const lifecycle = await fullLifecycle(cloud, Math.min(orders, 200), concurrency);
+    const toDelivered = delivering();
     console.log('');
     console.log(
       `Placed -> DELIVERED (simulators at zero delay): ${(lifecycle.count / lifecycle.seconds).toFixed(1)} orders/s (${lifecycle.count} in ${lifecycle.seconds.toFixed(1)} s; ${lifecycle.delivered === lifecycle.count ? 'all delivered' : `ONLY ${lifecycle.delivered} delivered`})`,
     );
+    console.log(`  ${cpuPerOrder(toDelivered, lifecycle.count)}`);
     console.log(
       `Standard state transitions per delivered order: ${lifecycle.transitions} (one shipment; billed per transition on AWS)`,
     );

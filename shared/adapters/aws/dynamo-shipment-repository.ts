@@ -46,7 +46,18 @@ const OPTIONAL_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof ShipmentRecord>;
 
 /** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
+/** Tracking numbers whose shipment a warm container remembers (a few hours of a busy carrier's parcels). */
+const REMEMBERED_TRACKING_NUMBERS = 10_000;
+
 export class DynamoShipmentRepository implements ShipmentRepository {
+  /**
+   * Shipment id by carrier and tracking number, as the pointer items hold them. A pointer is
+   * written once, when the label is bought, and never changes (a carrier's number names one
+   * parcel), so a parcel's later scans skip reading it: one request per scan instead of two. The
+   * shipment itself is always read fresh. Written by hand: a Map in insertion order is the LRU.
+   */
+  private readonly shipmentIdByTracking = new Map<string, string>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -150,6 +161,9 @@ export class DynamoShipmentRepository implements ShipmentRepository {
   }
 
   async byTrackingNumber(carrier: string, trackingNumber: string): Promise<ShipmentRecord | undefined> {
+    const key = `${carrier}#${trackingNumber}`;
+    const remembered = this.shipmentIdByTracking.get(key);
+    if (remembered) return this.get(remembered);
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -158,7 +172,13 @@ export class DynamoShipmentRepository implements ShipmentRepository {
       }),
     );
     // The same number space names return parcels, whose items point at a return instead.
-    return typeof Item?.shipmentId === 'string' ? this.get(Item.shipmentId) : undefined;
+    if (typeof Item?.shipmentId !== 'string') return undefined;
+    this.shipmentIdByTracking.set(key, Item.shipmentId);
+    if (this.shipmentIdByTracking.size > REMEMBERED_TRACKING_NUMBERS) {
+      const oldest = this.shipmentIdByTracking.keys().next().value;
+      if (oldest !== undefined) this.shipmentIdByTracking.delete(oldest);
+    }
+    return this.get(Item.shipmentId);
   }
 
   setWaitToken(id: string, wait: ShipmentWait, taskToken: string): Promise<void> {
