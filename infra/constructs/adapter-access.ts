@@ -28,7 +28,7 @@ export const READABLE_NEEDS: ReadonlySet<AdapterNeed> = new Set(['deadLetterQueu
 export const ADAPTER_ACCESS: Record<AdapterName, { table?: readonly string[]; need?: AdapterNeed }> = {
   orders: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   activity: { table: ['Query', 'BatchWriteItem'] },
-  kpis: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  kpis: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   ledger: { table: ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   locations: { table: ['GetItem', 'Query', 'PutItem'] },
   backorders: { table: ['Query', 'BatchWriteItem', 'DeleteItem'] },

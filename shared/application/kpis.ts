@@ -192,18 +192,16 @@ export async function projectKpiBatch(
   events: readonly KpiEvent[],
 ): Promise<{ counted: KpiFact[] }> {
   const byOrder = groupBy(events.map(kpiFactOf), (fact) => fact.orderId);
-  const orders = await Promise.all(
-    [...byOrder].map(async ([orderId, facts]) => {
-      const memory = facts.some(kpiNeedsMemory) ? await deps.kpis.memory(orderId) : { counted: [] };
-      const steps = kpiIncrementsInOrder(facts, memory);
-      return {
-        orderId,
-        facts,
-        steps,
-        at: facts.map((f) => f.at).reduce((a, b) => (a > b ? a : b)),
-      };
-    }),
+  // One read for the batch's memories, not one per order.
+  const memories = await deps.kpis.memories(
+    [...byOrder].filter(([, facts]) => facts.some(kpiNeedsMemory)).map(([orderId]) => orderId),
   );
+  const orders = [...byOrder].map(([orderId, facts]) => ({
+    orderId,
+    facts,
+    steps: kpiIncrementsInOrder(facts, memories.get(orderId) ?? { counted: [] }),
+    at: facts.map((f) => f.at).reduce((a, b) => (a > b ? a : b)),
+  }));
   const toApply = orders.filter((o) => o.steps.length > 0);
   const { refused } = await deps.kpis.applyMany(
     toApply.map(({ orderId, steps, at }) => ({ orderId, increments: steps.map((s) => s.increment), at })),

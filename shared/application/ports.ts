@@ -145,6 +145,8 @@ export interface OrderKpiIncrements {
 export interface KpiStore {
   /** The events already counted for the order (by `once`) and what it remembers of it. */
   memory(orderId: string): Promise<OrderKpiMemory & { counted: string[] }>;
+  /** The same for many orders at once (a batch's), by order id. */
+  memories(orderIds: readonly string[]): Promise<Map<string, OrderKpiMemory & { counted: string[] }>>;
   /** Adds the increment unless its `once` was counted for the order already (then false). */
   apply(increment: KpiIncrement, at: string): Promise<boolean>;
   /**

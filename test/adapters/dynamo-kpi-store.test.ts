@@ -87,6 +87,32 @@ describe('DynamoKpiStore', () => {
     expect(skuRows).toHaveLength(150);
   });
 
+  it("reads 120 orders' memories in two BatchGetItem calls, an order never counted with an empty one", async () => {
+    const kpis = store();
+    const ids = Array.from({ length: 120 }, (_, i) => `05${String(i).padStart(3, '0')}`);
+    expect(
+      (
+        await kpis.applyMany(
+          ids
+            .slice(0, 60)
+            .map((id) => ({ orderId: id, increments: [placed(id)], at: `${day}T10:00:00.000Z` })),
+        )
+      ).refused,
+    ).toEqual([]);
+    let calls = 0;
+    const counting = {
+      send: (command: never) => {
+        calls++;
+        return table.db.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const memories = await new DynamoKpiStore(counting, TABLE).memories(ids);
+    expect(calls).toBe(2);
+    expect(memories.size).toBe(120);
+    expect(memories.get('05000')?.counted).toEqual(['placed']);
+    expect(memories.get('05119')).toEqual({ counted: [] });
+  });
+
   it('tries a transaction again when it conflicted with another on the same counters, and counts it once', async () => {
     let conflicts = 1;
     const flaky = {

@@ -1,6 +1,5 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -22,6 +21,7 @@ import {
 } from '../../application/ports';
 import { ConflictError } from '../../domain/errors';
 import { type NetworkStock, type ReservationLine, type StockLevel, shortages } from '../../domain/inventory';
+import { getInBatches } from './batch-get';
 import {
   fromIdempotencyItem,
   idempotencyKey,
@@ -186,20 +186,8 @@ export class DynamoInventoryLedger implements InventoryLedger {
   }
 
   async network(skus: string[]): Promise<Map<string, NetworkStock>> {
-    const result = new Map<string, NetworkStock>();
-    const unique = [...new Set(skus)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Array<Record<string, unknown>> = unique.slice(i, i + 100).map(networkKey);
-      while (keys.length > 0) {
-        const response = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? [])
-          result.set(String(item.sku), fromNetworkItem(item));
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return result;
+    const items = await getInBatches(this.db, this.tableName, [...new Set(skus)].map(networkKey));
+    return new Map(items.map((item) => [String(item.sku), fromNetworkItem(item)]));
   }
 
   async save(

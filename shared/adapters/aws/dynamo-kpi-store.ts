@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { KpiStore, OrderKpiIncrements } from '../../application/ports';
 import type { KpiIncrement, KpiRow, OrderKpiMemory, SkuKpiRow } from '../../domain/kpis';
+import { getInBatches } from './batch-get';
 import { orderKey } from './order-item';
 import { queryAll } from './query-pages';
 
@@ -74,6 +75,14 @@ function rowsOf({ orderId, increments }: OrderKpiIncrements): Map<string, Record
   return rows;
 }
 
+function fromMemoryItem(item: Record<string, unknown> | undefined): OrderKpiMemory & { counted: string[] } {
+  const counted = (item?.counted as Set<string> | undefined) ?? new Set<string>();
+  return {
+    counted: [...counted],
+    ...(typeof item?.promisedBy === 'string' ? { promisedBy: item.promisedBy } : {}),
+  };
+}
+
 export class DynamoKpiStore implements KpiStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -84,11 +93,13 @@ export class DynamoKpiStore implements KpiStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: memoryKey(orderId), ConsistentRead: true }),
     );
-    const counted = (Item?.counted as Set<string> | undefined) ?? new Set<string>();
-    return {
-      counted: [...counted],
-      ...(typeof Item?.promisedBy === 'string' ? { promisedBy: Item.promisedBy } : {}),
-    };
+    return fromMemoryItem(Item);
+  }
+
+  async memories(orderIds: readonly string[]): Promise<Map<string, OrderKpiMemory & { counted: string[] }>> {
+    const items = await getInBatches(this.db, this.tableName, orderIds.map(memoryKey));
+    const byPk = new Map(items.map((item) => [String(item.pk), item]));
+    return new Map(orderIds.map((id) => [id, fromMemoryItem(byPk.get(memoryKey(id).pk))]));
   }
 
   /**

@@ -6,11 +6,21 @@ import type { KpiIncrement, OrderKpiMemory } from '../../../shared/domain/kpis';
 /** A store that counts each `once` per order a single time, as the table's condition does, and counts its reads. */
 function memoryStore() {
   const orders = new Map<string, OrderKpiMemory & { counted: string[] }>();
-  const state = { reads: 0, applied: [] as KpiIncrement[], batches: [] as string[][] };
+  const state = {
+    reads: 0,
+    applied: [] as KpiIncrement[],
+    batches: [] as string[][],
+    asked: [] as string[][],
+  };
   const store: KpiStore = {
     async memory(orderId) {
       state.reads++;
       return orders.get(orderId) ?? { counted: [] };
+    },
+    async memories(orderIds) {
+      state.reads++;
+      state.asked.push([...orderIds]);
+      return new Map(orderIds.map((id) => [id, orders.get(id) ?? { counted: [] }]));
     },
     async apply(increment) {
       const memory = orders.get(increment.orderId) ?? { counted: [] };
@@ -102,6 +112,23 @@ describe('the KPI projection', () => {
     expect(state.batches).toEqual([['o1', 'o2']]);
     expect(state.reads).toBe(1);
     expect(state.applied.find((i) => i.once === 'delivered')?.counters).toMatchObject({ onTime: 1 });
+  });
+
+  it("reads the memories of a batch's orders in one call, asking only for the orders whose events need one", async () => {
+    const { state, store } = memoryStore();
+    const deliveredOf = (orderId: string) =>
+      ({
+        ...delivered,
+        detail: { ...delivered.detail, metadata: metadata(9, '2026-12-09T10:00:00.000Z', orderId) },
+      }) as unknown as KpiEvent;
+    const confirmedOf = (orderId: string) =>
+      ({
+        ...confirmed,
+        detail: { ...confirmed.detail, metadata: metadata(2, '2026-12-07T10:00:01.000Z', orderId) },
+      }) as unknown as KpiEvent;
+    await projectKpiBatch({ kpis: store }, [deliveredOf('a'), confirmedOf('b'), deliveredOf('c')]);
+    expect(state.reads).toBe(1);
+    expect(state.asked).toEqual([['a', 'c']]);
   });
 
   it('counts an order the store refused (one of its events was counted before) event by event: the repeat once, the new events too', async () => {
