@@ -12,7 +12,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SANDBOX_CARRIERS } from '../shared/adapters/carriers/sandbox-carriers';
 import { KPI_EVENTS } from '../shared/application/kpis';
-import { CUSTOMER_RETURN_NOTICES } from '../shared/domain/notifications';
+import { CUSTOMER_RETURN_NOTICES, TRACKING_NOTICES } from '../shared/domain/notifications';
 import { EventSource } from '../shared/domain/order-events';
 import { consoleBuild } from './console-build';
 import type { AdapterName } from './constructs/adapter-access';
@@ -322,11 +322,20 @@ export class OmsStack extends Stack {
           'OrderCancelled',
           'OrderLineCancelled',
           'ShipmentShipped',
-          'ShipmentTrackingUpdated',
           'ShipmentSlaBreached',
           'StockLow',
           'StockOut',
         ],
+      },
+      notifier,
+    );
+    onEvents(
+      'TrackingNotifications',
+      'Customers hear a parcel is out for delivery or delivered, operations of a delivery exception',
+      {
+        source: ['oms.fulfillment'],
+        detailType: ['ShipmentTrackingUpdated'],
+        detail: { data: { latest: { tracking: [...TRACKING_NOTICES], ignored: [{ exists: false }] } } },
       },
       notifier,
     );

@@ -4,6 +4,13 @@ import { RETURN_EVENT_TYPES } from './return-events';
 /** Every return event tells the customer where their return stands. */
 export const CUSTOMER_RETURN_NOTICES: readonly string[] = RETURN_EVENT_TYPES;
 
+/**
+ * The carrier scans someone is told of: the customer of out for delivery and delivery, operations
+ * of an exception. The bus's rule lets only these reach the notifier (a scan applied late, marked
+ * `ignored`, neither): in transit and the like would invoke it for nothing.
+ */
+export const TRACKING_NOTICES = ['out_for_delivery', 'delivered', 'exception'] as const;
+
 /** A message for a customer or for the internal teams, rendered from one event. */
 export interface Notification {
   /** `<event id>:<template>`: the same event renders the same notification once. */

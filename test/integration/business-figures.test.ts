@@ -4,7 +4,13 @@ import { measuredUsage } from '../../bench/usage-file';
 import type { BusEvent } from '../../infra/local/event-bus';
 import { usageBetween } from '../../infra/local/usage';
 import type { KpiReport } from '../../shared/domain/kpis';
-import { postDelivered, reportPacked, type ShipmentView, shipmentsOf } from '../support/carriers';
+import {
+  postDelivered,
+  postTracking,
+  reportPacked,
+  type ShipmentView,
+  shipmentsOf,
+} from '../support/carriers';
 import { eventually, request } from '../support/http';
 import { stockUp } from '../support/inventory';
 import { newKey, orderBody } from '../support/orders';
@@ -273,6 +279,28 @@ describe('cost to serve: what one order uses, counted by the local cloud', () =>
       ].sort(),
     );
     expect(measuredUsage(used, 1).writeUnits).toBeGreaterThanOrEqual(60);
+  });
+
+  it('invokes the notifier only for the carrier scans someone is told of: not in transit, nor a scan applied late', async () => {
+    await stockUp(api(), 'scan-wh', 'SCAN-TEE', 5);
+    const id = await place('web', [{ sku: 'SCAN-TEE', quantity: 1, unitPrice: 1000 }]);
+    expect((await reportPacked(api(), (await shipmentIs(id, 'PICK_REQUESTED')).id)).status).toBe(200);
+    const shipped = await shipmentIs(id, 'SHIPPED');
+    await env.cloud.idle();
+    const before = env.cloud.usage();
+    const scan = (status: 'in_transit' | 'out_for_delivery') =>
+      postTracking(api(), String(shipped.carrier?.carrier), String(shipped.trackingNumber), status);
+    expect((await scan('in_transit')).status).toBe(200);
+    expect((await scan('out_for_delivery')).status).toBe(200);
+    // Behind the parcel's latest state: history only, marked ignored.
+    expect((await scan('in_transit')).status).toBe(200);
+    await env.cloud.idle();
+    const used = measuredUsage(usageBetween(before, env.cloud.usage()), 1);
+    expect(used.functions.ReceiveCarrierWebhook?.invocations).toBe(3);
+    expect(used.functions.SendNotification?.invocations).toBe(1);
+    expect(usageBetween(before, env.cloud.usage()).emails).toBe(1);
+    const [latest] = await shipmentsOf(api(), id);
+    expect(latest?.history.at(-1)).toMatchObject({ tracking: 'in_transit', ignored: true });
   });
 
   it("names each function's SDK calls within the SDK's 50-character app id, so no call logs a warning, and the meter still counts them by function", () => {
