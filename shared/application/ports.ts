@@ -280,6 +280,8 @@ export class NothingHeld extends Error {
 
 export interface InventoryLedger {
   level(sku: string, locationId: string): Promise<StockLevel | undefined>;
+  /** The rows of these SKUs at these locations, read at once; places with no row are left out. */
+  levelsAt(places: ReadonlyArray<{ sku: string; locationId: string }>): Promise<StockLevel[]>;
   /** Every location row of a SKU. */
   levels(sku: string): Promise<StockLevel[]>;
   network(skus: string[]): Promise<Map<string, NetworkStock>>;

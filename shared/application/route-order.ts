@@ -169,15 +169,13 @@ async function heldStockSignals(deps: RouteOrderDeps, order: Order): Promise<Dom
   const held = (order.shipments ?? [])
     .filter((s) => !s.cancelled)
     .flatMap((s) => s.lines.map((line) => ({ ...line, locationId: s.locationId })));
-  const events = await Promise.all(
-    held.map(async (line) => {
-      const after = await deps.ledger.level(line.sku, line.locationId);
-      if (!after) return [];
-      const before = { ...after, reserved: after.reserved - line.quantity };
-      return stockSignalEvents(before, after, order.correlationId);
-    }),
-  );
-  return events.flat();
+  const levels = await deps.ledger.levelsAt(held);
+  return held.flatMap((line) => {
+    const after = levels.find((l) => l.sku === line.sku && l.locationId === line.locationId);
+    if (!after) return [];
+    const before = { ...after, reserved: after.reserved - line.quantity };
+    return stockSignalEvents(before, after, order.correlationId);
+  });
 }
 
 async function backorder(

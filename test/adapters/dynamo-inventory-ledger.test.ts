@@ -42,6 +42,21 @@ describe('the DynamoDB inventory ledger', () => {
     ]);
   });
 
+  it('reads several SKUs at their locations in one call, leaving out a place with no row', async () => {
+    await count('LVL-A', 'sp-1', 7);
+    await count('LVL-B', 'rj-1', 3);
+    const levels = await ledger.levelsAt([
+      { sku: 'LVL-A', locationId: 'sp-1' },
+      { sku: 'LVL-B', locationId: 'rj-1' },
+      { sku: 'LVL-B', locationId: 'sp-1' },
+    ]);
+    expect(levels.map((l) => [l.sku, l.locationId, l.onHand]).sort()).toEqual([
+      ['LVL-A', 'sp-1', 7],
+      ['LVL-B', 'rj-1', 3],
+    ]);
+    expect(await ledger.levelsAt([])).toEqual([]);
+  });
+
   it('reserves exactly the stock there is: 50 units, 200 concurrent one-unit orders', async () => {
     await count('HOT', 'sp-1', 50);
     const results = await Promise.all(

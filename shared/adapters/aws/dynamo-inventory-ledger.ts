@@ -173,6 +173,15 @@ export class DynamoInventoryLedger implements InventoryLedger {
     return Item ? fromStockItem(Item) : undefined;
   }
 
+  async levelsAt(places: ReadonlyArray<{ sku: string; locationId: string }>): Promise<StockLevel[]> {
+    const items = await getInBatches(
+      this.db,
+      this.tableName,
+      places.map(({ sku, locationId }) => stockKey(sku, locationId)),
+    );
+    return items.map(fromStockItem);
+  }
+
   async levels(sku: string): Promise<StockLevel[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({

@@ -49,6 +49,9 @@ class ScriptedLedger {
   async level(_sku: string, locationId: string): Promise<StockLevel | undefined> {
     return this.stock.find((s) => s.locationId === locationId);
   }
+  async levelsAt(places: ReadonlyArray<{ sku: string; locationId: string }>): Promise<StockLevel[]> {
+    return this.stock.filter((s) => places.some((p) => p.sku === s.sku && p.locationId === s.locationId));
+  }
   async routedOn(): Promise<Map<string, number>> {
     return new Map();
   }
