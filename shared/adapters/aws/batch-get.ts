@@ -6,14 +6,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The items of many keys (strongly consistent) in as few BatchGetItem calls as its limit allows;
- * keys with no item are simply absent. What DynamoDB leaves unprocessed (throttling) is asked
- * again after a growing pause, as AWS advises, until all are read.
+ * keys with no item are simply absent, and a key asked twice is read once (BatchGetItem refuses
+ * duplicates). What DynamoDB leaves unprocessed (throttling) is asked again after a growing
+ * pause, as AWS advises, until all are read.
  */
 export async function getInBatches(
   db: DynamoDBDocumentClient,
   tableName: string,
-  keys: ReadonlyArray<Record<string, unknown>>,
+  asked: ReadonlyArray<Record<string, unknown>>,
 ): Promise<Array<Record<string, unknown>>> {
+  const keys = [...new Map(asked.map((key) => [JSON.stringify(key), key])).values()];
   const items: Array<Record<string, unknown>> = [];
   for (let i = 0; i < keys.length; i += BATCH_LIMIT) {
     let batch = keys.slice(i, i + BATCH_LIMIT);

@@ -45,10 +45,10 @@ const OPTIONAL_FIELDS = [
   'cancellations',
 ] as const satisfies ReadonlyArray<keyof ShipmentRecord>;
 
-/** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
 /** Tracking numbers whose shipment a warm container remembers (a few hours of a busy carrier's parcels). */
 const REMEMBERED_TRACKING_NUMBERS = 10_000;
 
+/** Shipments in their order's partition; a tracking-number item points carriers' updates at them. */
 export class DynamoShipmentRepository implements ShipmentRepository {
   /**
    * Shipment id by carrier and tracking number, as the pointer items hold them. A pointer is
