@@ -51,10 +51,20 @@ function oauthError(response: ServerResponse, status: number, error: string): vo
  * and the other grants are not emulated (the OMS has no human sign-in).
  */
 export class LocalCognito {
+  /** Each pool's public key set by issuer, built once: the keys never change while the cloud runs. */
+  private readonly keySets: Map<string, JSONWebKeySet>;
+
   private constructor(
     private readonly keys: Map<string, SigningKey>,
     private readonly appClients: Map<string, LocalAppClient>,
-  ) {}
+  ) {
+    this.keySets = new Map(
+      [...keys].map(([poolId, key]) => [
+        userPoolIssuer(poolId),
+        { keys: [{ ...key.publicJwk, kid: key.kid, alg: 'RS256', use: 'sig' }] },
+      ]),
+    );
+  }
 
   static async fromTemplate(db: DynamoDBClient, template: LocalTemplate): Promise<LocalCognito> {
     await ensureTables(db, [stringKeyedTable(COGNITO_TABLE, 'id')]);
@@ -111,9 +121,7 @@ export class LocalCognito {
 
   /** The public keys of the pool whose issuer this is, as its jwks.json serves them. */
   jwks(issuer: string): JSONWebKeySet | undefined {
-    const poolId = [...this.keys.keys()].find((id) => userPoolIssuer(id) === issuer);
-    const key = poolId ? this.keys.get(poolId) : undefined;
-    return key ? { keys: [{ ...key.publicJwk, kid: key.kid, alg: 'RS256', use: 'sig' }] } : undefined;
+    return this.keySets.get(issuer);
   }
 
   clients(): LocalAppClient[] {

@@ -12,7 +12,7 @@ interface JwtAuthorizerSpec {
   header: string;
 }
 
-/** The public keys of an issuer the local cloud runs (its Cognito pools), or undefined. */
+/** The public keys of an issuer the local cloud runs (its Cognito pools), or undefined; the same object while they stay the same. */
 export type JwksSource = (issuer: string) => { keys: object[] } | undefined;
 
 function authorizerSpecs(template: LocalTemplate): Map<string, JwtAuthorizerSpec | string> {
@@ -64,14 +64,11 @@ const invalid = (description: string): AuthorizerDecision => ({
  */
 export class LocalJwtAuthorizers {
   /**
-   * The key set per issuer, kept while its keys stay the same: jose imports a JWK into a key
-   * object on first use and keeps it in the set, and importing it for every request was most of
-   * a request's authorizer time.
+   * jose's key set per JWKS the source answers (the same object while the keys stay the same):
+   * the set imports a JWK into a key object on first use and keeps it, and importing it for every
+   * request was most of a request's authorizer time.
    */
-  private readonly keySets = new Map<
-    string,
-    { keys: string; getKey: ReturnType<typeof createLocalJWKSet> }
-  >();
+  private readonly keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
 
   private constructor(
     private readonly specs: Map<string, JwtAuthorizerSpec | string>,
@@ -94,12 +91,12 @@ export class LocalJwtAuthorizers {
     });
   }
 
-  private keySet(issuer: string, keys: { keys: object[] }) {
-    const current = JSON.stringify(keys);
-    const held = this.keySets.get(issuer);
-    if (held?.keys === current) return held.getKey;
-    const getKey = createLocalJWKSet(keys as never);
-    this.keySets.set(issuer, { keys: current, getKey });
+  private keySet(keys: { keys: object[] }) {
+    let getKey = this.keySets.get(keys);
+    if (!getKey) {
+      getKey = createLocalJWKSet(keys as never);
+      this.keySets.set(keys, getKey);
+    }
     return getKey;
   }
 
@@ -117,7 +114,7 @@ export class LocalJwtAuthorizers {
     if (!keys) return invalid('the issuer has no keys');
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(token, this.keySet(spec.issuer, keys), {
+      const verified = await jwtVerify(token, this.keySet(keys), {
         issuer: spec.issuer,
         algorithms: ['RS256', 'RS384', 'RS512'],
       });
