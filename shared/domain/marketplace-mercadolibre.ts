@@ -97,7 +97,11 @@ export function fromMercadoLibre(payload: MeliOrderPayload): MarketplaceState {
       lineId: entry.item.id,
       pointer: at,
       fields: {
-        sku: entry.item.seller_sku != null ? 'item/seller_sku' : 'item/seller_custom_field',
+        // The field that gave the SKU; with neither, the one a seller should fill, seller_sku.
+        sku:
+          entry.item.seller_sku == null && entry.item.seller_custom_field != null
+            ? 'item/seller_custom_field'
+            : 'item/seller_sku',
         quantity: 'quantity',
         unitPrice: 'unit_price',
       },

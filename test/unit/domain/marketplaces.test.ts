@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { heldBack, noBuffers, stockFeedLine } from '../../../shared/domain/channel-stock';
 import { ValidationError } from '../../../shared/domain/errors';
 import { amazonStatus, fromAmazon } from '../../../shared/domain/marketplace-amazon';
-import { mercadoLibreStatus } from '../../../shared/domain/marketplace-mercadolibre';
+import { fromMercadoLibre, mercadoLibreStatus } from '../../../shared/domain/marketplace-mercadolibre';
 import {
   type MarketplaceRef,
   marketplaceLines,
@@ -96,6 +96,42 @@ describe('marketplace amounts', () => {
     expect(sourcePointer(sources, '#/lines/1/quantity')).toBe('#/orderItems/3/quantity');
     expect(sourcePointer(sources, '#/lines')).toBe('#/orderItems');
     expect(sourcePointer(sources, '#/currency')).toBe('#/currency');
+  });
+});
+
+describe('Mercado Libre', () => {
+  it("names the item field a line's SKU came from, and seller_sku when the item has neither", () => {
+    const skuField = (item: {
+      id: string;
+      seller_sku?: string | null;
+      seller_custom_field?: string | null;
+    }) => {
+      const state = fromMercadoLibre({
+        order: {
+          id: 2000000000001,
+          status: 'paid',
+          currency_id: 'BRL',
+          order_items: [{ item, quantity: 1, unit_price: 10 }],
+          buyer: { id: 1, first_name: 'Ana', email: 'ana@example.com' },
+        },
+        shipment: {
+          id: 4000000000001,
+          receiver_address: {
+            address_line: 'Rua 1',
+            zip_code: '01000-000',
+            city: { name: 'SP' },
+            country: { id: 'BR' },
+          },
+        },
+      });
+      return state.kind === 'placeable' ? state.order.sources['#/lines/0/sku'] : state.kind;
+    };
+    expect(skuField({ id: 'MLB1', seller_sku: 'TEE' })).toBe('#/order/order_items/0/item/seller_sku');
+    expect(skuField({ id: 'MLB1', seller_sku: null, seller_custom_field: 'TEE' })).toBe(
+      '#/order/order_items/0/item/seller_custom_field',
+    );
+    expect(skuField({ id: 'MLB1', seller_sku: null })).toBe('#/order/order_items/0/item/seller_sku');
+    expect(skuField({ id: 'MLB1' })).toBe('#/order/order_items/0/item/seller_sku');
   });
 });
 
