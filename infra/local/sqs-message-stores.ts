@@ -35,8 +35,10 @@ export interface MessageStore {
   /**
    * Every message of a queue, oldest first, read as the caller goes: a receive stops at its 10,
    * not after copying a backlog of thousands (which made each receive cost the whole queue).
+   * With `visibleAt`, only the messages visible then: a receive skips those in flight without
+   * yielding them (a batching poller looks every 20 ms past up to four leased batches).
    */
-  messages(queue: string): AsyncIterable<StoredMessage>;
+  messages(queue: string, filter?: { visibleAt: number }): AsyncIterable<StoredMessage>;
   /** Leases the message to `receipt` until `until` when it is visible at `now`; false when another took it. */
   lease(key: MessageKey, lease: { now: number; until: number; receipt: string }): Promise<boolean>;
   /** Deletes the message; with a receipt, only while that receipt holds it (an older one deletes nothing). */
@@ -65,15 +67,19 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
-  async *messages(queue: string): AsyncIterable<StoredMessage> {
+  async *messages(queue: string, filter?: { visibleAt: number }): AsyncIterable<StoredMessage> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: QUEUES_TABLE,
           KeyConditionExpression: '#queue = :queue',
+          ...(filter ? { FilterExpression: 'visibleAt <= :now' } : {}),
           ExpressionAttributeNames: { '#queue': 'queue' },
-          ExpressionAttributeValues: marshall({ ':queue': queue }),
+          ExpressionAttributeValues: marshall({
+            ':queue': queue,
+            ...(filter ? { ':now': filter.visibleAt } : {}),
+          }),
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
         }),
@@ -170,8 +176,11 @@ export class MemoryMessageStore implements MessageStore {
     this.of(message.queue).set(message.id, { ...message });
   }
 
-  async *messages(queue: string): AsyncIterable<StoredMessage> {
-    for (const message of this.of(queue).values()) yield { ...message };
+  async *messages(queue: string, filter?: { visibleAt: number }): AsyncIterable<StoredMessage> {
+    for (const message of this.of(queue).values()) {
+      if (filter && message.visibleAt > filter.visibleAt) continue;
+      yield { ...message };
+    }
   }
 
   /** How many messages a queue holds, visible or not (the mapping's idle check). */

@@ -192,13 +192,13 @@ export class LocalSqs {
   private async take(queue: Queue, max: number, visibilityMs: number): Promise<StoredMessage[]> {
     const now = Date.now();
     const taken: StoredMessage[] = [];
-    for await (const message of queue.store.messages(queue.name)) {
+    // Past its retention a message is dropped when next visible: until then its lease holds it.
+    for await (const message of queue.store.messages(queue.name, { visibleAt: now })) {
       if (taken.length >= max) break;
       if (message.sentAt + queue.retentionSeconds * 1000 <= now) {
         await queue.store.delete(message);
         continue;
       }
-      if (message.visibleAt > now) continue;
       if (queue.redrive && message.receiveCount >= queue.redrive.maxReceiveCount) {
         await this.moveToDeadLetters(queue, message);
         continue;

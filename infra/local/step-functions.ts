@@ -259,6 +259,10 @@ export class LocalStepFunctions {
         }))
       : undefined;
     const input = wait ? fillToken(rawInput, wait.token) : rawInput;
+    // A wait its own Express child answers needs no journal write of its own: the child dies with
+    // the process, so a stop loses both and the resumed run starts the child again. The wait and
+    // its answer go to the journal with the execution's next write (two writes an order fewer).
+    const durableWait = wait !== undefined && !this.startsExpress(kind, input);
     let last: number;
     if (recorded) {
       last = recorded.lastEventId;
@@ -280,7 +284,7 @@ export class LocalStepFunctions {
       let result: unknown;
       if (wait) {
         // An Express execution started for this wait died with the process that ran it: start it again.
-        if (!recorded?.submitted || this.startsExpress(kind, input)) {
+        if (!recorded?.submitted || !durableWait) {
           // The function runs while the task waits (it may answer the token itself, so it is not
           // awaited here); if it fails, the task fails with its error, as on AWS.
           const token = wait.token;
@@ -301,7 +305,7 @@ export class LocalStepFunctions {
           );
         }
         // Journaled before the execution counts as waiting: a stop from here on resumes this wait.
-        await run.flush();
+        if (durableWait) await run.flush();
         run.park(true);
         try {
           result = await wait.result;
@@ -318,7 +322,7 @@ export class LocalStepFunctions {
         last,
       );
       // SendTaskSuccess returns once the answer is journaled: a stop right after it loses nothing.
-      if (wait) wait.journaled(await run.flush());
+      if (wait) wait.journaled(durableWait ? await run.flush() : true);
       return result;
     } catch (error) {
       const e = error as Error;
@@ -336,7 +340,7 @@ export class LocalStepFunctions {
       );
       if (wait) {
         this.tokens.discard(wait.token);
-        wait.journaled(await run.flush());
+        wait.journaled(durableWait ? await run.flush() : true);
       }
       throw error;
     }

@@ -1,8 +1,8 @@
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AslDefinition, AslState } from '../../infra/local/asl';
 import { type DynamoDbLocal, databaseIn } from '../../infra/local/dynamodb';
-import { ExecutionJournal } from '../../infra/local/execution-journal';
+import { ExecutionJournal, JOURNAL_TABLE } from '../../infra/local/execution-journal';
 import { LocalStepFunctions, type TaskIntegrations } from '../../infra/local/step-functions';
 import { LocalTemplate } from '../../infra/local/template';
 import { eventually } from '../support/http';
@@ -216,6 +216,35 @@ const nested: AslDefinition = {
   },
 };
 
+/** The parent above with a step after the burst, on a function that may never answer. */
+const nestedThenShip: AslDefinition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { ...(nested.States.Prepare as AslState), Catch: undefined, Next: 'Ship' },
+    Ship: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'ship', 'Payload.$': '$' },
+      ResultPath: null,
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+/** The items of an execution's history in the journal: each one DynamoDB Local write. */
+async function historyItems(executionArn: string): Promise<number> {
+  const { Count = 0 } = await dynamo.client.send(
+    new QueryCommand({
+      TableName: JOURNAL_TABLE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: executionArn }, ':prefix': { S: 'EVENT#' } },
+      Select: 'COUNT',
+    }),
+  );
+  return Count;
+}
+
 const EXPRESS = new Set(['Burst']);
 
 function templateOf(definitions: Record<string, AslDefinition>): LocalTemplate {
@@ -274,6 +303,7 @@ function harness(changed: Record<string, AslDefinition> = {}) {
       Flaky: flaky,
       Burst: burst,
       Nested: nested,
+      NestedThenShip: nestedThenShip,
       ...changed,
     }),
     journal,
@@ -334,6 +364,40 @@ describe('the local Step Functions', () => {
     const done = await finished(after.sfn, run.executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(after.invoked).toEqual(['work']);
+  });
+
+  it("journals a wait its own Express child answers with the parent's next write, not on its own: a run from start to end is one history item", async () => {
+    const { sfn, arn } = harness();
+    const run = await sfn.startExecution({
+      stateMachineArn: arn('Nested'),
+      name: 'nested-one-write',
+      input: '{"fail":false}',
+    });
+    expect((await finished(sfn, run.executionArn)).status).toBe('SUCCEEDED');
+    expect(await historyItems(run.executionArn)).toBe(1);
+    const types = (await journal.history(run.executionArn)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['TaskSubmitted', 'TaskSucceeded', 'ExecutionSucceeded']));
+  });
+
+  it('starts the Express child again when the process stopped after it answered but before the parent wrote again, so the unjournaled answer is not lost', async () => {
+    const before = harness();
+    before.hanging.add('ship');
+    const run = await before.sfn.startExecution({
+      stateMachineArn: before.arn('NestedThenShip'),
+      name: 'nested-answer-lost',
+      input: '{"fail":false}',
+    });
+    await eventually(async () => (before.invoked.includes('ship') ? true : undefined));
+    expect(before.invoked).toEqual(['work', 'ship']);
+    expect(await historyItems(run.executionArn)).toBe(0);
+    await before.sfn.shutdown();
+
+    const after = harness();
+    await after.sfn.resumeInterrupted();
+    await after.sfn.resumed();
+    const done = await finished(after.sfn, run.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(after.invoked).toEqual(['work', 'ship']);
   });
 
   it('refuses an Express machine that waits for a task token, as AWS does when it is created', () => {
