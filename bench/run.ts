@@ -23,6 +23,7 @@ import { cpuMeter, cpuPerOrder } from './cpu';
 import { BENCH_ORDER, omsOrderBody, omsPeer, peerFromFlags, placeThrough } from './peers';
 import { formatRow, percentile, runConcurrently } from './stats';
 import { measuredUsage, saveUsage, USAGE_FILE } from './usage-file';
+import { formatPurposes, writesByPurpose } from './write-purposes';
 
 /**
  * `npm run bench -- --orders N --concurrency C`: places N orders at concurrency C against the
@@ -212,13 +213,14 @@ async function writesPerOrder(assemblyDir: string, stackName: string, logs: Writ
     // the last was answered, so retried writes come from the design's races, not the simulator's.
     const lifecycle = await fullLifecycle(cloud, count, 4, 250);
     const writes = perStage(meter.writesByKind(), before.writes, count);
+    const purposes = writesByPurpose(meter.writesByKind(), before.writes, count);
     const requests = perStage(meter.requests(), before.requests, count);
     saveUsage({
       measuredAt: new Date().toISOString(),
       scenario: `${count} bench orders (2 lines, one shipment) placed, packed and delivered by the simulators`,
       usage: measuredUsage(usageBetween(before.usage, cloud.usage()), count),
     });
-    return { writes, requests, delivered: lifecycle.delivered, count };
+    return { writes, purposes, requests, delivered: lifecycle.delivered, count };
   } finally {
     await cloud.stop();
   }
@@ -411,6 +413,7 @@ async function main(): Promise<void> {
   );
   for (const [stage, row] of writes.rows)
     console.log(`  ${stage.padEnd(24)} ${row.total.toFixed(1).padStart(5)}  (${row.details.join(', ')})`);
+  console.log(`  by purpose: ${formatPurposes(metered.purposes)}`);
   console.log(
     `DynamoDB requests per delivered single-shipment order, reads included (DynamoDB Local's time goes per request): ${requests.total.toFixed(1)}`,
   );
