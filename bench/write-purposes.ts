@@ -24,6 +24,8 @@ const PURPOSE_OF_KIND: Record<string, WritePurpose> = {
   NOTIFICATION: 'outbox',
 };
 
+const JOURNAL_KINDS = new Set(['EXECUTION', 'EVENT']);
+
 export const PURPOSE_LABELS: Record<WritePurpose, string> = {
   order: "the order's own",
   projections: 'projections',
@@ -43,8 +45,10 @@ export function writesByPurpose(
     const [caller = '', kind = ''] = key.split(' ');
     const perOrder = (n - (before.get(key) ?? 0)) / orders;
     if (perOrder === 0) continue;
-    // The local cloud's own writes are its execution journal, whatever their kind.
-    const purpose = caller === 'LocalCloud' ? 'journal' : (PURPOSE_OF_KIND[kind] ?? 'other');
+    // The local cloud's own execution and history items; its other writes are a workflow's
+    // dynamodb:* tasks, filed by kind like a function's.
+    const purpose =
+      caller === 'LocalCloud' && JOURNAL_KINDS.has(kind) ? 'journal' : (PURPOSE_OF_KIND[kind] ?? 'other');
     purposes.set(purpose, (purposes.get(purpose) ?? 0) + perOrder);
   }
   return purposes;
