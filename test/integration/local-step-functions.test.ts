@@ -319,6 +319,31 @@ async function finished(sfn: LocalStepFunctions, executionArn: string, timeoutMs
   }, timeoutMs);
 }
 
+/**
+ * Starts `machine`, stops the process once `hangingFunction` (which never answers) was called,
+ * then resumes on a fresh process and waits for the end: what ran and was journaled before the
+ * stop, and after it.
+ */
+async function stopAtAndResume(machine: string, name: string, hangingFunction: string) {
+  const before = harness();
+  before.hanging.add(hangingFunction);
+  const run = await before.sfn.startExecution({
+    stateMachineArn: before.arn(machine),
+    name,
+    input: '{"fail":false}',
+  });
+  await eventually(async () => (before.invoked.includes(hangingFunction) ? true : undefined));
+  const invokedBeforeStop = [...before.invoked];
+  const journaledBeforeStop = await historyItems(run.executionArn);
+  await before.sfn.shutdown();
+
+  const after = harness();
+  await after.sfn.resumeInterrupted();
+  await after.sfn.resumed();
+  const done = await finished(after.sfn, run.executionArn);
+  return { invokedBeforeStop, journaledBeforeStop, after, done };
+}
+
 describe('the local Step Functions', () => {
   it('runs an Express child a Standard parent starts and waits on: the child journals nothing, its answer resumes the parent, and a failure it sends is caught by name', async () => {
     const { sfn, arn, invoked } = harness();
@@ -348,20 +373,7 @@ describe('the local Step Functions', () => {
   });
 
   it('starts an Express child again when the process stopped while it ran (at least once), and its parent finishes', async () => {
-    const before = harness();
-    before.hanging.add('work');
-    const run = await before.sfn.startExecution({
-      stateMachineArn: before.arn('Nested'),
-      name: 'nested-lost',
-      input: '{"fail":false}',
-    });
-    await eventually(async () => (before.invoked.includes('work') ? true : undefined));
-    await before.sfn.shutdown();
-
-    const after = harness();
-    await after.sfn.resumeInterrupted();
-    await after.sfn.resumed();
-    const done = await finished(after.sfn, run.executionArn);
+    const { after, done } = await stopAtAndResume('Nested', 'nested-lost', 'work');
     expect(done.status).toBe('SUCCEEDED');
     expect(after.invoked).toEqual(['work']);
   });
@@ -380,22 +392,10 @@ describe('the local Step Functions', () => {
   });
 
   it('starts the Express child again when the process stopped after it answered but before the parent wrote again, so the unjournaled answer is not lost', async () => {
-    const before = harness();
-    before.hanging.add('ship');
-    const run = await before.sfn.startExecution({
-      stateMachineArn: before.arn('NestedThenShip'),
-      name: 'nested-answer-lost',
-      input: '{"fail":false}',
-    });
-    await eventually(async () => (before.invoked.includes('ship') ? true : undefined));
-    expect(before.invoked).toEqual(['work', 'ship']);
-    expect(await historyItems(run.executionArn)).toBe(0);
-    await before.sfn.shutdown();
-
-    const after = harness();
-    await after.sfn.resumeInterrupted();
-    await after.sfn.resumed();
-    const done = await finished(after.sfn, run.executionArn);
+    const stopped = await stopAtAndResume('NestedThenShip', 'nested-answer-lost', 'ship');
+    expect(stopped.invokedBeforeStop).toEqual(['work', 'ship']);
+    expect(stopped.journaledBeforeStop).toBe(0);
+    const { after, done } = stopped;
     expect(done.status).toBe('SUCCEEDED');
     expect(after.invoked).toEqual(['work', 'ship']);
   });
