@@ -1,6 +1,5 @@
-import { readlinkSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
-import { constants, setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,7 +12,6 @@ interface WorkerSetup {
   functionArn: string;
   memoryLimitInMB: number;
   logGroupName: string;
-  background: boolean;
 }
 
 interface InvokeMessage {
@@ -31,7 +29,6 @@ process.setSourceMapsEnabled((process.env.NODE_OPTIONS ?? '').includes('--enable
 // against the file's content) spares each new worker compiling its bundle again, as the tests
 // start ~45 clouds. A cold start still loads and runs the bundle, as on Lambda.
 enableCompileCache(path.join(tmpdir(), 'oms-lambda-compile-cache'));
-if (setup.background) lowerThisThreadsPriority();
 const port = parentPort;
 if (!port) throw new Error('lambda-worker runs in a worker thread');
 
@@ -71,18 +68,3 @@ port.on('message', async (message: InvokeMessage) => {
     });
   }
 });
-
-/**
- * Below normal CPU priority for this thread alone: Linux's setpriority takes a thread id for one
- * thread (/proc/thread-self names it), where Node has no per-thread API. Elsewhere (or in a
- * sandbox that refuses) the worker keeps normal priority: slower under load, never wrong.
- */
-function lowerThisThreadsPriority(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0)
-      setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // not Linux, or not allowed: normal priority
-  }
-}

@@ -25,12 +25,6 @@ export interface LambdaSpec {
   /** ReservedConcurrentExecutions: invocations beyond it are throttled, as on Lambda. */
   reservedConcurrency?: number;
   logGroupName: string;
-  /**
-   * No HTTP API route invokes it (workflow tasks, event targets, queue batches): its worker thread
-   * runs below normal CPU priority, so a backlog of background work cannot slow the requests a
-   * caller waits on (on AWS each has its own container; one machine has two cores for all).
-   */
-  background: boolean;
 }
 
 /** OMS_PROFILE_DIR=<dir>: every function worker writes a V8 CPU profile there when it ends. */
@@ -80,7 +74,6 @@ export class LocalLambda {
         functionArn: this.spec.functionArn,
         memoryLimitInMB: this.spec.memorySize,
         logGroupName: this.spec.logGroupName,
-        background: this.spec.background,
       },
     });
     const forward = (chunk: Buffer) => this.log.write(chunk);
@@ -252,11 +245,6 @@ export function templateLambdas(
   appIds = functionAppIds(template),
 ): Map<string, LocalLambda> {
   const lambdas = new Map<string, LocalLambda>();
-  const routed = new Set(
-    template
-      .resourcesOfType('AWS::ApiGatewayV2::Integration')
-      .map(({ properties }) => functionNameOf(String(properties.IntegrationUri ?? ''))),
-  );
   for (const { logicalId, properties } of template.resourcesOfType('AWS::Lambda::Function')) {
     const [module, exportName] = splitHandler(String(properties.Handler));
     const dir = template.assetDir(properties.Code as Record<string, unknown>);
@@ -288,7 +276,6 @@ export function templateLambdas(
         ? {}
         : { reservedConcurrency: Number(properties.ReservedConcurrentExecutions) }),
       logGroupName: logging?.LogGroup ?? `/aws/lambda/${logicalId}`,
-      background: !routed.has(logicalId),
     };
     lambdas.set(logicalId, new LocalLambda(spec, log));
   }
@@ -303,10 +290,6 @@ function splitHandler(handler: string): [string, string] {
 
 /** Finds a function by the name or ARN a caller (Step Functions, EventBridge) uses for it. */
 export function findLambda(lambdas: Map<string, LocalLambda>, nameOrArn: string): LocalLambda | undefined {
-  return lambdas.get(functionNameOf(nameOrArn));
-}
-
-/** The function a name or ARN (an integration's URI included) names. */
-function functionNameOf(nameOrArn: string): string {
-  return nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
+  const name = nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
+  return lambdas.get(name);
 }

@@ -63,23 +63,6 @@ describe('the local cloud runs exactly what the CDK app synthesizes', () => {
     }
   });
 
-  it('runs below normal CPU priority exactly the functions no HTTP API route invokes', () => {
-    const routed = new Set(env.cloud.routes.map((r) => r.functionArn.split(':')[6]));
-    const lane = (id: string) => (env.cloud.lambdas.get(id)?.spec.background ? 'background' : 'front door');
-    for (const id of env.cloud.lambdas.keys())
-      expect(`${id}: ${lane(id)}`).toBe(`${id}: ${routed.has(id) ? 'front door' : 'background'}`);
-    // Logical ids end in CDK's hash: the function whose id starts with the construct's name.
-    const named = (construct: string) => {
-      const id = [...env.cloud.lambdas.keys()].find((key) => key.startsWith(`${construct}Function`));
-      if (!id) throw new Error(`No function ${construct} in the template`);
-      return lane(id);
-    };
-    expect(named('PlaceOrder')).toBe('front door');
-    expect(named('ReceiveCarrierWebhook')).toBe('front door');
-    expect(named('ShipShipment')).toBe('background');
-    expect(named('ProjectKpis')).toBe('background');
-  });
-
   it('refuses to start on a template it cannot emulate, naming what is missing, and on event patterns EventBridge refuses, naming the rule', async () => {
     const { unsupportedParts } = await import('../../infra/local/local-cloud');
     const { LocalTemplate } = await import('../../infra/local/template');

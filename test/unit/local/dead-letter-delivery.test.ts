@@ -33,7 +33,6 @@ const lambda = (logicalId: string) =>
       file,
       exportName: 'handler',
       environment: {},
-      background: true,
       timeoutSeconds: 5,
       memorySize: 128,
       logGroupName: `/aws/lambda/${logicalId}`,

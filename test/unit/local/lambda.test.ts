@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,35 +11,23 @@ writeFileSync(
   file,
   'export const handler = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms }; };',
 );
-// Linux only: the nice value of the thread running the handler, field 19 of its stat line.
-const niceFile = path.join(dir, 'nice.mjs');
-writeFileSync(
-  niceFile,
-  `import { readFileSync } from 'node:fs';
-export const handler = async () => {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-};`,
+const fn = new LocalLambda(
+  {
+    logicalId: 'Sleeper',
+    functionName: 'Sleeper',
+    functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:Sleeper',
+    file,
+    exportName: 'handler',
+    environment: {},
+    timeoutSeconds: 2,
+    memorySize: 128,
+    logGroupName: '/aws/lambda/Sleeper',
+  },
+  new Writable({ write: (_c, _e, done) => done() }),
 );
-const spec = (name: string, handlerFile: string, background: boolean) => ({
-  logicalId: name,
-  functionName: name,
-  functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-  file: handlerFile,
-  exportName: 'handler',
-  environment: {},
-  timeoutSeconds: 2,
-  memorySize: 128,
-  logGroupName: `/aws/lambda/${name}`,
-  background,
-});
-const quiet = () => new Writable({ write: (_c, _e, done) => done() });
-const fn = new LocalLambda(spec('Sleeper', file, false), quiet());
-const niceBackground = new LocalLambda(spec('NiceBackground', niceFile, true), quiet());
-const niceFrontDoor = new LocalLambda(spec('NiceFrontDoor', niceFile, false), quiet());
 
 afterAll(async () => {
-  await Promise.all([fn.stop(), niceBackground.stop(), niceFrontDoor.stop()]);
+  await fn.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,20 +37,6 @@ describe('a local Lambda function', () => {
     await expect(fn.invoke({ ms: 1 })).resolves.toEqual({ slept: 1 });
     expect(fn.started).toBe(true);
   });
-
-  it.runIf(process.platform === 'linux')(
-    "runs a background function's worker thread below normal CPU priority (nice 10) and a front-door function's at the process's, the process itself untouched",
-    async () => {
-      // Relative to this process's own nice value (a CI runner may start the tests niced).
-      const stat = readFileSync('/proc/self/stat', 'utf8');
-      const processNice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-      await expect(niceBackground.invoke({})).resolves.toBe(Math.max(10, processNice));
-      await expect(niceFrontDoor.invoke({})).resolves.toBe(processNice);
-      expect(Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[16])).toBe(
-        processNice,
-      );
-    },
-  );
 
   it('times out a call past its timeout without failing the other calls in flight, and serves later calls', async () => {
     // Warm from the call above: the timings below are the handler's alone.
