@@ -36,6 +36,11 @@ interface RunContext {
   record: (type: string, details?: Record<string, unknown>, previousEventId?: number) => number;
   /** Journals what is not yet; false when the execution was detached (the process is stopping). */
   flush: (ended?: ExecutionRecord) => Promise<boolean>;
+  /**
+   * Journals an answer to a wait with the execution's next write when that comes within
+   * ANSWER_JOIN_MS (the next wait, or the end, is usually a few turns away), else on its own then.
+   */
+  flushAnswer: () => Promise<boolean>;
   /** Marks the execution parked on a task token (idle) or busy again. */
   park: (parked: boolean) => void;
   /** Counts tasks in flight, parked or not (a Map's other branches may be working while one waits). */
@@ -322,7 +327,12 @@ export class LocalStepFunctions {
         last,
       );
       // SendTaskSuccess returns once the answer is journaled: a stop right after it loses nothing.
-      if (wait) wait.journaled(durableWait ? await run.flush() : true);
+      // The execution goes on meanwhile, so that its next write can carry the answer too; a stop
+      // before that write refuses the answer, and the caller's retry answers the resumed wait.
+      if (wait) {
+        if (durableWait) void run.flushAnswer().then(wait.journaled);
+        else wait.journaled(true);
+      }
       return result;
     } catch (error) {
       const e = error as Error;
@@ -513,7 +523,14 @@ export class LocalStepFunctions {
     };
     /** Journals the history not yet written, and the execution record when it has ended, in one batch. */
     const durable = machine.type === 'STANDARD';
+    /** An answer's write waiting to go with the next one (flushAnswer). */
+    let answerWrite:
+      | { timer: NodeJS.Timeout; written: Promise<boolean>; settle: (written: Promise<boolean>) => void }
+      | undefined;
     const flush = (ended?: ExecutionRecord) => {
+      const joined = answerWrite;
+      answerWrite = undefined;
+      if (joined) clearTimeout(joined.timer);
       live.flushing = live.flushing.then(async () => {
         if (live.detached) return false;
         if (!durable) return true;
@@ -528,7 +545,17 @@ export class LocalStepFunctions {
         live.flushed += pending.length;
         return true;
       });
+      joined?.settle(live.flushing);
       return live.flushing;
+    };
+    const flushAnswer = (): Promise<boolean> => {
+      if (answerWrite) return answerWrite.written;
+      let settle: (written: Promise<boolean>) => void = () => {};
+      const written = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      answerWrite = { timer: setTimeout(() => void flush(), ANSWER_JOIN_MS), written, settle };
+      return written;
     };
     const park = (parked: boolean) => {
       live.parked += parked ? 1 : -1;
@@ -552,6 +579,7 @@ export class LocalStepFunctions {
       executionArn: record.executionArn,
       record: push,
       flush,
+      flushAnswer,
       park,
       tasks,
       ...(replay ? { replay } : {}),
@@ -899,6 +927,13 @@ export class LocalStepFunctions {
     this.live.clear();
   }
 }
+
+/**
+ * How long an answer's journal write waits to go with the execution's next one. The answer's
+ * sender waits that much longer at most; under load the next write comes within it (after a pick,
+ * the ship wait's), one write an order fewer.
+ */
+const ANSWER_JOIN_MS = 50;
 
 /** Executions brought back at once at a start. */
 const RESUME_CONCURRENCY = 16;
