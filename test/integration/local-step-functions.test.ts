@@ -216,18 +216,21 @@ const nested: AslDefinition = {
   },
 };
 
-/** The parent above with a step after the burst, on a function that may never answer. */
+/** A step on a function that may never answer (the test hangs it), then the end. */
+const shipThenDone: AslState = {
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  Parameters: { FunctionName: 'ship', 'Payload.$': '$' },
+  ResultPath: null,
+  Next: 'Done',
+};
+
+/** The parent above with a step after the burst. */
 const nestedThenShip: AslDefinition = {
   StartAt: 'Prepare',
   States: {
     Prepare: { ...(nested.States.Prepare as AslState), Catch: undefined, Next: 'Ship' },
-    Ship: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: 'ship', 'Payload.$': '$' },
-      ResultPath: null,
-      Next: 'Done',
-    },
+    Ship: shipThenDone,
     Done: { Type: 'Succeed' },
   },
 };
@@ -240,13 +243,7 @@ const waitThen = (next: 'wait' | 'work'): AslDefinition => ({
     Then:
       next === 'wait'
         ? { ...pickRequest('$.orderId'), TimeoutSeconds: 120, ResultPath: '$.ship', Next: 'Done' }
-        : {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke',
-            Parameters: { FunctionName: 'ship', 'Payload.$': '$' },
-            ResultPath: null,
-            Next: 'Done',
-          },
+        : shipThenDone,
     Done: { Type: 'Succeed' },
   },
 });
