@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../infra/local/dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTables, startDynamoDbLocal, stringKeyedTable } from '../infra/local/dynamodb';
 
 /**
  * `npx tsx bench/jvm-warmup.ts [--seconds 60]`: how a fresh DynamoDB Local warms up under the
@@ -14,14 +14,7 @@ const WINDOW_MS = 5000;
 
 const db = await startDynamoDbLocal();
 try {
-  await db.client.send(
-    new CreateTableCommand({
-      TableName: 'Warmup',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await ensureTables(db.client, [stringKeyedTable('Warmup', 'pk')]);
   const item = (pk: string) => ({ pk: { S: pk }, body: { S: 'x'.repeat(400) } });
   const put = (pk: string) => ({
     Put: { TableName: 'Warmup', Item: item(pk), ConditionExpression: 'attribute_not_exists(pk)' },

@@ -6,6 +6,7 @@ import { signWebhook } from '../../shared/domain/webhook-signature';
 import { carrierSecret } from '../support/carriers';
 import { type Reply, request } from '../support/http';
 import { locationBody } from '../support/inventory';
+import { mercadoLibrePayload } from '../support/marketplace-payloads';
 import { newKey, orderBody } from '../support/orders';
 import { useTestCloud } from '../support/test-cloud';
 
@@ -152,24 +153,7 @@ const validBodies: Record<string, unknown> = {
       },
     ],
   },
-  takeMercadoLibreOrder: {
-    order: {
-      id: 2000000000001,
-      status: 'paid',
-      currency_id: 'BRL',
-      order_items: [{ item: { id: 'MLB1', seller_sku: 'FUZZ-SKU' }, quantity: 1, unit_price: 10 }],
-      buyer: { id: 1, first_name: 'Fuzz', email: 'fuzz@example.com' },
-    },
-    shipment: {
-      id: 4000000000001,
-      receiver_address: {
-        address_line: 'Rua 1',
-        zip_code: '01000-000',
-        city: { name: 'SP' },
-        country: { id: 'BR' },
-      },
-    },
-  },
+  takeMercadoLibreOrder: mercadoLibrePayload({ id: 'MLB1', seller_sku: 'FUZZ-SKU' }),
   createSubscription: {
     order: {
       channel: 'web',

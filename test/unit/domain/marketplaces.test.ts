@@ -12,6 +12,7 @@ import {
 } from '../../../shared/domain/marketplaces';
 import { createOrder, type Order, transitionOrder } from '../../../shared/domain/order';
 import type { ShipmentRecord } from '../../../shared/domain/shipment';
+import { mercadoLibrePayload } from '../../support/marketplace-payloads';
 
 const at = '2026-12-06T10:00:00.000Z';
 
@@ -106,24 +107,7 @@ describe('Mercado Libre', () => {
       seller_sku?: string | null;
       seller_custom_field?: string | null;
     }) => {
-      const state = fromMercadoLibre({
-        order: {
-          id: 2000000000001,
-          status: 'paid',
-          currency_id: 'BRL',
-          order_items: [{ item, quantity: 1, unit_price: 10 }],
-          buyer: { id: 1, first_name: 'Ana', email: 'ana@example.com' },
-        },
-        shipment: {
-          id: 4000000000001,
-          receiver_address: {
-            address_line: 'Rua 1',
-            zip_code: '01000-000',
-            city: { name: 'SP' },
-            country: { id: 'BR' },
-          },
-        },
-      });
+      const state = fromMercadoLibre(mercadoLibrePayload(item));
       return state.kind === 'placeable' ? state.order.sources['#/lines/0/sku'] : state.kind;
     };
     expect(skuField({ id: 'MLB1', seller_sku: 'TEE' })).toBe('#/order/order_items/0/item/seller_sku');
